@@ -1,0 +1,38 @@
+// The one configuration schema: every key Sendtrail reads, with its default and what it does.
+import { Type, type Static } from '@sinclair/typebox';
+
+const str = (def: string, description: string) => Type.String({ default: def, description });
+const int = (def: number, description: string, min = 0) =>
+  Type.Integer({ default: def, minimum: min, description });
+
+export const ConfigSchema = Type.Object({
+  PORT: int(3000, 'HTTP port for the API, dashboard and tracking endpoints.', 0),
+  HOST: str('127.0.0.1', 'Address the HTTP and SMTP servers listen on.'),
+  SENDTRAIL_DATA_DIR: str('./.sendtrail', 'Directory for the embedded database, the secret and captured mail.'),
+  DATABASE_URL: str('', 'PostgreSQL URL. Empty: the embedded PGlite database in SENDTRAIL_DATA_DIR (one process only).'),
+  SMTP_URL: str('', 'Relay for outgoing mail, e.g. smtp://127.0.0.1:25. Empty: mail to real domains is captured locally and NOT delivered.'),
+  PUBLIC_URL: str('', 'Base URL recipients reach for tracking and unsubscribe links. Empty: http://localhost:PORT.'),
+  SENDTRAIL_API_KEY: Type.String({
+    default: '',
+    description: 'Seeds a known API key for the default project (24 characters or more). Empty: none seeded.',
+  }),
+  SENDTRAIL_SECRET: str('', 'Key for signed tokens (return paths, tracking). Empty: generated once and kept in SENDTRAIL_DATA_DIR/secret.'),
+  BOUNCE_DOMAIN: str('bounces.sendtrail.localhost', 'Domain of the VERP return path b+<token>@BOUNCE_DOMAIN; point its MX at the inbound SMTP server.'),
+  INBOUND_SMTP_PORT: int(2525, 'Port of the inbound SMTP server (bounces, complaints, replies).'),
+  SMTP_POOL_SIZE: int(5, 'Pooled SMTP connections per transport in each worker.', 1),
+  WORKER_CONCURRENCY: int(64, 'Messages a worker process has in flight at once.', 1),
+  CLAIM_BATCH_SIZE: int(200, 'Emails claimed per queue round trip; also bounds duplicates after a crash.', 1),
+  LEASE_MS: int(120_000, 'How long a claim lasts before another worker may take the email over (crash recovery).', 1000),
+  DOMAIN_CONCURRENCY: int(20, 'Deliveries in flight to one recipient domain, per worker process.', 1),
+  RETRY_BASE_MS: int(60_000, 'First retry delay after a 4xx or a connection error; doubles each attempt.', 10),
+  RETRY_MAX_DELAY_MS: int(3_600_000, 'Longest delay between two attempts.', 10),
+  MAX_DELIVERY_LIFETIME_MS: int(3 * 86_400_000, 'After this long in retries an email is bounced soft with reason "expired".', 100),
+  SIMULATOR_RETRY_BASE_MS: int(300, 'Retry delay for @simulator.test mail, kept short so the demo finishes fast.', 10),
+  SIMULATOR_LIFETIME_MS: int(3_000, 'Retry lifetime for @simulator.test mail.', 100),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', description: 'Log level.' },
+  ),
+});
+
+export type Config = Static<typeof ConfigSchema>;

@@ -1,0 +1,53 @@
+// Assembles the Fastify app: validation, OpenAPI at /docs, auth on /v1, one error shape.
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { ErrorBody } from './schemas.ts';
+import { errorHandler, sendError } from './error-handler.ts';
+import { authenticate } from './auth.ts';
+import { emailRoutes } from './routes/emails.routes.ts';
+import { campaignRoutes } from './routes/campaigns.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+
+export type ServerDeps = {
+  db: Kysely<Database>;
+  metrics: Metrics;
+  logLevel?: string;
+  /** Largest request body; campaigns with 100,000 inline recipients need tens of MB. */
+  bodyLimitBytes?: number;
+};
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
+    bodyLimit: deps.bodyLimitBytes ?? 64 * 1024 * 1024,
+    // Unknown properties are refused, not silently dropped: a typo like "replyTo" must not vanish.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => sendError(reply, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+  app.addSchema(ErrorBody);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Sendtrail API', version: '1' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes(deps.db, deps.metrics));
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', authenticate(deps.db));
+    await v1.register(emailRoutes(deps.db));
+    await v1.register(campaignRoutes(deps.db));
+  });
+  return app;
+}

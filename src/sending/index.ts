@@ -1,0 +1,9 @@
+// What other domains and the HTTP edge may use of sending.
+export { submitEmails, MAX_RECIPIENTS_PER_REQUEST, type SendEmailInput, type SubmitResult } from './submit-emails.ts';
+export { cancelEmail } from './cancel-email.ts';
+export { findEmail, listEmails, insertEmails, type EmailRow, type EmailFilter, type NewEmailRow } from './emails.repository.ts';
+export { parseMailbox, formatMailbox, domainOf, isValidAddress, type Mailbox } from './addresses.ts';
+export { renderTemplate } from './render-template.ts';
+export { parseScheduledAt } from './schedule.ts';
+export { claimIdempotencyKey, hashRequest } from './idempotency.ts';
+export { PRIORITY, QUEUE_CHANNEL } from './queue-constants.ts';

@@ -1,0 +1,31 @@
+// The closed set of refusals Sendtrail makes; the HTTP edge maps each code to a status in one table.
+export const ERROR_CODES = {
+  validation_error: 'The request body, query or parameters do not match the schema.',
+  invalid_json: 'The request body is not valid JSON.',
+  invalid_recipient: 'An address is not a valid email address.',
+  too_many_recipients: 'More recipients than one request may carry.',
+  missing_content: 'An email needs html or text.',
+  invalid_scheduled_at: 'scheduled_at is not an ISO 8601 date within the next year.',
+  idempotency_key_reused: 'This Idempotency-Key was used with a different request body.',
+  invalid_recipients_file: 'The streamed recipients are not valid NDJSON or CSV.',
+  unauthorized: 'Missing or unknown API key.',
+  not_found: 'No such resource in this project.',
+  email_not_cancellable: 'The email is no longer queued or scheduled: sending has started or it is final.',
+  campaign_not_editable: 'The campaign has started sending, finished or been cancelled.',
+  payload_too_large: 'The request body is larger than allowed.',
+  unsupported_media_type: 'The Content-Type is not supported here.',
+  internal_error: 'Sendtrail failed on its side; the request may be retried.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code],
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}

@@ -1,0 +1,129 @@
+// The typed shape of every table, assembled for Kysely. Row types mirror the migrations.
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = JSONColumnType<T, string | null, string | null>;
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  project_id: string;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  created_at: Timestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface DomainsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  selector: string;
+  algorithm: 'rsa' | 'ed25519';
+  private_key: string;
+  public_key: string;
+  created_at: Timestamp;
+}
+
+export interface CampaignsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  from_address: string;
+  reply_to: string | null;
+  subject: string;
+  html: string | null;
+  text: string | null;
+  headers: Json<Record<string, string> | null>;
+  tags: Json<string[] | null>;
+  track_opens: boolean;
+  track_clicks: boolean;
+  status: string;
+  scheduled_at: NullableTimestamp;
+  recipient_count: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EmailsTable {
+  id: string;
+  project_id: string;
+  campaign_id: string | null;
+  from_address: string;
+  to_address: string;
+  cc: Json<string[] | null>;
+  bcc: Json<string[] | null>;
+  reply_to: Json<string[] | null>;
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  headers: Json<Record<string, string> | null>;
+  tags: Json<string[] | null>;
+  metadata: Json<Record<string, unknown> | null>;
+  data: Json<Record<string, unknown> | null>;
+  track_opens: boolean;
+  track_clicks: boolean;
+  status: string;
+  priority: number;
+  scheduled_at: NullableTimestamp;
+  next_attempt_at: NullableTimestamp;
+  locked_by: string | null;
+  locked_until: NullableTimestamp;
+  attempts: Generated<number>;
+  first_attempt_at: NullableTimestamp;
+  message_id: string;
+  transport: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  project_id: string;
+  email_id: string;
+  event_type: string;
+  metadata: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  project_id: string;
+  key: string;
+  request_hash: string;
+  response: Json<unknown>;
+  created_at: Timestamp;
+}
+
+export interface SuppressionsTable {
+  project_id: string;
+  email: string;
+  reason: string;
+  source_email_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface CapturedMessagesTable {
+  email_id: string;
+  project_id: string;
+  raw: string;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  api_keys: ApiKeysTable;
+  domains: DomainsTable;
+  campaigns: CampaignsTable;
+  emails: EmailsTable;
+  events: EventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  suppressions: SuppressionsTable;
+  captured_messages: CapturedMessagesTable;
+}

@@ -1,0 +1,148 @@
+// Opens the database: embedded PGlite under the data dir (guarded by a lock file) or PostgreSQL.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import lockfile from 'proper-lockfile';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { Database } from './database.ts';
+import { migrateToLatest } from './migrate.ts';
+
+// bigint columns (event ids, counts) fit in a double for any realistic volume; strings would leak
+// into every caller.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export type Notifier = {
+  /** Calls `onMessage` for each NOTIFY on the channel, from any process sharing the database. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+};
+
+export type Store = {
+  db: Kysely<Database>;
+  kind: 'pglite' | 'postgres';
+  notifier: Notifier;
+  close(): Promise<void>;
+};
+
+export class StoreLockedError extends Error {}
+
+export type OpenStoreOptions = {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Open an existing PGlite instance (tests load a pre-migrated snapshot this way). */
+  pglite?: PGlite;
+  poolSize?: number;
+  migrate?: boolean;
+};
+
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const store = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : await openPglite(options);
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(store.db);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+  return store;
+}
+
+function openPostgres(url: string, poolSize: number): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listeners: pg.Client[] = [];
+  const notifier: Notifier = {
+    async listen(channel, onMessage) {
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => {});
+      await client.connect();
+      client.on('notification', (n) => n.channel === channel && onMessage(n.payload ?? ''));
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      listeners.push(client);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    },
+  };
+  return {
+    db,
+    kind: 'postgres',
+    notifier,
+    async close() {
+      await Promise.all(listeners.map((c) => c.end().catch(() => {})));
+      await db.destroy();
+    },
+  };
+}
+
+async function openPglite(options: OpenStoreOptions): Promise<Store> {
+  let release: (() => Promise<void>) | undefined;
+  let pglite = options.pglite;
+  if (!pglite) {
+    if (!options.dataDir) throw new Error('openStore needs a databaseUrl, a dataDir or a pglite instance');
+    await mkdir(options.dataDir, { recursive: true });
+    release = await lockDataDir(options.dataDir);
+    try {
+      pglite = await PGlite.create({ dataDir: join(options.dataDir, 'pgdata') });
+    } catch (err) {
+      await release();
+      throw err;
+    }
+  }
+  const instance = pglite;
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool(createPgConfig(instance) as pg.PoolConfig) }),
+  });
+  const notifier: Notifier = {
+    async listen(channel, onMessage) {
+      const unsubscribe = await instance.listen(channel, onMessage);
+      return unsubscribe;
+    },
+  };
+  return {
+    db,
+    kind: 'pglite',
+    notifier,
+    async close() {
+      await db.destroy();
+      if (!options.pglite) await instance.close();
+      await release?.();
+    },
+  };
+}
+
+// PGlite is single-process and nothing stops a second process from opening the same files, whose
+// writes would then be silently lost (stack-notes): refuse with a clear error instead.
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(dataDir, {
+      lockfilePath: join(dataDir, 'sendtrail.lock'),
+      stale: 15_000,
+      update: 5_000,
+      onCompromised: (err) => {
+        console.error(`sendtrail: lost the lock on ${dataDir}: ${err.message}`);
+        process.exit(1);
+      },
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new StoreLockedError(
+        `The data directory ${dataDir} is in use by another Sendtrail process. ` +
+          'The embedded database serves one process only: stop the other one, ' +
+          'or set DATABASE_URL to a PostgreSQL server to run several.',
+      );
+    }
+    throw err;
+  }
+}
+
+/** Sends a NOTIFY through the ordinary connection; works the same on PGlite and PostgreSQL. */
+export async function notify(db: Kysely<Database>, channel: string, payload = ''): Promise<void> {
+  await sql`SELECT pg_notify(${channel}, ${payload})`.execute(db);
+}
