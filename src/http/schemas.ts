@@ -12,7 +12,7 @@ export const ErrorBody = Type.Object(
   { $id: 'Error' },
 );
 
-export const OneOrMany = (item: TSchema, max: number) => Type.Union([item, Type.Array(item, { minItems: 1, maxItems: max })]);
+export const OneOrMany = <T extends TSchema>(item: T, max: number) => Type.Union([item, Type.Array(item, { minItems: 1, maxItems: max })]);
 
 export const Address = Type.String({ minLength: 3, maxLength: 320 });
 

@@ -3,7 +3,7 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T> = JSONColumnType<T, string | null, string | null>;
+type Json<T extends object | null> = JSONColumnType<T, string | null, string | null>;
 
 export interface ProjectsTable {
   id: string;
@@ -97,7 +97,7 @@ export interface IdempotencyKeysTable {
   project_id: string;
   key: string;
   request_hash: string;
-  response: Json<unknown>;
+  response: Json<object>;
   created_at: Timestamp;
 }
 

@@ -1,0 +1,130 @@
+// The `sendtrail` command: start, migrate, keys create, domains add, config.
+import { parseArgs } from 'node:util';
+import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
+import { openStore, StoreLockedError } from '../store/open-store.ts';
+import type { Config } from '../config/schema.ts';
+
+const USAGE = `Usage: sendtrail <command> [options]
+
+Commands:
+  start [--roles api,worker]        Start Sendtrail (all roles by default)
+  migrate                           Apply database migrations and exit
+  keys create [--name NAME]         Create an API key for the default project (printed once)
+  domains add <domain> [--algorithm rsa|ed25519] [--bounce-domain D]
+                                    Create a DKIM key for a sending domain and print its DNS records
+  config                            Print the effective configuration with descriptions
+
+Configuration comes from environment variables; see \`sendtrail config\`.`;
+
+type Command = (config: Config, args: string[]) => Promise<number>;
+
+const openConfiguredStore = (config: Config) =>
+  openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.SENDTRAIL_DATA_DIR });
+
+const COMMANDS: Record<string, Command> = {
+  async start(config, args) {
+    const { values } = parseArgs({ args, options: { roles: { type: 'string' } } });
+    const { startSendtrail, parseRoles } = await import('../main.ts');
+    const roles = parseRoles(values.roles);
+    const app = await startSendtrail(config, roles);
+    const where = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.SENDTRAIL_DATA_DIR}`;
+    console.log(`Sendtrail started: roles ${roles.join(', ')}; database: ${where}`);
+    if (app.url) console.log(`API:  ${app.url}  (OpenAPI: ${app.url}/docs, public URL: ${config.PUBLIC_URL})`);
+    if (roles.includes('worker')) {
+      console.log(
+        config.SMTP_URL
+          ? `Mail relays through ${config.SMTP_URL.replace(/\/\/[^@/]*@/, '//***@')}`
+          : 'SMTP_URL is not set: mail to real domains is CAPTURED locally and NOT delivered. @simulator.test addresses are simulated.',
+      );
+    }
+    if (app.createdKey) console.log(`\nAPI key for the default project (shown once, keep it):\n  ${app.createdKey}\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    console.log('Stopping: finishing in-flight deliveries...');
+    await app.stop();
+    return 0;
+  },
+
+  async migrate(config) {
+    const store = await openConfiguredStore(config);
+    await store.close();
+    console.log('Migrations applied.');
+    return 0;
+  },
+
+  async keys(config, args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' } } });
+    if (positionals[0] !== 'create') return usage('keys: the subcommand is "create"');
+    const { createApiKey } = await import('../projects/api-keys.ts');
+    const { ensureDefaultProject } = await import('../projects/default-project.ts');
+    const store = await openConfiguredStore(config);
+    try {
+      const { projectId } = await ensureDefaultProject(store.db);
+      const { key } = await createApiKey(store.db, projectId, values.name ?? 'cli');
+      console.log(key);
+    } finally {
+      await store.close();
+    }
+    return 0;
+  },
+
+  async domains(config, args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { algorithm: { type: 'string', default: 'rsa' }, 'bounce-domain': { type: 'string' } } });
+    if (positionals[0] !== 'add' || !positionals[1]) return usage('domains: use "domains add <domain>"');
+    if (values.algorithm !== 'rsa' && values.algorithm !== 'ed25519') return usage('--algorithm is rsa or ed25519');
+    const { addDomain } = await import('../delivery/dkim/index.ts');
+    const { ensureDefaultProject } = await import('../projects/default-project.ts');
+    const store = await openConfiguredStore(config);
+    try {
+      const { projectId } = await ensureDefaultProject(store.db);
+      const added = await addDomain(store.db, projectId, positionals[1], {
+        algorithm: values.algorithm === 'ed25519' ? 'ed25519' : 'rsa',
+        bounceDomain: values['bounce-domain'] ?? config.BOUNCE_DOMAIN,
+      });
+      console.log(`${added.wasCreated ? 'Created' : 'Already had'} a ${added.algorithm} DKIM key for ${added.domain} (selector ${added.selector}).`);
+      console.log('Publish these DNS records:\n');
+      for (const r of added.records) console.log(`${r.name}  ${r.type}  "${r.value}"\n  (${r.purpose})\n`);
+    } finally {
+      await store.close();
+    }
+    return 0;
+  },
+
+  async config(config) {
+    for (const { key, value, description } of describeConfig(config)) {
+      console.log(`${key}=${value}\n    ${description}`);
+    }
+    return 0;
+  },
+};
+
+function usage(problem?: string): number {
+  if (problem) console.error(`sendtrail: ${problem}\n`);
+  console.error(USAGE);
+  return 2;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') return usage();
+  const command = COMMANDS[name];
+  if (!command) return usage(`unknown command "${name}"`);
+  try {
+    return await command(loadConfig(), args);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof StoreLockedError) {
+      console.error(`sendtrail: ${err.message}`);
+      return 1;
+    }
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return usage((err as Error).message);
+    if ((err as { name?: string }).name === 'AppError') {
+      console.error(`sendtrail: ${(err as Error).message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,264 @@
+// Owns the bounce classification data: reply-text rules, RFC 3463 status rules and RFC 5321 code rules.
+//
+// Modelled on ZoneMTA's config/bounces.txt: each rule is a pattern with a real-looking reply beside it,
+// and one function (classifySmtpReply) reads the tables. Rules describe reply *patterns* shared by an MTA
+// family or by many servers, so the same table also classifies the Diagnostic-Code of DSNs (RFC 3464
+// §2.3.6). Patterns are matched, case-insensitively, against the reply with whitespace collapsed and the
+// "550-5.1.1 " continuation markers of multi-line replies (RFC 5321 §4.2.1) removed.
+//
+// Patterns must stay linear: no nested quantifiers and only bounded gaps (`.{0,60}?`), because replies come
+// from remote servers and may be hostile or huge.
+
+/** Sisimai's reason vocabulary (shared/data/bounces/README.md); `feedback`, `vacation`, `delivered` are
+ * never produced from an SMTP reply. */
+export type BounceReason =
+  | 'userunknown' | 'hostunknown' | 'hasmoved' | 'notaccept' | 'mailboxfull' | 'exceedlimit' | 'mesgtoobig'
+  | 'suspend' | 'filtered' | 'rejected' | 'blocked' | 'badreputation' | 'requireptr' | 'authfailure'
+  | 'notcompliantrfc' | 'spamdetected' | 'virusdetected' | 'policyviolation' | 'securityerror'
+  | 'contenterror' | 'norelaying' | 'speeding' | 'toomanyconn' | 'expired' | 'networkerror' | 'systemerror'
+  | 'systemfull' | 'mailererror' | 'syntaxerror' | 'failedstarttls' | 'suppressed' | 'onhold' | 'undefined';
+
+export interface BounceRule {
+  readonly reason: BounceReason;
+  readonly pattern: RegExp;
+  /** A reply this pattern must match and that must classify to `reason` (checked by the tests). */
+  readonly example: string;
+}
+
+/** Text rules, most specific first: the first match wins. */
+export const BOUNCE_RULES: readonly BounceRule[] = [
+  // A final DSN about a queue timeout names the last attempt's error too: the expiry is the outcome.
+  { reason: 'expired', pattern: /\bmessage (?:has )?expired\b|\bdelivery (?:time )?expired\b|\bexpired (?:in|after sitting in) (?:the )?queue\b/i,
+    example: 'smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>' },
+  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bgiving up on\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b/i,
+    example: 'retry timeout exceeded' },
+  // Postfix reports a connect timeout in a *failed* DSN only when the queue lifetime ran out (4.4.1).
+  { reason: 'expired', pattern: /\bconnection timed out\b|\bdid not accept our requests to connect\b|\bserver did not respond\b/i,
+    example: 'X-Postfix; connect to mx.example.org[192.0.2.25]:25: Connection timed out' },
+
+  // RFC 7505 null MX: the domain declares it accepts no mail. A sender's null MX (5.7.27) is `rejected`.
+  { reason: 'notaccept', pattern: /\bnull MX\b|\b(?:host|domain|server) does not accept (?:any )?(?:e-?)?mail\b(?! from)/i,
+    example: '556 5.1.10 Recipient address has null MX' },
+
+  // RFC 5321 §3.4: 551 "User not local; please try <forward-path>".
+  { reason: 'hasmoved', pattern: /\bno longer on (?:this )?server\b|\buser not local\b|\bnot our user\b|\baddress has (?:been )?(?:moved|changed)\b/i,
+    example: '551 5.1.6 User not local; please try <ann.lee@example.net>' },
+
+  { reason: 'suppressed', pattern: /\bsuppression list\b|\bhas suppressed sending\b/i,
+    example: '550 5.1.1 Amazon SES did not send the message to this address because it is on the suppression list for your account' },
+
+  // "Your account" is the sender's own account at a relay: that is not the recipient's suspension.
+  { reason: 'suspend', pattern: /(?<!your )\b(?:account|mailbox)\b.{0,40}?\b(?:has been|is|was) (?:temporarily )?(?:disabled|suspended|deactivated|inactive|frozen|closed|discontinued)\b/i,
+    example: '550 5.2.1 The email account that you tried to reach is disabled. Learn more at https://support.google.com/mail/?p=DisabledUser' },
+  { reason: 'suspend', pattern: /\b(?:user|recipient|mailbox|account)\b.{0,60}?\btemporar(?:il)?y locked\b|\b(?:mailbox|account) (?:disabled|suspended|inactive|frozen)\b/i,
+    example: '550 5.7.1 <ann@example.com>: Recipient address rejected: User ann@example.com temporary locked. Please try again later!' },
+
+  { reason: 'mailboxfull', pattern: /\b(?:mail ?box|inbox|mail folder)(?: is)? (?:full|over ?quota)\b|\bfull mailbox\b/i,
+    example: '550 5.2.2 STOREDRV.Deliver: mailbox full. The following information should help identify the cause: "MapiExceptionShutoffQuotaExceeded"' },
+  { reason: 'mailboxfull', pattern: /\bover ?quota\b|\bquota (?:exceeded|full|limit (?:exceeded|reached))\b|\bexceed(?:s|ed)? (?:its |the |their |his |her )?(?:storage|disk|mailbox|quota)\b|\bQuotaExceeded\b/i,
+    example: '552 5.2.2 <ann@icloud.com>: user is over quota' },
+  { reason: 'mailboxfull', pattern: /\bout of storage space\b|\bmailbox (?:size|storage) limit\b/i,
+    example: '452-4.2.2 The recipient\'s inbox is out of storage space. Please direct the recipient to 452 4.2.2 https://support.google.com/mail/?p=OverQuotaTemp' },
+
+  // RFC 3463 X.2.3: the recipient's own size limit, not the system's (X.3.4).
+  { reason: 'exceedlimit', pattern: /\btoo (?:large|big) for this recipient\b|\bRecipSizeLimit\b/i,
+    example: '550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient' },
+  { reason: 'mesgtoobig', pattern: /\bmessage (?:is )?too (?:large|big)\b|\bmessage (?:size|length) exceeds\b|\bexceeds? (?:the )?(?:fixed )?(?:maximum|max\.?) (?:allowed )?(?:message )?size\b|\bsize limit exceeded\b/i,
+    example: '552 5.3.4 Message size exceeds fixed maximum message size' },
+
+  { reason: 'virusdetected', pattern: /\bvirus(?:es)?\b|\bmalware\b|\binfected\b|\btrojan\b/i,
+    example: '554 5.7.1 The message was rejected because it contains prohibited virus or spam content' },
+
+  // Gmail's reputation, DMARC and RFC 5322 replies all say "to protect our users from spam": those rules
+  // come first, and spam rules name a verdict ("detected as spam"), never the bare word.
+  { reason: 'notcompliantrfc', pattern: /\bnot RFC ?(?:5322|2822|822) compliant\b|\bRFC ?(?:5322|2822|822) (?:compliance|specifications)\b/i,
+    example: '550-5.7.1 This message is not RFC 5322 compliant. There are multiple Subject headers. To reduce the amount of spam sent to Gmail, this message has been blocked.' },
+  { reason: 'notcompliantrfc', pattern: /\bmultiple (?:\w+ )?(?:addresses in From|From|Subject|Date|To|Sender|Message-ID):? headers?\b|\bduplicate (?:\w+ )?headers?\b|\bmissing (?:required )?(?:From|Date|Message-ID) header\b/i,
+    example: '550-5.7.1 [192.0.2.1 13] Messages with multiple addresses in From: header are not accepted.' },
+
+  { reason: 'spamdetected', pattern: /\b(?:classified|identified|detected|considered|flagged|marked|rejected|blocked) as spam\b|\bspam (?:detected|message|content|score|classification|signature)\b|\blooks like spam\b|\bprobability of (?:being )?spam\b|\bUBE\b|\b(?:likely )?unsolicited (?:bulk |commercial )?(?:e-?)?mail\b/i,
+    example: '550 5.7.350 Remote server returned message detected as spam' },
+  { reason: 'spamdetected', pattern: /\bmessage content rejected\b/i,
+    example: '550 5.7.1 Message content rejected, UBE, id=12345-01-2' },
+
+  { reason: 'authfailure', pattern: /\bDMARC\b/i,
+    example: '550-5.7.26 Unauthenticated email from example.org is not accepted due to domain\'s DMARC policy. Please contact the administrator of example.org domain.' },
+  { reason: 'authfailure', pattern: /\bunauthenticated e-?mail\b|\brequired authentication level\b/i,
+    example: '550-5.7.1 Unauthenticated email is not accepted from this domain. Please contact the administrator of example.com domain.' },
+  { reason: 'authfailure', pattern: /\bSPF (?:check|record|validation|fail|hard ?fail|soft ?fail|policy|authentication)|\bfails? to pass SPF\b|\b(?:bad|invalid) SPF\b|\bsender policy framework\b/i,
+    example: '550 5.7.23 Message rejected due to SPF check failure for example.org' },
+  { reason: 'authfailure', pattern: /\bDKIM (?:signature|check|validation|fail|verification)|\b(?:bad|invalid|missing|failed) DKIM\b/i,
+    example: '550 5.7.20 No passing DKIM signature found' },
+
+  { reason: 'contenterror', pattern: /\bheaders? (?:too (?:large|long)|exceed)|\bline too long\b|\b(?:invalid|malformed) (?:MIME|header|content)\b|\b8-?bit (?:data|content) not (?:allowed|supported)\b/i,
+    example: '552 5.6.0 Headers too large (32000 max)' },
+
+  { reason: 'requireptr', pattern: /\breverse (?:DNS|lookup|hostname|resolution)\b|\brDNS\b|\bPTR\b/i,
+    example: '550-5.7.25 [192.0.2.1] The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP.' },
+  { reason: 'requireptr', pattern: /\bcannot find your (?:reverse )?hostname\b|\b(?:IP|client|host) name lookup failed\b/i,
+    example: '450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]' },
+
+  // A DNSBL listing is a block even when the list is called a "reputation" list (Barracuda, Cloudmark).
+  { reason: 'blocked', pattern: /\bblocked using\b|\bDNSBL\b|\bRBL\b|\bspamhaus\b|\bspamcop\b|\bsorbs\b|\bbarracudacentral\b/i,
+    example: '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1' },
+  { reason: 'badreputation', pattern: /\breputation\b|\b(?:user|spam) complaints\b/i,
+    example: '451 4.7.650 The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://postmaster.live.com (S775)' },
+
+  // Sisimai's `toomanyconn` also covers RFC 5321 §4.5.3.1.10 "too many recipients" (X.5.3).
+  { reason: 'toomanyconn', pattern: /\btoo many (?:\w+ )?(?:connections|sessions)\b|\bconnection (?:frequency|rate|count) limit|\bconnection limit\b/i,
+    example: '421 4.7.0 mx.example.org Error: too many connections from 192.0.2.1' },
+
+  { reason: 'speeding', pattern: /\bat a rate that\b|\bexceed(?:ed|s)? the (?:allowed )?rate\b|\brate limit(?:ed|ing)?\b|\bsending too fast\b|\btoo (?:many|much) (?:\w+ )?(?:messages|mails?|e-?mails|recipients)\b.{0,30}?\b(?:per|this|an|in the last) (?:hour|minute|day|second)s?\b/i,
+    example: '550-5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.' },
+  { reason: 'toomanyconn', pattern: /\btoo many recipients\b/i,
+    example: '452 4.5.3 Error: too many recipients' },
+
+  // RFC 6647 greylisting: a temporary refusal of an unknown client; it must not reach the
+  // "recipient address rejected" rule below, which would make it a hard bounce.
+  { reason: 'blocked', pattern: /\bgrey ?listed\b|\bgreylisting\b|\bgray ?listed\b/i,
+    example: '450 4.2.0 <ann@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html' },
+  { reason: 'blocked', pattern: /\b(?:black|block|deny|ban)[ -]?list(?:ed)?\b/i,
+    example: '550 SC-002 (SNT004-MC1F20) Unfortunately, messages from 192.0.2.1 weren\'t sent. Please contact your Internet service provider since part of their network is on our block list.' },
+  { reason: 'blocked', pattern: /\bclient host rejected\b|\brefused to talk to me\b|\bnot accepting connections\b|\bconnections? (?:not accepted|will not be accepted|refused) from\b|\bnot accepted from (?:this|your) IP\b|\b(?:banned|blocked) (?:sending )?(?:IP|host|client)\b|\byour (?:IP|server|host)\b.{0,40}?\b(?:is )?(?:blocked|banned)\b/i,
+    example: '554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied' },
+
+  { reason: 'norelaying', pattern: /\brelay(?:ing)? (?:access )?(?:denied|not permitted|not allowed|prohibited|refused)\b|\bnot (?:configured|permitted|allowed|authori[sz]ed) to relay\b|\bunable to relay\b|\bwe do not relay\b|\ballowed rcpthosts\b/i,
+    example: '554 5.7.1 <ann@example.org>: Relay access denied' },
+
+  // The sender (MAIL FROM) was refused, including a failed Sender ID check (RFC 4406). Before hostunknown:
+  // these texts say "domain not found" too.
+  { reason: 'rejected', pattern: /\bsender address rejected\b|\bdomain of sender address\b|\bsender (?:verify|verification) failed\b|\bverification failed for <|\bsender (?:is )?(?:rejected|refused|denied|not allowed)\b|\b(?:sender|MAIL FROM) (?:address |domain )?(?:\S{1,100} )?(?:does not exist|not found|unknown|invalid)\b|\bsender ID\b|\bpurported responsible address\b/i,
+    example: '550-Verification failed for <bounce@example.net> 550-Unrouteable address 550 Sender verify failed' },
+  // Sendmail's access database (and many filters) answer a REJECT entry with a bare "Access denied".
+  { reason: 'rejected', pattern: /^(?:[\w-]+; ?)?(?:[45]\d\d[ -])?(?:[45]\.\d{1,3}\.\d{1,3} )?(?:<[^>]{0,200}>\.{0,3}:? ?)?access denied\b/i,
+    example: '550 5.7.1 <news@example.net>... Access denied' },
+
+  { reason: 'filtered', pattern: /\brecipient preferences\b|\b(?:refused|rejected) by (?:the )?recipient\b|\bmessage filtered\b|\buser (?:has )?(?:rejected|refused)\b|\bonly accepting mail from\b/i,
+    example: '550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#rcp Refused due to recipient preferences' },
+  // "User unknown" under a mailbox-status (X.2), policy (X.7) or undefined (X.0) code is a filter speaking
+  // for the mailbox, not the mailbox system: RFC 3463 §3.3 reserves X.1.x for addressing failures. Erring
+  // soft here is cheaper than a wrong hard bounce, which would suppress a real recipient.
+  { reason: 'filtered', pattern: /(?<![\d.])[45]\.[027]\.\d{1,3}\b.{0,80}?\b(?:user unknown|unknown user|no such user)\b/i,
+    example: '550 5.7.1 <ann@example.fr>: Recipient address rejected: User unknown' },
+
+  // Temporary DNS failures first: Postfix says "Host not found, try again" for SERVFAIL.
+  { reason: 'networkerror', pattern: /\bmalformed or unexpected name server reply\b|\bhost not found, try again\b|\btemporary failure in name resolution\b|\bSERVFAIL\b|\bcould not contact DNS servers\b/i,
+    example: 'X-Postfix; Host or domain name not found. Name service error for name=example.org type=MX: Host not found, try again' },
+
+  { reason: 'hostunknown', pattern: /\bhost (?:or domain name )?(?:unknown|not found)\b|\b(?:domain|host) name not found\b|\bunrouteable (?:mail )?(?:address|domain)\b|\bno such domain\b|\bdomain (?:does not exist|not found|unknown)\b|\bNXDOMAIN\b|\bunknown (?:host|domain)\b/i,
+    example: '550 5.1.2 <ann@nonexistent.example>... Host unknown (Name server: nonexistent.example: host not found)' },
+
+  { reason: 'userunknown', pattern: /\b(?:user|recipient|mailbox|address|account|addressee)\b.{0,60}?\b(?:does not|doesn't|do not|not) exist\b/i,
+    example: '550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient\'s email address for typos or 550-5.1.1 unnecessary spaces.' },
+  { reason: 'userunknown', pattern: /\b(?:user|recipient|mailbox|addressee|e-?mail address)(?: name)? (?:is )?(?:unknown|not found|not known|invalid|not valid)\b/i,
+    example: '550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown in virtual mailbox table' },
+  { reason: 'userunknown', pattern: /\b(?:unknown|invalid|non-?existent|bad) (?:user|recipient|mailbox|addressee|local[- ]part|(?:e-?mail )?address(?! error))\b|\bno such (?:user|recipient|mailbox|address|account|person|e-?mail)\b|\bno mailbox\b|\bno account by that name\b/i,
+    example: '550 sorry, no mailbox here by that name. (#5.1.1)' },
+  { reason: 'userunknown', pattern: /\bRecip(?:ient)?NotFound\b|\bnot a (?:valid|known) (?:user|recipient|mailbox|address)\b|\bnot listed in (?:the )?(?:public )?(?:Name & Address Book|Domino Directory|directory)\b/i,
+    example: '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup' },
+  { reason: 'userunknown', pattern: /\bdoes(?:n't| not) have an? \S{1,60} account\b/i,
+    example: '554 delivery error: dd This user doesn\'t have a yahoo.com account (ann@yahoo.com) [0] - mta1010.mail.ne1.yahoo.com' },
+  { reason: 'userunknown', pattern: /\b(?:utilisateur|destinataire) inconnu\b|\bbenutzer unbekannt\b|\busuario (?:desconocido|inexistente)\b|\butente sconosciuto\b/i,
+    example: '550 5.1.1 <ann@example.fr>: Destinataire inconnu' },
+  // RFC 5321 §4.2.3: the default 550 text; at 450 it means "busy" and stays soft.
+  { reason: 'userunknown', pattern: /(?:^|[\s;:])5\d\d[ -].{0,80}?\bmailbox (?:is )?unavailable\b/i,
+    example: '550 Requested action not taken: mailbox unavailable' },
+  // Postfix's bare recipient rejection (also Exchange Online's directory-based edge blocking).
+  { reason: 'userunknown', pattern: /\brecipient address rejected(?:\.|: access denied\b|\s*$)/i,
+    example: '550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [DB5EUR03FT022.eop-EUR03.prod.protection.outlook.com]' },
+
+  { reason: 'policyviolation', pattern: /\bpolicy violation\b|\b(?:denied|rejected|blocked|refused|not accepted) (?:by|for|due to) (?:local |our |security |site )?polic(?:y|ies)\b|\bpolicy reasons?\b|\bprotocol violation\b|\bits content presents a potential\b/i,
+    example: '554 5.7.9 Message not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes' },
+
+  // RFC 3207 §4: the server demands STARTTLS before the transaction.
+  { reason: 'failedstarttls', pattern: /\bmust issue a STARTTLS\b|\b(?:TLS|encryption) (?:is )?required\b|\bSTARTTLS (?:is )?required\b/i,
+    example: '530 5.7.0 Must issue a STARTTLS command first' },
+  { reason: 'securityerror', pattern: /\bunauthenticated senders? not allowed\b|\bauthentication (?:is )?required\b|\bmust (?:be )?authenticated?\b|\bsender is not authenticated\b/i,
+    example: '530 5.7.0 Authentication required' },
+
+  { reason: 'networkerror', pattern: /\bno route to host\b|\bnetwork is unreachable\b|\bhost is unreachable\b|\bconnection (?:refused|reset)\b|\blost connection\b/i,
+    example: 'X-Postfix; connect to mx.example.org[192.0.2.2]:25: No route to host' },
+  { reason: 'networkerror', pattern: /\b(?:routing|mail|forwarding) loop\b|\btoo many hops\b|\bhop count exceeded\b|\bloop detected\b|\bloops back to myself\b/i,
+    example: 'X-Postfix; mail for example.org loops back to myself' },
+
+  { reason: 'systemfull', pattern: /\binsufficient (?:system )?storage\b|\bdisk (?:is )?full\b|\bno space left on device\b/i,
+    example: '452 4.3.1 Insufficient system storage' },
+  { reason: 'mailererror', pattern: /\bunknown mailer error\b|\bmailer error\b|\bcommand died with status\b|\bprocmail\b/i,
+    example: '554 5.3.0 unknown mailer error 1' },
+  { reason: 'systemerror', pattern: /\binternal (?:server |system |mail )?error\b|\bsystem error\b|\blocal error in processing\b|\bqueue file write error\b/i,
+    example: '451 4.3.0 Error: queue file write error' },
+  { reason: 'systemerror', pattern: /\btransaction failed\b|\bservice (?:is )?(?:currently |temporarily )?(?:unavailable|not available)\b|\bservice refused\b|\bserver (?:is )?(?:too )?busy\b/i,
+    example: '421 4.3.2 Service not available, closing transmission channel' },
+  // RFC 3464 §2.3.6 "X-Unix" diagnostics come from a local delivery agent (sysexits code or message).
+  { reason: 'mailererror', pattern: /^x-unix;/i,
+    example: 'x-unix; temporary failure' },
+  { reason: 'syntaxerror', pattern: /\b(?:bad|improper) sequence of commands\b|\bsyntax error\b|\bcommand (?:not recognized|unrecognized|not implemented)\b/i,
+    example: '503 5.5.1 Bad sequence of commands' },
+];
+
+export interface StatusRule {
+  /** `5.4.4` exact, `x.1.1` any class, `x.6` any detail of a subject (RFC 3463 §3). */
+  readonly status: string;
+  readonly reason: BounceReason;
+  /** The code's meaning in RFC 3463 / RFC 5248's registry, or why we map it so. */
+  readonly meaning: string;
+}
+
+/** Used when no text rule matched. X.7.1 is deliberately generic: servers use it for every refusal. */
+export const STATUS_RULES: readonly StatusRule[] = [
+  { status: 'x.1.1', reason: 'userunknown', meaning: 'Bad destination mailbox address' },
+  { status: 'x.1.2', reason: 'hostunknown', meaning: 'Bad destination system address' },
+  { status: 'x.1.3', reason: 'userunknown', meaning: 'Bad destination mailbox address syntax' },
+  { status: 'x.1.6', reason: 'hasmoved', meaning: 'Destination mailbox has moved, no forwarding address' },
+  { status: 'x.1.7', reason: 'rejected', meaning: "Bad sender's mailbox address syntax" },
+  { status: 'x.1.8', reason: 'rejected', meaning: "Bad sender's system address" },
+  { status: '5.1.10', reason: 'notaccept', meaning: 'Recipient address has null MX (RFC 7505 §4.1)' },
+  { status: 'x.2.1', reason: 'suspend', meaning: 'Mailbox disabled, not accepting messages' },
+  { status: 'x.2.2', reason: 'mailboxfull', meaning: 'Mailbox full' },
+  { status: 'x.2.3', reason: 'mesgtoobig', meaning: 'Message length exceeds administrative limit' },
+  { status: 'x.2.4', reason: 'systemerror', meaning: 'Mailing list expansion problem' },
+  { status: 'x.3.1', reason: 'systemfull', meaning: 'Mail system full' },
+  { status: 'x.3.4', reason: 'mesgtoobig', meaning: 'Message too big for system' },
+  { status: 'x.3', reason: 'systemerror', meaning: 'Mail system status (not accepting, misconfigured, ...)' },
+  // Postfix uses 5.4.4 for a domain with no DNS records; 4.4.x are transient and stay network errors.
+  { status: '5.4.4', reason: 'hostunknown', meaning: 'Unable to route' },
+  { status: 'x.4.5', reason: 'systemfull', meaning: 'Mail system congestion' },
+  { status: 'x.4.7', reason: 'expired', meaning: 'Delivery time expired' },
+  { status: 'x.4', reason: 'networkerror', meaning: 'Network and routing status' },
+  { status: 'x.5.3', reason: 'toomanyconn', meaning: 'Too many recipients' },
+  { status: 'x.5', reason: 'syntaxerror', meaning: 'Mail delivery protocol status' },
+  { status: 'x.6', reason: 'contenterror', meaning: 'Message content or media status' },
+  { status: 'x.7.10', reason: 'failedstarttls', meaning: 'Encryption needed (RFC 5248)' },
+  { status: 'x.7.13', reason: 'suspend', meaning: 'User account disabled (RFC 5248)' },
+  { status: 'x.7.20', reason: 'authfailure', meaning: 'No passing DKIM signature found (RFC 7372)' },
+  { status: 'x.7.21', reason: 'authfailure', meaning: 'No acceptable DKIM signature found (RFC 7372)' },
+  { status: 'x.7.22', reason: 'authfailure', meaning: 'No valid author-matched DKIM signature found (RFC 7372)' },
+  { status: 'x.7.23', reason: 'authfailure', meaning: 'SPF validation failed (RFC 7372)' },
+  { status: 'x.7.24', reason: 'authfailure', meaning: 'SPF validation error (RFC 7372)' },
+  { status: 'x.7.25', reason: 'requireptr', meaning: 'Reverse DNS validation failed (RFC 7372)' },
+  { status: 'x.7.26', reason: 'authfailure', meaning: 'Multiple authentication checks failed (RFC 7372)' },
+  { status: 'x.7.27', reason: 'rejected', meaning: 'Sender address has null MX (RFC 7505 §4.2)' },
+  { status: 'x.7', reason: 'securityerror', meaning: 'Security or policy status; text decides when it can' },
+];
+
+export interface CodeRule {
+  readonly code: number;
+  readonly reason: BounceReason;
+  /** The reply's meaning in RFC 5321 §4.2.3 (or the RFC cited). */
+  readonly meaning: string;
+}
+
+/** Used when neither text nor an enhanced status decided. Other codes fall back to `undefined`. */
+export const CODE_RULES: readonly CodeRule[] = [
+  { code: 451, reason: 'systemerror', meaning: 'Requested action aborted: local error in processing' },
+  { code: 452, reason: 'systemfull', meaning: 'Requested action not taken: insufficient system storage' },
+  { code: 500, reason: 'syntaxerror', meaning: 'Syntax error, command unrecognized' },
+  { code: 501, reason: 'syntaxerror', meaning: 'Syntax error in parameters or arguments' },
+  { code: 502, reason: 'syntaxerror', meaning: 'Command not implemented' },
+  { code: 503, reason: 'syntaxerror', meaning: 'Bad sequence of commands' },
+  { code: 504, reason: 'syntaxerror', meaning: 'Command parameter not implemented' },
+  { code: 521, reason: 'notaccept', meaning: 'Host does not accept mail (RFC 7504)' },
+  { code: 551, reason: 'hasmoved', meaning: 'User not local; please try <forward-path>' },
+  { code: 552, reason: 'mailboxfull', meaning: 'Requested mail action aborted: exceeded storage allocation' },
+  { code: 556, reason: 'notaccept', meaning: 'Domain does not accept mail (RFC 7504)' },
+];

@@ -1,0 +1,152 @@
+// The delivery worker: claims due emails in batches, sends each through its transport under the
+// per-domain limit, and group-commits the outcomes. Runs in any number of processes at once.
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.ts';
+import type { Notifier } from '../store/open-store.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { QUEUE_CHANNEL, domainOf } from '../sending/index.ts';
+import { buildMessage, type CampaignContent } from './build-message.ts';
+import { decideOutcome } from './decide-outcome.ts';
+import { createDomainLimiter } from './domain-limiter.ts';
+import { createOutcomeWriter } from './outcome-writer.ts';
+import { claimDueEmails, findSuppressed, type ClaimedEmail, type Outcome } from './queue.repository.ts';
+import { returnPathFor } from './return-path.ts';
+import type { TransportRouter } from './transport-router.ts';
+import type { OutgoingMessage } from './transports/transport.ts';
+
+export type WorkerDeps = {
+  db: Kysely<Database>;
+  notifier: Notifier;
+  transports: TransportRouter;
+  metrics: Metrics;
+  workerId: string;
+  secret: string;
+  bounceDomain: string;
+  concurrency: number;
+  batchSize: number;
+  leaseMs: number;
+  domainConcurrency: number;
+  loadCampaign(campaignId: string): Promise<CampaignContent | undefined>;
+  /** Signs a message (DKIM) when its sender domain has a key; identity when absent. */
+  sign?(projectId: string, message: OutgoingMessage): Promise<OutgoingMessage>;
+  log?: { error(obj: unknown, msg?: string): void };
+  pollMs?: number;
+};
+
+export type DeliveryWorker = { stop(): Promise<void> };
+
+export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWorker> {
+  const writer = createOutcomeWriter(deps.db, { onError: (err) => deps.log?.error({ err }, 'recording outcomes failed; retrying') });
+  const limiter = createDomainLimiter(deps.domainConcurrency);
+  const campaigns = new Map<string, Promise<CampaignContent | undefined>>();
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const wakeUp = () => wake?.();
+  const unlisten = await deps.notifier.listen(QUEUE_CHANNEL, wakeUp);
+
+  const campaignContent = (id: string) => {
+    let content = campaigns.get(id);
+    if (!content) {
+      // Campaign content does not change once it sends; a bounded cache avoids a read per email.
+      if (campaigns.size > 1000) campaigns.clear();
+      content = deps.loadCampaign(id);
+      campaigns.set(id, content);
+    }
+    return content;
+  };
+
+  async function deliver(email: ClaimedEmail, suppressedReason: string | undefined): Promise<void> {
+    const transport = deps.transports.forDomain(domainOf(email.to_address));
+    let outcome: Outcome;
+    if (suppressedReason !== undefined) {
+      outcome = {
+        emailId: email.id,
+        projectId: email.project_id,
+        status: 'rejected',
+        nextAttemptAt: null,
+        transport: transport.name,
+        events: [{ projectId: email.project_id, emailId: email.id, type: 'rejected', metadata: { reason: 'suppressed', suppression_reason: suppressedReason } }],
+      };
+    } else {
+      const release = await limiter.acquire(domainOf(email.to_address));
+      const started = process.hrtime.bigint();
+      try {
+        const campaign = email.campaign_id ? await campaignContent(email.campaign_id) : undefined;
+        let message = buildMessage(email, campaign, returnPathFor(email.id, deps.secret, deps.bounceDomain));
+        if (deps.sign) message = await deps.sign(email.project_id, message);
+        const result = await transport.send(message);
+        outcome = decideOutcome(email, transport, result);
+      } catch (err) {
+        // A fault of ours (rendering, signing): the email fails visibly instead of looping.
+        outcome = decideOutcome(email, transport, { kind: 'failed', message: (err as Error).message });
+      } finally {
+        release();
+      }
+      deps.metrics.smtpLatency.observe({ transport: transport.name }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    deps.metrics.deliveries.inc({ outcome: outcome.status, transport: outcome.transport });
+    if (outcome.nextAttemptAt === null && email.next_attempt_at) {
+      const dueAt = email.scheduled_at ?? email.created_at;
+      deps.metrics.deliveryLatency.observe(Math.max(0, Date.now() - dueAt.getTime()) / 1000);
+    }
+    await writer.write(outcome);
+  }
+
+  const track = (p: Promise<void>) => {
+    inFlight.add(p);
+    void p.finally(() => {
+      inFlight.delete(p);
+      wakeUp();
+    });
+  };
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      const capacity = deps.concurrency - inFlight.size;
+      // Claim in sizeable batches: a claim per freed slot would cost a round trip per email.
+      if (capacity < Math.min(deps.batchSize, Math.ceil(deps.concurrency / 2))) {
+        await sleepUntilWoken(deps.pollMs ?? 500);
+        continue;
+      }
+      let batch: ClaimedEmail[];
+      try {
+        batch = await claimDueEmails(deps.db, deps.workerId, Math.min(capacity, deps.batchSize), deps.leaseMs);
+      } catch (err) {
+        deps.log?.error({ err }, 'claiming due emails failed');
+        await sleepUntilWoken(1000);
+        continue;
+      }
+      if (batch.length === 0) {
+        await sleepUntilWoken(deps.pollMs ?? 500);
+        continue;
+      }
+      const suppressed = await findSuppressed(deps.db, batch).catch(() => new Map());
+      for (const email of batch) track(deliver(email, suppressed.get(`${email.project_id}|${email.to_address}`)?.reason));
+    }
+  }
+
+  function sleepUntilWoken(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  const running = loop();
+  return {
+    async stop() {
+      stopped = true;
+      wakeUp();
+      await running;
+      await Promise.allSettled([...inFlight]);
+      await writer.close();
+      await unlisten().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,9 @@
+// What other domains and the composition root may use of delivery.
+export { startDeliveryWorker, type DeliveryWorker, type WorkerDeps } from './delivery-worker.ts';
+export { createTransportRouter, type TransportRouter } from './transport-router.ts';
+export { startSimulatorServer, type SimulatorServer } from './simulator/simulator-server.ts';
+export { SIMULATOR_BEHAVIOURS, SIMULATOR_DOMAIN } from './simulator/simulator-behaviours.ts';
+export { ensureSimulatorSuppressions } from './simulator-suppressions.ts';
+export { readQueueDepth } from './queue.repository.ts';
+export { returnPathFor, parseReturnPath } from './return-path.ts';
+export type { CampaignContent } from './build-message.ts';

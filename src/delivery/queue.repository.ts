@@ -1,0 +1,120 @@
+// All SQL of the delivery queue: claim due emails under a lease, record outcomes, read depth.
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, EmailsTable } from '../store/database.ts';
+import { STATUS_RANK, type EmailStatus } from '../events/index.ts';
+import { appendEvents, type NewEvent } from '../events/index.ts';
+
+export type ClaimedEmail = Selectable<EmailsTable>;
+
+/**
+ * Claims up to `limit` due emails, transactional first, and leases them to `workerId`. The lease
+ * also moves next_attempt_at to its expiry: a worker that dies leaves the email due again once
+ * the lease runs out, with no sweeper needed (DESIGN.md section 2).
+ */
+export async function claimDueEmails(
+  db: Kysely<Database>,
+  workerId: string,
+  limit: number,
+  leaseMs: number,
+): Promise<ClaimedEmail[]> {
+  // Raw SQL: Kysely cannot express UPDATE ... FROM a FOR UPDATE SKIP LOCKED CTE.
+  const result = await sql<ClaimedEmail>`
+    WITH due AS (
+      SELECT id FROM emails
+      WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= now()
+      ORDER BY priority, next_attempt_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE emails e
+    SET locked_by = ${workerId},
+        locked_until = now() + make_interval(secs => ${leaseMs / 1000}),
+        next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}),
+        attempts = e.attempts + 1,
+        first_attempt_at = coalesce(e.first_attempt_at, now())
+    FROM due WHERE e.id = due.id
+    RETURNING e.*
+  `.execute(db);
+  return result.rows;
+}
+
+export type Outcome = {
+  emailId: string;
+  projectId: string;
+  status: EmailStatus;
+  /** When to try again; null when the email has reached a final state. */
+  nextAttemptAt: Date | null;
+  transport: string;
+  events: NewEvent[];
+  capturedRaw?: string;
+};
+
+// Built from STATUS_RANK (constants of ours, never input): SQL compares ranks so that concurrent
+// writers (a worker and, later, an inbound DSN) can only move a status forward.
+const rankOf = (column: string) =>
+  sql.raw(`CASE ${column} ${Object.entries(STATUS_RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} ELSE -1 END`);
+
+/** Records a batch of outcomes, their events and captured messages in one transaction. */
+export async function recordOutcomes(db: Kysely<Database>, outcomes: readonly Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    // Raw SQL: a batch UPDATE ... FROM unnest is one round trip for the whole batch.
+    await sql`
+      UPDATE emails e
+      SET status = CASE WHEN ${rankOf('e.status')} < ${rankOf('v.status')} THEN v.status ELSE e.status END,
+          next_attempt_at = v.next_attempt_at,
+          locked_by = NULL,
+          locked_until = NULL,
+          transport = v.transport,
+          updated_at = now()
+      FROM unnest(${outcomes.map((o) => o.emailId)}::uuid[], ${outcomes.map((o) => o.status)}::text[],
+                  ${outcomes.map((o) => o.nextAttemptAt?.toISOString() ?? null)}::timestamptz[],
+                  ${outcomes.map((o) => o.transport)}::text[]) AS v(id, status, next_attempt_at, transport)
+      WHERE e.id = v.id
+    `.execute(trx);
+    await appendEvents(trx, outcomes.flatMap((o) => o.events));
+    const captured = outcomes.filter((o) => o.capturedRaw !== undefined);
+    if (captured.length > 0) {
+      await trx
+        .insertInto('captured_messages')
+        .values(captured.map((o) => ({ email_id: o.emailId, project_id: o.projectId, raw: o.capturedRaw! })))
+        .onConflict((oc) => oc.column('email_id').doUpdateSet({ raw: (eb) => eb.ref('excluded.raw') }))
+        .execute();
+    }
+  });
+}
+
+/** Gives leases back (graceful shutdown) so other workers need not wait for them to expire. */
+export async function releaseLeases(db: Kysely<Database>, workerId: string, emailIds: string[]): Promise<void> {
+  if (emailIds.length === 0) return;
+  await db
+    .updateTable('emails')
+    .set({ locked_by: null, locked_until: null, next_attempt_at: sql`now()` })
+    .where('id', 'in', emailIds)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+export type Suppressed = { projectId: string; email: string; reason: string };
+
+/** The suppressed (project, address) pairs among a claimed batch, in one query. */
+export async function findSuppressed(db: Kysely<Database>, emails: readonly ClaimedEmail[]): Promise<Map<string, Suppressed>> {
+  const found = new Map<string, Suppressed>();
+  if (emails.length === 0) return found;
+  const rows = await sql<{ project_id: string; email: string; reason: string }>`
+    SELECT s.project_id, s.email, s.reason FROM suppressions s
+    JOIN unnest(${emails.map((e) => e.project_id)}::uuid[], ${emails.map((e) => e.to_address)}::text[]) AS v(project_id, email)
+      ON s.project_id = v.project_id AND s.email = v.email
+  `.execute(db);
+  for (const r of rows.rows) found.set(`${r.project_id}|${r.email}`, { projectId: r.project_id, email: r.email, reason: r.reason });
+  return found;
+}
+
+export async function readQueueDepth(db: Kysely<Database>): Promise<{ due: number; waiting: number }> {
+  const row = await sql<{ due: number; waiting: number }>`
+    SELECT count(*) FILTER (WHERE next_attempt_at <= now()) AS due,
+           count(*) FILTER (WHERE next_attempt_at > now() AND locked_by IS NULL) AS waiting
+    FROM emails WHERE next_attempt_at IS NOT NULL
+  `.execute(db);
+  return row.rows[0] ?? { due: 0, waiting: 0 };
+}

@@ -1,0 +1,35 @@
+// Chooses the transport for a recipient: the simulator for @simulator.test, else the relay, else capture.
+import type { Config } from '../config/schema.ts';
+import { SIMULATOR_DOMAIN } from './simulator/simulator-behaviours.ts';
+import { createCaptureTransport } from './transports/capture-transport.ts';
+import { createSmtpTransport } from './transports/smtp-transport.ts';
+import type { Transport } from './transports/transport.ts';
+
+export type TransportRouter = { forDomain(domain: string): Transport; close(): Promise<void> };
+
+export function createTransportRouter(config: Config, simulatorUrl: string): TransportRouter {
+  const simulator = createSmtpTransport({
+    name: 'simulator',
+    url: simulatorUrl,
+    poolSize: config.SMTP_POOL_SIZE,
+    isFinalHop: true,
+    requestDsn: false,
+    retry: { baseMs: config.SIMULATOR_RETRY_BASE_MS, maxDelayMs: config.SIMULATOR_RETRY_BASE_MS * 4, lifetimeMs: config.SIMULATOR_LIFETIME_MS },
+  });
+  const outbound = config.SMTP_URL
+    ? createSmtpTransport({
+        name: 'relay',
+        url: config.SMTP_URL,
+        poolSize: config.SMTP_POOL_SIZE,
+        isFinalHop: false,
+        requestDsn: true,
+        retry: { baseMs: config.RETRY_BASE_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS, lifetimeMs: config.MAX_DELIVERY_LIFETIME_MS },
+      })
+    : createCaptureTransport();
+  return {
+    forDomain: (domain) => (domain === SIMULATOR_DOMAIN ? simulator : outbound),
+    async close() {
+      await Promise.all([simulator.close(), outbound.close()]);
+    },
+  };
+}

@@ -1,0 +1,109 @@
+// Composition root: reads config, opens the store, plugs real adapters into the domains and
+// starts the requested roles in this process.
+import { hostname } from 'node:os';
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/schema.ts';
+import { resolveSecret } from './config/resolve-secret.ts';
+import { openStore, type Store } from './store/open-store.ts';
+import { ensureDefaultProject } from './projects/default-project.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { buildServer } from './http/build-server.ts';
+import {
+  createTransportRouter,
+  ensureSimulatorSuppressions,
+  startDeliveryWorker,
+  startSimulatorServer,
+  type DeliveryWorker,
+  type SimulatorServer,
+  type TransportRouter,
+} from './delivery/index.ts';
+import { createMessageSigner } from './delivery/sign-message.ts';
+import { loadCampaignContent } from './campaigns/index.ts';
+
+export const ROLES = ['api', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+// Roles of DESIGN.md section 2 that later issues bring; named here so `--roles` can say so.
+const FUTURE_ROLES: Record<string, string> = {
+  tracking: 'open/click tracking (issue 3)',
+  inbound: 'the inbound SMTP server (issue 4)',
+  scheduler: 'rollups, alerts and webhooks (scheduled sends and retries already run in the worker role)',
+};
+
+export function parseRoles(value: string | undefined): Role[] {
+  if (!value) return [...ROLES];
+  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  for (const r of roles) {
+    if (FUTURE_ROLES[r]) throw new Error(`role "${r}" is not available yet: ${FUTURE_ROLES[r]}`);
+    if (!(ROLES as readonly string[]).includes(r)) throw new Error(`unknown role "${r}"; roles: ${ROLES.join(', ')}`);
+  }
+  return roles as Role[];
+}
+
+export type Sendtrail = {
+  store: Store;
+  url?: string;
+  createdKey?: string;
+  stop(): Promise<void>;
+};
+
+export async function startSendtrail(config: Config, roles: Role[], log: Logger = pino({ level: config.LOG_LEVEL })): Promise<Sendtrail> {
+  const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.SENDTRAIL_DATA_DIR });
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    const { projectId, createdKey } = await ensureDefaultProject(store.db, config.SENDTRAIL_API_KEY || undefined);
+    await ensureSimulatorSuppressions(store.db, projectId);
+    const secret = await resolveSecret(config);
+    const metrics = createMetrics();
+    let url: string | undefined;
+
+    if (roles.includes('worker')) {
+      const simulator: SimulatorServer = await startSimulatorServer();
+      const transports: TransportRouter = createTransportRouter(config, simulator.url);
+      const worker: DeliveryWorker = await startDeliveryWorker({
+        db: store.db,
+        notifier: store.notifier,
+        transports,
+        metrics,
+        workerId: `${hostname()}:${process.pid}`,
+        secret,
+        bounceDomain: config.BOUNCE_DOMAIN,
+        concurrency: config.WORKER_CONCURRENCY,
+        batchSize: config.CLAIM_BATCH_SIZE,
+        leaseMs: config.LEASE_MS,
+        domainConcurrency: config.DOMAIN_CONCURRENCY,
+        loadCampaign: (id) => loadCampaignContent(store.db, id),
+        sign: createMessageSigner(store.db),
+        log,
+      });
+      stops.push(async () => {
+        await worker.stop();
+        await transports.close();
+        await simulator.close();
+      });
+    }
+
+    if (roles.includes('api')) {
+      const app: FastifyInstance = await buildServer({ db: store.db, metrics, logLevel: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
+      await app.listen({ port: config.PORT, host: config.HOST });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.PORT;
+      url = `http://${config.HOST}:${port}`;
+      stops.unshift(() => app.close());
+    }
+
+    return {
+      store,
+      url,
+      createdKey,
+      async stop() {
+        for (const stop of stops) await stop().catch((err) => log.error({ err }, 'stopping failed'));
+        await store.close();
+      },
+    };
+  } catch (err) {
+    for (const stop of stops) await stop().catch(() => {});
+    await store.close();
+    throw err;
+  }
+}
