@@ -85,6 +85,8 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
       }
       deps.metrics.smtpLatency.observe({ transport: transport.name }, Number(process.hrtime.bigint() - started) / 1e9);
     }
+    // Which process acted, for operators tracing a message across a fleet of workers.
+    for (const e of outcome.events) e.metadata = { ...e.metadata, worker: deps.workerId };
     deps.metrics.deliveries.inc({ outcome: outcome.status, transport: outcome.transport });
     if (outcome.nextAttemptAt === null && email.next_attempt_at) {
       const dueAt = email.scheduled_at ?? email.created_at;

@@ -1,5 +1,5 @@
 // Opens the database: embedded PGlite under the data dir (guarded by a lock file) or PostgreSQL.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -120,9 +120,11 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
 // PGlite is single-process and nothing stops a second process from opening the same files, whose
 // writes would then be silently lost (stack-notes): refuse with a clear error instead.
 async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  try {
-    return await lockfile.lock(dataDir, {
-      lockfilePath: join(dataDir, 'sendtrail.lock'),
+  const lockfilePath = join(dataDir, 'sendtrail.lock');
+  const pidFile = join(dataDir, 'sendtrail.pid');
+  const lock = () =>
+    lockfile.lock(dataDir, {
+      lockfilePath,
       stale: 15_000,
       update: 5_000,
       onCompromised: (err) => {
@@ -130,15 +132,35 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
         process.exit(1);
       },
     });
+  let release: () => Promise<void>;
+  try {
+    release = await lock();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+    if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+    // After a crash (kill -9) the lock would only go stale in 15 s; the owner's pid tells at once.
+    if (!(await ownerIsDead(pidFile))) {
       throw new StoreLockedError(
         `The data directory ${dataDir} is in use by another Sendtrail process. ` +
           'The embedded database serves one process only: stop the other one, ' +
           'or set DATABASE_URL to a PostgreSQL server to run several.',
       );
     }
-    throw err;
+    await rm(lockfilePath, { recursive: true, force: true });
+    release = await lock();
+  }
+  await writeFile(pidFile, `${process.pid}\n`);
+  return release;
+}
+
+async function ownerIsDead(pidFile: string): Promise<boolean> {
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -1,0 +1,69 @@
+// The `sendtrail` command as a user runs it, on a fresh embedded data directory.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSendtrailCommand, startSendtrailProcess } from './support/sendtrail-process.ts';
+
+describe('sendtrail command', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-cli-'));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('prints every configuration key with its description', async () => {
+    const out = await runSendtrailCommand({ SENDTRAIL_DATA_DIR: dataDir }, ['config']);
+    expect(out).toMatch(/^PORT=3000$/m);
+    expect(out).toMatch(/^SMTP_URL=$/m);
+    expect(out).toContain('captured locally and NOT delivered');
+  });
+
+  it('refuses a bad configuration with a clear message and exit code 1', async () => {
+    const err = await runSendtrailCommand({ SENDTRAIL_DATA_DIR: dataDir, PORT: 'x' }, ['config']).catch((e) => e);
+    expect(err.code).toBe(1);
+    expect(err.stderr).toContain('Invalid configuration');
+    expect(err.stderr).toContain('PORT');
+  });
+
+  it('starts on the embedded database with one printed key that works, and refuses a second process', async () => {
+    const proc = await startSendtrailProcess({ SENDTRAIL_DATA_DIR: dataDir });
+    try {
+      const key = /^\s+(st_\S+)$/m.exec(proc.output())?.[1];
+      expect(key).toBeDefined();
+      expect(proc.output()).toContain('embedded PGlite');
+      const res = await fetch(`${proc.url}/v1/emails?limit=1`, { headers: { authorization: `Bearer ${key}` } });
+      expect(res.status).toBe(200);
+      const second = await runSendtrailCommand({ SENDTRAIL_DATA_DIR: dataDir }, ['keys', 'create']).catch((e) => e);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('in use by another Sendtrail process');
+    } finally {
+      await proc.stop();
+    }
+    expect(proc.ended()).toBe('exit code 0');
+    const key = (await runSendtrailCommand({ SENDTRAIL_DATA_DIR: dataDir }, ['keys', 'create', '--name', 'ci'])).trim();
+    expect(key).toMatch(/^st_[A-Za-z0-9_-]{32}$/);
+    const restarted = await startSendtrailProcess({ SENDTRAIL_DATA_DIR: dataDir });
+    try {
+      expect(restarted.output()).not.toMatch(/API key for the default project/); // shown on the first start only
+      const res = await fetch(`${restarted.url}/v1/emails?limit=1`, { headers: { authorization: `Bearer ${key}` } });
+      expect(res.status).toBe(200);
+    } finally {
+      await restarted.stop();
+    }
+  }, 120_000);
+
+  it('adds a DKIM domain and prints the records to publish', async () => {
+    const out = await runSendtrailCommand({ SENDTRAIL_DATA_DIR: dataDir }, ['domains', 'add', 'example.com']);
+    expect(out).toMatch(/_domainkey\.example\.com\s+TXT\s+"v=DKIM1; k=rsa; p=/);
+    expect(out).toMatch(/_dmarc\.example\.com\s+TXT\s+"v=DMARC1/);
+    const bad = await runSendtrailCommand({ SENDTRAIL_DATA_DIR: dataDir }, ['domains', 'add', 'not a domain']).catch((e) => e);
+    expect(bad.code).toBe(1);
+  });
+
+  it('answers an unknown command with the usage and exit code 2', async () => {
+    const err = await runSendtrailCommand({ SENDTRAIL_DATA_DIR: dataDir }, ['frobnicate']).catch((e) => e);
+    expect(err.code).toBe(2);
+    expect(err.stderr).toContain('Usage: sendtrail');
+  });
+});
