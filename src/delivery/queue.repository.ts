@@ -35,7 +35,8 @@ export async function claimDueEmails(
     FROM due WHERE e.id = due.id
     RETURNING e.*
   `.execute(db);
-  return result.rows;
+  // UPDATE ... RETURNING does not keep the CTE's order: restore priority order, then age.
+  return result.rows.sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
 }
 
 export type Outcome = {

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestStore, STORE_KINDS, type TestStore } from '../../test/support/test-store.ts';
+import { newId } from '../shared/ids.ts';
+import { PRIORITY } from '../sending/index.ts';
+import { claimDueEmails, recordOutcomes } from './queue.repository.ts';
+
+describe.each(STORE_KINDS)('delivery queue on %s', (kind) => {
+  let store: TestStore;
+  let projectId: string;
+  beforeAll(async () => {
+    store = await createTestStore(kind);
+    projectId = newId();
+    await store.db.insertInto('projects').values({ id: projectId, name: 'p' }).execute();
+  });
+  afterAll(async () => store?.close());
+
+  async function enqueue(count: number, priority: number, dueInMs = -1000): Promise<string[]> {
+    const ids = Array.from({ length: count }, () => newId());
+    await store.db
+      .insertInto('emails')
+      .values(ids.map((id) => ({
+        id, project_id: projectId, from_address: 'a@example.com', to_address: `${id}@example.org`, subject: 's', text: 't',
+        status: 'queued', priority, next_attempt_at: new Date(Date.now() + dueInMs), message_id: `<${id}@example.com>`,
+      })))
+      .execute();
+    return ids;
+  }
+  const clear = () => sql`UPDATE emails SET next_attempt_at = NULL`.execute(store.db);
+
+  it('hands out transactional mail before campaign mail queued earlier', async () => {
+    await clear();
+    const campaign = await enqueue(3, PRIORITY.campaign, -5000);
+    const transactional = await enqueue(2, PRIORITY.transactional, -1000);
+    const claimed = await claimDueEmails(store.db, 'w1', 3, 60_000);
+    expect(claimed.map((e) => e.id)).toEqual([...transactional, campaign[0]]);
+  });
+
+  it('does not hand a leased email to another worker until the lease expires', async () => {
+    await clear();
+    const [id] = await enqueue(1, PRIORITY.transactional);
+    expect((await claimDueEmails(store.db, 'w1', 10, 300)).map((e) => e.id)).toEqual([id]);
+    expect(await claimDueEmails(store.db, 'w2', 10, 300)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 400));
+    const reclaimed = await claimDueEmails(store.db, 'w2', 10, 300);
+    expect(reclaimed.map((e) => [e.id, e.locked_by, e.attempts])).toEqual([[id, 'w2', 2]]);
+  });
+
+  it('leaves scheduled mail alone until it is due', async () => {
+    await clear();
+    await enqueue(1, PRIORITY.transactional, 60_000);
+    expect(await claimDueEmails(store.db, 'w1', 10, 1000)).toEqual([]);
+  });
+
+  it('only moves a status forward: a late delivery_delayed never overwrites delivered', async () => {
+    await clear();
+    const [id] = await enqueue(1, PRIORITY.transactional);
+    const outcome = (status: 'delivered' | 'delivery_delayed' | 'bounced') => ({
+      emailId: id!, projectId, status, nextAttemptAt: null, transport: 'relay',
+      events: [{ projectId, emailId: id!, type: status }],
+    });
+    await recordOutcomes(store.db, [outcome('delivered')]);
+    await recordOutcomes(store.db, [outcome('delivery_delayed')]);
+    const row = await store.db.selectFrom('emails').select(['status', 'locked_by']).where('id', '=', id!).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'delivered', locked_by: null });
+    await recordOutcomes(store.db, [outcome('bounced')]); // accepted, then bounced by the far end
+    const after = await store.db.selectFrom('emails').select('status').where('id', '=', id!).executeTakeFirstOrThrow();
+    expect(after.status).toBe('bounced');
+    const events = await store.db.selectFrom('events').select('event_type').where('email_id', '=', id!).orderBy('id').execute();
+    expect(events.map((e) => e.event_type)).toEqual(['delivered', 'delivery_delayed', 'bounced']);
+  });
+
+});
+
+describe('delivery queue on postgres, several workers', () => {
+  it('never gives one email to two workers claiming at the same time', async () => {
+    const store = await createTestStore('postgres');
+    try {
+      const projectId = newId();
+      await store.db.insertInto('projects').values({ id: projectId, name: 'p' }).execute();
+      const ids = Array.from({ length: 500 }, () => newId());
+      await store.db
+        .insertInto('emails')
+        .values(ids.map((id) => ({
+          id, project_id: projectId, from_address: 'a@example.com', to_address: `${id}@example.org`, subject: 's', text: 't',
+          status: 'queued', priority: PRIORITY.campaign, next_attempt_at: new Date(Date.now() - 1000), message_id: `<${id}@example.com>`,
+        })))
+        .execute();
+      const claims = await Promise.all(['a', 'b', 'c', 'd'].map((w) => claimDueEmails(store.db, w, 200, 60_000)));
+      const all = claims.flat().map((e) => e.id);
+      expect(new Set(all).size).toBe(all.length);
+      expect(all.length).toBe(500);
+    } finally {
+      await store.close();
+    }
+  });
+});
