@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { ErrorBody } from './schemas.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { authenticate } from './auth.ts';
+import { assertStorable } from './untrusted-input.ts';
 import { emailRoutes } from './routes/emails.routes.ts';
 import { campaignRoutes } from './routes/campaigns.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -26,9 +27,20 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024 * 1024,
     // Unknown properties are refused, not silently dropped: a typo like "replyTo" must not vanish.
+    // No type coercion either: `"subject": true` is a client bug to report, not a string "true".
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     return503OnClosing: true,
+    // Malformed URLs and over-long path parameters get our error shape too.
+    frameworkErrors: (err, _request, reply) =>
+      sendError(reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'not_found' : 'validation_error', err.message),
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('preValidation', async (request) => {
+    assertStorable(request.query, 'query');
+    assertStorable(request.params, 'path');
+    assertStorable(request.body, 'body');
+    for (const name of ['idempotency-key', 'authorization']) assertStorable(request.headers[name], `header ${name}`);
+  });
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendError(reply, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`));

@@ -1,10 +1,12 @@
 // TypeBox schemas shared by routes; they validate requests and generate the OpenAPI document.
 import { Type, type TSchema } from '@sinclair/typebox';
+import { AppError, ERROR_CODES, type ErrorCode } from '../shared/app-error.ts';
 
+// The codes are listed in the OpenAPI document so clients can switch on them.
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String(),
+      code: Type.Unsafe<ErrorCode>({ type: 'string', enum: Object.keys(ERROR_CODES) }),
       message: Type.String(),
       details: Type.Optional(Type.Unknown()),
     }),
@@ -37,5 +39,16 @@ export const errorResponses = {
   404: ErrorBody,
   409: ErrorBody,
   413: ErrorBody,
+  415: ErrorBody,
   422: ErrorBody,
+  500: ErrorBody,
 };
+
+/** Query-string integers arrive as text and types are not coerced (see build-server): parse here. */
+export const LimitParam = Type.String({ pattern: '^[0-9]{1,3}$', description: 'Page size, 1 to 100 (default 20).' });
+
+export function parseLimit(value: string | undefined, fallback = 20): number {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 100) throw new AppError('validation_error', 'limit must be an integer from 1 to 100');
+  return n;
+}

@@ -14,6 +14,10 @@ export function isValidAddress(address: string): boolean {
 
 /** Parses one mailbox ("Name <a@b.c>" or "a@b.c"); throws invalid_recipient naming the field. */
 export function parseMailbox(input: string, field: string): Mailbox {
+  // The parser silently drops control characters ("a\u0000b@x" would become "ab@x"): refuse them first.
+  if (/[\u0000-\u001f\u007f]/.test(input)) {
+    throw new AppError('invalid_recipient', `${field}: contains a control character`, { field });
+  }
   const parsed = addressparser(input, { flatten: true });
   const first = parsed[0];
   if (parsed.length !== 1 || !first || !('address' in first) || !first.address || !isValidAddress(first.address)) {

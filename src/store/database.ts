@@ -68,8 +68,8 @@ export interface EmailsTable {
   tags: Json<string[] | null>;
   metadata: Json<Record<string, unknown> | null>;
   data: Json<Record<string, unknown> | null>;
-  track_opens: boolean;
-  track_clicks: boolean;
+  track_opens: Generated<boolean>;
+  track_clicks: Generated<boolean>;
   status: string;
   priority: number;
   scheduled_at: NullableTimestamp;
@@ -82,6 +82,13 @@ export interface EmailsTable {
   transport: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** Recipients of a draft campaign, moved into emails when it is sent (migration 002). */
+export interface CampaignRecipientsTable {
+  campaign_id: string;
+  email: string;
+  data: Json<Record<string, unknown> | null>;
 }
 
 export interface EventsTable {
@@ -122,6 +129,7 @@ export interface Database {
   domains: DomainsTable;
   campaigns: CampaignsTable;
   emails: EmailsTable;
+  campaign_recipients: CampaignRecipientsTable;
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
   suppressions: SuppressionsTable;

@@ -6,7 +6,7 @@ import { EMAIL_STATUSES, listEmailEvents } from '../../events/index.ts';
 import { cancelEmail, findEmail, listEmails, submitEmails, MAX_RECIPIENTS_PER_REQUEST } from '../../sending/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
-import { Address, Headers, OneOrMany, Tags, UuidParam, Event, errorResponses } from '../schemas.ts';
+import { Address, Headers, LimitParam, OneOrMany, Tags, UuidParam, Event, errorResponses, parseLimit } from '../schemas.ts';
 import { decodeCursor, emailJson, encodeCursor, eventJson } from '../serialize.ts';
 
 const SendEmailBody = Type.Object(
@@ -22,7 +22,7 @@ const SendEmailBody = Type.Object(
     headers: Type.Optional(Headers),
     tags: Type.Optional(Tags),
     metadata: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 50 })),
-    scheduled_at: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+    scheduled_at: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 40 })])),
     track_opens: Type.Optional(Type.Boolean()),
     track_clicks: Type.Optional(Type.Boolean()),
   },
@@ -33,7 +33,7 @@ const ListQuery = Type.Object({
   status: Type.Optional(Type.Union(EMAIL_STATUSES.map((s) => Type.Literal(s)))),
   campaign_id: Type.Optional(Type.String({ maxLength: 64 })),
   to: Type.Optional(Type.String({ maxLength: 320 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  limit: Type.Optional(LimitParam),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 });
 
@@ -64,7 +64,7 @@ export function emailRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox {
       if ((before && !isUuid(before)) || (q.campaign_id && !isUuid(q.campaign_id))) {
         throw new AppError('validation_error', 'cursor or campaign_id is malformed');
       }
-      const limit = q.limit ?? 20;
+      const limit = parseLimit(q.limit);
       const rows = await listEmails(db, request.projectId, {
         status: q.status,
         campaignId: q.campaign_id,
