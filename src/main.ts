@@ -5,7 +5,8 @@ import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.ts';
 import { resolveSecret } from './config/resolve-secret.ts';
-import { openStore, type Store } from './store/open-store.ts';
+import type { Store } from './store/open-store.ts';
+import { openConfiguredStore } from './store/open-configured-store.ts';
 import { ensureDefaultProject } from './projects/default-project.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { buildServer } from './http/build-server.ts';
@@ -48,7 +49,7 @@ export type Sendtrail = {
 };
 
 export async function startSendtrail(config: Config, roles: Role[], log: Logger = pino({ level: config.LOG_LEVEL })): Promise<Sendtrail> {
-  const store = await openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.SENDTRAIL_DATA_DIR });
+  const store = await openConfiguredStore(config);
   const stops: Array<() => Promise<void>> = [];
   try {
     const { projectId, createdKey } = await ensureDefaultProject(store.db, config.SENDTRAIL_API_KEY || undefined);

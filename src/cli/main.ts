@@ -1,7 +1,8 @@
 // The `sendtrail` command: start, migrate, keys create, domains add, config.
 import { parseArgs } from 'node:util';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
-import { openStore, StoreLockedError } from '../store/open-store.ts';
+import { StoreLockedError } from '../store/open-store.ts';
+import { openConfiguredStore } from '../store/open-configured-store.ts';
 import type { Config } from '../config/schema.ts';
 
 const USAGE = `Usage: sendtrail <command> [options]
@@ -17,9 +18,6 @@ Commands:
 Configuration comes from environment variables; see \`sendtrail config\`.`;
 
 type Command = (config: Config, args: string[]) => Promise<number>;
-
-const openConfiguredStore = (config: Config) =>
-  openStore(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.SENDTRAIL_DATA_DIR });
 
 const COMMANDS: Record<string, Command> = {
   async start(config, args) {

@@ -10,6 +10,11 @@ export const ConfigSchema = Type.Object({
   HOST: str('127.0.0.1', 'Address the HTTP and SMTP servers listen on.'),
   SENDTRAIL_DATA_DIR: str('./.sendtrail', 'Directory for the embedded database, the secret and captured mail.'),
   DATABASE_URL: str('', 'PostgreSQL URL. Empty: the embedded PGlite database in SENDTRAIL_DATA_DIR (one process only).'),
+  PGLITE_SHARED_BUFFERS: Type.String({
+    default: '32MB',
+    pattern: '^[0-9]{1,6}(kB|MB|GB)$',
+    description: 'shared_buffers of the embedded database: most of its memory. Ignored with DATABASE_URL.',
+  }),
   SMTP_URL: str('', 'Relay for outgoing mail, e.g. smtp://127.0.0.1:25. Empty: mail to real domains is captured locally and NOT delivered.'),
   PUBLIC_URL: str('', 'Base URL recipients reach for tracking and unsubscribe links. Empty: http://localhost:PORT.'),
   SENDTRAIL_API_KEY: Type.String({

@@ -1,5 +1,8 @@
 // Opens the database: embedded PGlite under the data dir (guarded by a lock file) or PostgreSQL.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -32,6 +35,8 @@ export type OpenStoreOptions = {
   dataDir?: string;
   /** Open an existing PGlite instance (tests load a pre-migrated snapshot this way). */
   pglite?: PGlite;
+  /** PGlite's shared_buffers: most of its memory; the OS page cache still holds the files. */
+  pgliteSharedBuffers?: string;
   poolSize?: number;
   migrate?: boolean;
 };
@@ -89,7 +94,12 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
     await mkdir(options.dataDir, { recursive: true });
     release = await lockDataDir(options.dataDir);
     try {
-      pglite = await PGlite.create({ dataDir: join(options.dataDir, 'pgdata') });
+      const pgdata = join(options.dataDir, 'pgdata');
+      if (!existsSync(join(pgdata, 'PG_VERSION'))) await initPgliteInChild(pgdata);
+      pglite = await PGlite.create({
+        dataDir: pgdata,
+        postgresqlconf: [`shared_buffers = ${options.pgliteSharedBuffers ?? '32MB'}`],
+      });
     } catch (err) {
       await release();
       throw err;
@@ -162,6 +172,18 @@ async function ownerIsDead(pidFile: string): Promise<boolean> {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/**
+ * Creates a new PGlite data directory (initdb) in a short-lived child process. initdb grows the
+ * WASM heap to ~900 MB and a WASM heap never shrinks (a worker thread did not give it all back
+ * either); a process that only opens the directory stays near 300 MB.
+ */
+async function initPgliteInChild(pgdata: string): Promise<void> {
+  const script = `const { PGlite } = await import(${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))});
+    const db = await PGlite.create({ dataDir: ${JSON.stringify(pgdata)} });
+    await db.close();`;
+  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 120_000 });
 }
 
 /** Sends a NOTIFY through the ordinary connection; works the same on PGlite and PostgreSQL. */
