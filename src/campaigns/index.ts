@@ -1,11 +1,12 @@
-// TEMPORARY shim (replaced by the campaigns domain): what delivery reads of a campaign.
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/database.ts';
-
-export async function loadCampaignContent(db: Kysely<Database>, campaignId: string) {
-  return db
-    .selectFrom('campaigns')
-    .select(['id', 'from_address', 'reply_to', 'subject', 'html', 'text', 'headers', 'tags', 'track_opens', 'track_clicks'])
-    .where('id', '=', campaignId)
-    .executeTakeFirst();
-}
+// What the HTTP edge and the delivery worker may use of campaigns.
+export { createCampaign, type CreateCampaignInput, type CreatedCampaign } from './create-campaign.ts';
+export { addRecipients, type AddRecipientsOptions, type AddedRecipients } from './add-recipients.ts';
+export { sendCampaign } from './send-campaign.ts';
+export { cancelCampaign, type CancelledCampaign } from './cancel-campaign.ts';
+export { campaignStats, type CampaignStats } from './campaign-stats.ts';
+export { getCampaign, listCampaignPage } from './list-campaigns.ts';
+export { loadCampaignContent, type CampaignContent } from './campaigns.repository.ts';
+export { campaignStatus, type CampaignStatus } from './campaign-status.ts';
+export { type CampaignJson, type CampaignSummaryJson } from './campaign-view.ts';
+export { type RecipientsFormat, type BadLine } from './parse-recipients-stream.ts';
+export { MAX_INLINE_RECIPIENTS } from './campaign-limits.ts';

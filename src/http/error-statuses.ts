@@ -10,6 +10,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_scheduled_at: 422,
   idempotency_key_reused: 422,
   invalid_recipients_file: 422,
+  invalid_template: 422,
   unauthorized: 401,
   not_found: 404,
   email_not_cancellable: 409,

@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   invalid_scheduled_at: 'scheduled_at is not an ISO 8601 date within the next year.',
   idempotency_key_reused: 'This Idempotency-Key was used with a different request body.',
   invalid_recipients_file: 'The streamed recipients are not valid NDJSON or CSV.',
+  invalid_template: 'A template placeholder is not {{data.field}} or {{email}}, or a "{{" is not closed.',
   unauthorized: 'Missing or unknown API key.',
   not_found: 'No such resource in this project.',
   email_not_cancellable: 'The email is no longer queued or scheduled: sending has started or it is final.',

@@ -1,0 +1,30 @@
+// Use case: GET /v1/campaigns/:id/stats: how many of the campaign's emails are in each status.
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.ts';
+import { EMAIL_STATUSES, type EmailStatus } from '../events/index.ts';
+import { AppError } from '../shared/app-error.ts';
+import { findCampaign } from './campaigns.repository.ts';
+import { countEmailsByStatus } from './campaign-emails.repository.ts';
+import { campaignStatus, type CampaignStatus } from './campaign-status.ts';
+
+export type CampaignStats = {
+  campaign_id: string;
+  status: CampaignStatus;
+  /** Recipients on the list; for a draft they are not emails yet, so `counts` stays at zero. */
+  recipient_count: number;
+  counts: Record<EmailStatus, number> & { total: number };
+};
+
+export async function campaignStats(db: Kysely<Database>, projectId: string, id: string): Promise<CampaignStats> {
+  const c = await findCampaign(db, projectId, id);
+  if (!c) throw new AppError('not_found', 'No such campaign');
+  const byStatus = await countEmailsByStatus(db, id);
+  const counts = Object.fromEntries(EMAIL_STATUSES.map((s) => [s, byStatus.get(s) ?? 0])) as Record<EmailStatus, number>;
+  const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
+  return {
+    campaign_id: id,
+    status: campaignStatus(c.status, c.scheduled_at, c.has_pending),
+    recipient_count: c.recipient_count,
+    counts: { ...counts, total },
+  };
+}

@@ -1,0 +1,97 @@
+// SQL on the campaigns table: insert, read with the derived status, list, lock, update, content.
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { CampaignsTable, Database } from '../store/database.ts';
+import { PENDING_EMAIL_STATUSES } from './campaign-status.ts';
+
+export type CampaignRow = Selectable<CampaignsTable>;
+export type CampaignWithProgress = CampaignRow & { has_pending: boolean };
+
+export async function insertCampaign(db: Kysely<Database>, row: CampaignRow): Promise<void> {
+  const values: Insertable<CampaignsTable> = {
+    ...row,
+    headers: row.headers ? JSON.stringify(row.headers) : null,
+    tags: row.tags ? JSON.stringify(row.tags) : null,
+  };
+  await db.insertInto('campaigns').values(values).execute();
+}
+
+// has_pending reads the emails_campaign (campaign_id, status) index: it stops at the first match.
+const selectWithProgress = (db: Kysely<Database>) =>
+  db
+    .selectFrom('campaigns')
+    .selectAll('campaigns')
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('emails')
+            .select(sql`1`.as('one'))
+            .whereRef('emails.campaign_id', '=', 'campaigns.id')
+            .where('emails.status', 'in', PENDING_EMAIL_STATUSES),
+        )
+        .$castTo<boolean>()
+        .as('has_pending'),
+    );
+
+export async function findCampaign(db: Kysely<Database>, projectId: string, id: string): Promise<CampaignWithProgress | undefined> {
+  return selectWithProgress(db).where('campaigns.project_id', '=', projectId).where('campaigns.id', '=', id).executeTakeFirst();
+}
+
+/** Newest first; `before` is the id of the last campaign of the previous page (ids sort by time). */
+export async function listCampaigns(
+  db: Kysely<Database>,
+  projectId: string,
+  page: { before?: string; limit: number },
+): Promise<CampaignWithProgress[]> {
+  let q = selectWithProgress(db).where('campaigns.project_id', '=', projectId);
+  if (page.before) q = q.where('campaigns.id', '<', page.before);
+  return q.orderBy('campaigns.id', 'desc').limit(page.limit).execute();
+}
+
+/**
+ * Locks the campaign row for the rest of the transaction: adding recipients, sending and
+ * cancelling take this lock, so they never interleave on one campaign (dedupe relies on it).
+ */
+export async function lockCampaign(trx: Kysely<Database>, projectId: string, id: string): Promise<CampaignWithProgress | undefined> {
+  const row = await trx.selectFrom('campaigns').selectAll().where('project_id', '=', projectId).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!row) return undefined;
+  return { ...row, has_pending: await hasPendingEmails(trx, id) };
+}
+
+export async function hasPendingEmails(db: Kysely<Database>, campaignId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('emails')
+    .select(sql`1`.as('one'))
+    .where('campaign_id', '=', campaignId)
+    .where('status', 'in', PENDING_EMAIL_STATUSES)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function updateCampaign(trx: Kysely<Database>, id: string, patch: Updateable<CampaignsTable>): Promise<void> {
+  await trx.updateTable('campaigns').set({ ...patch, updated_at: sql`now()` }).where('id', '=', id).execute();
+}
+
+export async function addToRecipientCount(trx: Kysely<Database>, id: string, added: number): Promise<void> {
+  if (added === 0) return;
+  await trx
+    .updateTable('campaigns')
+    .set((eb) => ({ recipient_count: eb('recipient_count', '+', added), updated_at: sql`now()` }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export type CampaignContent = Pick<
+  CampaignRow,
+  'id' | 'from_address' | 'reply_to' | 'subject' | 'html' | 'text' | 'headers' | 'tags' | 'track_opens' | 'track_clicks'
+>;
+
+/** What the delivery worker needs to render a campaign email (the email row holds only `data`). */
+export async function loadCampaignContent(db: Kysely<Database>, campaignId: string): Promise<CampaignContent | undefined> {
+  return db
+    .selectFrom('campaigns')
+    .select(['id', 'from_address', 'reply_to', 'subject', 'html', 'text', 'headers', 'tags', 'track_opens', 'track_clicks'])
+    .where('id', '=', campaignId)
+    .executeTakeFirst();
+}
