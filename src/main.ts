@@ -20,7 +20,7 @@ import {
   type TransportRouter,
 } from './delivery/index.ts';
 import { createMessageSigner } from './delivery/sign-message.ts';
-import { loadCampaignContent } from './campaigns/index.ts';
+import { loadCampaignContent, startCampaignExpander } from './campaigns/index.ts';
 
 export const ROLES = ['api', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
@@ -77,7 +77,9 @@ export async function startSendtrail(config: Config, roles: Role[], log: Logger 
         sign: createMessageSigner(store.db),
         log,
       });
+      const expander = await startCampaignExpander({ db: store.db, notifier: store.notifier, log });
       stops.push(async () => {
+        await expander.stop();
         await worker.stop();
         await transports.close();
         await simulator.close();

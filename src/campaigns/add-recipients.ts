@@ -5,11 +5,10 @@ import { notify } from '../store/open-store.ts';
 import { AppError } from '../shared/app-error.ts';
 import { QUEUE_CHANNEL } from '../sending/index.ts';
 import { addToRecipientCount, findCampaign, lockCampaign, type CampaignWithProgress } from './campaigns.repository.ts';
-import { insertCampaignEmails, stageRecipients } from './campaign-emails.repository.ts';
+import { stageRecipients } from './campaign-emails.repository.ts';
 import { BATCH_ROWS, MAX_REPORTED_PROBLEMS } from './campaign-limits.ts';
 import { campaignStatus } from './campaign-status.ts';
 import { withoutDuplicates } from './collect-recipients.ts';
-import { emailTargetOf, futureScheduleOf } from './email-target.ts';
 import { parseRecipientsStream, type BadLine, type RecipientsFormat } from './parse-recipients-stream.ts';
 import { RecipientSpool } from './recipient-spool.ts';
 
@@ -71,21 +70,20 @@ async function readIntoSpool(body: AsyncIterable<Buffer | string>, options: AddR
 }
 
 /**
- * One transaction under the campaign lock: a draft's list grows (the primary key skips repeats);
- * otherwise emails are created now, skipping addresses the campaign already has.
+ * One transaction under the campaign lock: the list grows (the primary key skips repeats, and
+ * once sending, addresses the campaign already has an email for); the expander sends them.
  */
 async function commitSpool(db: Kysely<Database>, projectId: string, campaignId: string, spool: RecipientSpool) {
   return db.transaction().execute(async (trx) => {
     const c = await lockCampaign(trx, projectId, campaignId);
     if (!c) throw new AppError('not_found', 'No such campaign');
     if (c.status === 'cancelled') throw new AppError('campaign_not_editable', 'The campaign was cancelled while the list was uploading', { status: 'cancelled' });
-    const target = c.status === 'draft' ? undefined : emailTargetOf(c, futureScheduleOf(c));
+    const skipEmailsOfProject = c.status === 'draft' ? undefined : projectId;
     let added = 0;
     for await (const batch of spool.batches()) {
-      const unique = withoutDuplicates(batch);
-      added += target ? await insertCampaignEmails(trx, target, unique, true) : await stageRecipients(trx, campaignId, unique);
+      added += await stageRecipients(trx, campaignId, withoutDuplicates(batch), skipEmailsOfProject);
     }
     await addToRecipientCount(trx, campaignId, added);
-    return { added, recipientCount: c.recipient_count + added, queued: target?.status === 'queued' && added > 0 };
+    return { added, recipientCount: c.recipient_count + added, queued: c.status !== 'draft' && added > 0 };
   });
 }

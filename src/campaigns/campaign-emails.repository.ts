@@ -24,20 +24,11 @@ export type EmailTarget = {
 /**
  * Inserts one email per recipient and its queued/scheduled event in one statement; returns how
  * many were inserted. Campaign emails keep no subject or body: the worker renders the campaign's.
- * `skipExisting` leaves out addresses the campaign already has (streamed lists; the caller holds
- * the campaign lock, so no concurrent insert can slip between the check and the insert).
+ * Recipients come deduplicated from the staged list (stageRecipients).
  */
-export async function insertCampaignEmails(
-  trx: Kysely<Database>,
-  t: EmailTarget,
-  batch: RecipientBatch,
-  skipExisting: boolean,
-): Promise<number> {
+export async function insertCampaignEmails(trx: Kysely<Database>, t: EmailTarget, batch: RecipientBatch): Promise<number> {
   if (batch.emails.length === 0) return 0;
   const ids = newIds(batch.emails.length);
-  const dedupe = skipExisting
-    ? sql`WHERE NOT EXISTS (SELECT 1 FROM emails e WHERE e.project_id = ${t.projectId} AND e.to_address = r.to_address AND e.campaign_id = ${t.campaignId})`
-    : sql``;
   const result = await sql`
     WITH inserted AS (
       INSERT INTO emails (id, project_id, campaign_id, from_address, to_address, tags, data, track_opens, track_clicks,
@@ -46,7 +37,6 @@ export async function insertCampaignEmails(
              ${t.trackOpens}, ${t.trackClicks}, ${t.status}, ${PRIORITY.campaign}, ${t.scheduledAt}::timestamptz,
              coalesce(${t.scheduledAt}::timestamptz, now()), '<' || r.id || ${`@${t.messageIdDomain}>`}
       FROM unnest(${ids}::uuid[], ${batch.emails}::text[], ${batch.data}::jsonb[]) AS r(id, to_address, data)
-      ${dedupe}
       RETURNING id
     )
     INSERT INTO events (project_id, email_id, event_type) SELECT ${t.projectId}, id, ${t.status} FROM inserted
@@ -54,15 +44,34 @@ export async function insertCampaignEmails(
   return Number(result.numAffectedRows ?? 0n);
 }
 
-/** Adds to a draft's list; an address already on it is skipped. Returns how many were added. */
-export async function stageRecipients(trx: Kysely<Database>, campaignId: string, batch: RecipientBatch): Promise<number> {
+/**
+ * Adds to a campaign's list of recipients waiting to become emails; an address already on it is
+ * skipped, and with `projectId` also one the campaign already has an email for (the caller holds
+ * the campaign lock, as the expander does, so nothing slips in between). Returns how many were added.
+ */
+export async function stageRecipients(
+  trx: Kysely<Database>,
+  campaignId: string,
+  batch: RecipientBatch,
+  skipEmailsOfProject?: string,
+): Promise<number> {
   if (batch.emails.length === 0) return 0;
+  const skipExisting = skipEmailsOfProject
+    ? sql`WHERE NOT EXISTS (SELECT 1 FROM emails e WHERE e.project_id = ${skipEmailsOfProject} AND e.to_address = r.email AND e.campaign_id = ${campaignId})`
+    : sql``;
   const result = await sql`
     INSERT INTO campaign_recipients (campaign_id, email, data)
     SELECT ${campaignId}, r.email, r.data FROM unnest(${batch.emails}::text[], ${batch.data}::jsonb[]) AS r(email, data)
+    ${skipExisting}
     ON CONFLICT DO NOTHING
   `.execute(trx);
   return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Drops the list still waiting (a cancelled campaign sends nothing more); returns how many. */
+export async function dropStagedRecipients(trx: Kysely<Database>, campaignId: string): Promise<number> {
+  const result = await trx.deleteFrom('campaign_recipients').where('campaign_id', '=', campaignId).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /**
@@ -88,6 +97,7 @@ export async function takeStagedRecipients(
   return { emails: rows.map((r) => r.email), data: rows.map((r) => r.data), last: rows[0]?.last };
 }
 
+/** Recipients of a campaign staged and not yet emails. */
 export async function countStagedRecipients(db: Kysely<Database>, campaignId: string): Promise<number> {
   const row = await db
     .selectFrom('campaign_recipients')

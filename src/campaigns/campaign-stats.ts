@@ -4,7 +4,7 @@ import type { Database } from '../store/database.ts';
 import { EMAIL_STATUSES, type EmailStatus } from '../events/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import { findCampaign } from './campaigns.repository.ts';
-import { countEmailsByStatus } from './campaign-emails.repository.ts';
+import { countEmailsByStatus, countStagedRecipients } from './campaign-emails.repository.ts';
 import { campaignStatus, type CampaignStatus } from './campaign-status.ts';
 
 export type CampaignStats = {
@@ -12,6 +12,8 @@ export type CampaignStats = {
   status: CampaignStatus;
   /** Recipients on the list; for a draft they are not emails yet, so `counts` stays at zero. */
   recipient_count: number;
+  /** Recipients accepted and not yet turned into emails; counted as `queued` once sending. */
+  preparing: number;
   counts: Record<EmailStatus, number> & { total: number };
 };
 
@@ -19,12 +21,16 @@ export async function campaignStats(db: Kysely<Database>, projectId: string, id:
   const c = await findCampaign(db, projectId, id);
   if (!c) throw new AppError('not_found', 'No such campaign');
   const byStatus = await countEmailsByStatus(db, id);
+  const staged = c.status === 'draft' ? 0 : await countStagedRecipients(db, id);
   const counts = Object.fromEntries(EMAIL_STATUSES.map((s) => [s, byStatus.get(s) ?? 0])) as Record<EmailStatus, number>;
-  const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
+  // Staged recipients of a sending campaign are queued in all but name: accepted, to be sent.
+  if (staged > 0) counts[c.status === 'scheduled' ? 'scheduled' : 'queued'] += staged;
+  const total = [...byStatus.values()].reduce((a, b) => a + b, 0) + staged;
   return {
     campaign_id: id,
     status: campaignStatus(c.status, c.scheduled_at, c.has_pending),
     recipient_count: c.recipient_count,
+    preparing: staged,
     counts: { ...counts, total },
   };
 }

@@ -15,20 +15,24 @@ export async function insertCampaign(db: Kysely<Database>, row: CampaignRow): Pr
   await db.insertInto('campaigns').values(values).execute();
 }
 
-// has_pending reads the emails_campaign (campaign_id, status) index: it stops at the first match.
+// has_pending: recipients still staged, or an email still in the queue (the emails_campaign
+// (campaign_id, status) index); each EXISTS stops at the first match.
 const selectWithProgress = (db: Kysely<Database>) =>
   db
     .selectFrom('campaigns')
     .selectAll('campaigns')
     .select((eb) =>
       eb
-        .exists(
-          eb
-            .selectFrom('emails')
-            .select(sql`1`.as('one'))
-            .whereRef('emails.campaign_id', '=', 'campaigns.id')
-            .where('emails.status', 'in', PENDING_EMAIL_STATUSES),
-        )
+        .or([
+          eb.exists(eb.selectFrom('campaign_recipients').select(sql`1`.as('one')).whereRef('campaign_recipients.campaign_id', '=', 'campaigns.id')),
+          eb.exists(
+            eb
+              .selectFrom('emails')
+              .select(sql`1`.as('one'))
+              .whereRef('emails.campaign_id', '=', 'campaigns.id')
+              .where('emails.status', 'in', PENDING_EMAIL_STATUSES),
+          ),
+        ])
         .$castTo<boolean>()
         .as('has_pending'),
     );
@@ -59,6 +63,8 @@ export async function lockCampaign(trx: Kysely<Database>, projectId: string, id:
 }
 
 export async function hasPendingEmails(db: Kysely<Database>, campaignId: string): Promise<boolean> {
+  const staged = await db.selectFrom('campaign_recipients').select(sql`1`.as('one')).where('campaign_id', '=', campaignId).limit(1).executeTakeFirst();
+  if (staged) return true;
   const row = await db
     .selectFrom('emails')
     .select(sql`1`.as('one'))

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { AppError } from '../shared/app-error.ts';
 import { lockCampaign, updateCampaign } from './campaigns.repository.ts';
-import { cancelEmailsById, findCancellableEmailIds } from './campaign-emails.repository.ts';
+import { cancelEmailsById, dropStagedRecipients, findCancellableEmailIds } from './campaign-emails.repository.ts';
 import { BATCH_ROWS } from './campaign-limits.ts';
 import { campaignStatus } from './campaign-status.ts';
 
@@ -22,8 +22,10 @@ export async function cancelCampaign(db: Kysely<Database>, projectId: string, id
     if (status === 'cancelled' || status === 'completed') {
       throw new AppError('campaign_not_editable', `The campaign is already ${status}`, { status });
     }
+    // Recipients not yet expanded into emails are stopped too; a draft's list was never to be sent.
+    const dropped = await dropStagedRecipients(trx, id);
     const ids = await findCancellableEmailIds(trx, id);
-    let cancelled = 0;
+    let cancelled = c.status === 'draft' ? 0 : dropped;
     for (let start = 0; start < ids.length; start += BATCH_ROWS) {
       cancelled += await cancelEmailsById(trx, projectId, ids.slice(start, start + BATCH_ROWS));
     }

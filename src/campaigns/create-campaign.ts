@@ -1,4 +1,4 @@
-// Use case: POST /v1/campaigns: the campaign and one email per recipient, whole or not at all.
+// Use case: POST /v1/campaigns: the campaign and its recipient list, stored whole or not at all.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { notify } from '../store/open-store.ts';
@@ -6,11 +6,10 @@ import { AppError } from '../shared/app-error.ts';
 import { newId } from '../shared/ids.ts';
 import { claimIdempotencyKey, formatMailbox, hashRequest, parseMailbox, parseScheduledAt, QUEUE_CHANNEL } from '../sending/index.ts';
 import { insertCampaign, type CampaignRow } from './campaigns.repository.ts';
-import { insertCampaignEmails, stageRecipients, type RecipientBatch } from './campaign-emails.repository.ts';
+import { stageRecipients, type RecipientBatch } from './campaign-emails.repository.ts';
 import { BATCH_ROWS } from './campaign-limits.ts';
 import { campaignJson, type CampaignJson } from './campaign-view.ts';
 import { collectInlineRecipients, sliceBatch, type InlineRecipient } from './collect-recipients.ts';
-import { emailTargetOf } from './email-target.ts';
 import { assertTemplatesParse } from './validate-templates.ts';
 
 export type CreateCampaignInput = {
@@ -59,13 +58,12 @@ export async function createCampaign(
   return result;
 }
 
-// Drafts keep their list in campaign_recipients until sent; otherwise the emails are created now.
+// The list is stored durably before the answer; the campaign expander turns it into emails in
+// short batches (expand-campaigns.ts), so a 100,000-recipient request neither waits for 100,000
+// emails and events nor holds PGlite's only connection for seconds.
 async function insertRecipients(trx: Kysely<Database>, row: CampaignRow, batch: RecipientBatch): Promise<void> {
-  const target = row.status === 'draft' ? undefined : emailTargetOf(row, row.status === 'scheduled' ? row.scheduled_at : null);
   for (let start = 0; start < batch.emails.length; start += BATCH_ROWS) {
-    const chunk = sliceBatch(batch, start, start + BATCH_ROWS);
-    if (target) await insertCampaignEmails(trx, target, chunk, false);
-    else await stageRecipients(trx, row.id, chunk);
+    await stageRecipients(trx, row.id, sliceBatch(batch, start, start + BATCH_ROWS));
   }
 }
 

@@ -10,3 +10,4 @@ export { campaignStatus, type CampaignStatus } from './campaign-status.ts';
 export { type CampaignJson, type CampaignSummaryJson } from './campaign-view.ts';
 export { type RecipientsFormat, type BadLine } from './parse-recipients-stream.ts';
 export { MAX_INLINE_RECIPIENTS } from './campaign-limits.ts';
+export { expandNextBatch, startCampaignExpander, type CampaignExpander } from './expand-campaigns.ts';

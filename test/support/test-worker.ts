@@ -9,7 +9,7 @@ import {
   startSimulatorServer,
 } from '../../src/delivery/index.ts';
 import { createMessageSigner } from '../../src/delivery/sign-message.ts';
-import { loadCampaignContent } from '../../src/campaigns/index.ts';
+import { loadCampaignContent, startCampaignExpander } from '../../src/campaigns/index.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789';
 
@@ -39,9 +39,11 @@ export async function startTestWorker(store: Store, env: Record<string, string> 
     sign: createMessageSigner(store.db),
     pollMs: 50,
   });
+  const expander = await startCampaignExpander({ db: store.db, notifier: store.notifier, pollMs: 50 });
   return {
     config,
     async stop() {
+      await expander.stop();
       await worker.stop();
       await transports.close();
       await simulator.close();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { STORE_KINDS } from '../../../test/support/test-store.ts';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { expandAllCampaigns } from '../../../test/support/expand-campaigns.ts';
 
 const RECIPIENTS = 100_000;
 
@@ -14,7 +15,7 @@ describe.each(STORE_KINDS)('a 100,000-recipient campaign on %s', (kind) => {
   });
   afterAll(async () => t?.close());
 
-  it('is created through the API with one email and one queued event per recipient', { timeout: 180_000 }, async () => {
+  it('is accepted through the API, then expanded into one email and one queued event per recipient', { timeout: 180_000 }, async () => {
     const payload = JSON.stringify({
       name: 'Big list',
       from: 'Shop <news@shop.example>',
@@ -30,12 +31,17 @@ describe.each(STORE_KINDS)('a 100,000-recipient campaign on %s', (kind) => {
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ status: 'sending', recipient_count: RECIPIENTS, recipients: { added: RECIPIENTS, duplicates: 0 } });
     const id = res.json().id as string;
+    const before = (await t.app.inject({ url: `/v1/campaigns/${id}/stats`, headers: t.auth })).json();
+    expect(before).toMatchObject({ status: 'sending', preparing: RECIPIENTS, counts: { queued: RECIPIENTS, total: RECIPIENTS } });
+    const expandStarted = performance.now();
+    expect(await expandAllCampaigns(t.store.db)).toBe(RECIPIENTS);
+    console.log(`[${kind}] expanded into ${RECIPIENTS} emails and events in ${(performance.now() - expandStarted).toFixed(0)} ms`);
     const { rows } = await sql<{ emails: number; events: number }>`
       SELECT (SELECT count(*) FROM emails WHERE campaign_id = ${id} AND status = 'queued')::int AS emails,
              (SELECT count(*) FROM events ev JOIN emails e ON e.id = ev.email_id WHERE e.campaign_id = ${id} AND ev.event_type = 'queued')::int AS events
     `.execute(t.store.db);
     expect(rows[0]).toEqual({ emails: RECIPIENTS, events: RECIPIENTS });
     const stats = (await t.app.inject({ url: `/v1/campaigns/${id}/stats`, headers: t.auth })).json();
-    expect(stats.counts.total).toBe(RECIPIENTS);
+    expect(stats).toMatchObject({ preparing: 0, counts: { queued: RECIPIENTS, total: RECIPIENTS } });
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { STORE_KINDS } from '../../../test/support/test-store.ts';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
+import { expandAllCampaigns } from '../../../test/support/expand-campaigns.ts';
 import { createApiKey } from '../../projects/api-keys.ts';
 import { newId } from '../../shared/ids.ts';
 
@@ -30,7 +31,8 @@ describe.each(STORE_KINDS)('campaigns API on %s', (kind) => {
     t.app.inject({ method: 'POST', url: '/v1/campaigns', headers: { ...t.auth, ...headers }, payload: body as object });
   const get = (url: string) => t.app.inject({ url, headers: t.auth });
   const post = (url: string) => t.app.inject({ method: 'POST', url, headers: t.auth });
-  const emailsOf = async (id: string) => (await get(`/v1/emails?campaign_id=${id}&limit=100`)).json().data as Array<{ id: string; to: string; status: string; subject: string }>;
+  // Looking at a campaign's emails: first let the expander (a worker's job) turn its list into emails.
+  const emailsOf = async (id: string) => (await expandAllCampaigns(t.store.db), await get(`/v1/emails?campaign_id=${id}&limit=100`)).json().data as Array<{ id: string; to: string; status: string; subject: string }>;
   const eventTypes = async (emailId: string) => (await get(`/v1/emails/${emailId}/events`)).json().data.map((e: { event_type: string }) => e.event_type);
 
   it('creates a campaign with one queued email and one queued event per recipient', async () => {
@@ -46,6 +48,7 @@ describe.each(STORE_KINDS)('campaigns API on %s', (kind) => {
 
   it('stores no content on campaign emails: the recipient data, the campaign priority and a message id on the from domain', async () => {
     const c = (await create(campaign())).json();
+    await expandAllCampaigns(t.store.db);
     const rows = await t.store.db.selectFrom('emails').selectAll().where('campaign_id', '=', c.id).orderBy('to_address').execute();
     expect(rows[0]).toMatchObject({ subject: null, html: null, text: null, data: { first: 'Ann' }, priority: 1, from_address: '"Shop" <news@shop.example>' });
     expect(rows[0]!.message_id).toBe(`<${rows[0]!.id}@shop.example>`);
@@ -118,6 +121,7 @@ describe.each(STORE_KINDS)('campaigns API on %s', (kind) => {
 
   it('cancels every queued email with a cancelled event, but not one a worker holds', async () => {
     const c = (await create(campaign())).json();
+    await expandAllCampaigns(t.store.db);
     await t.store.db
       .updateTable('emails')
       .set({ locked_by: 'worker-1', locked_until: new Date(Date.now() + 60_000) })
@@ -139,9 +143,13 @@ describe.each(STORE_KINDS)('campaigns API on %s', (kind) => {
     expect(again.json().error.code).toBe('campaign_not_editable');
   });
 
-  it('cancels a scheduled campaign and a draft', async () => {
+  it('cancels a scheduled campaign, before and after its list became emails, and a draft', async () => {
     const scheduled = (await create(campaign({ scheduled_at: new Date(Date.now() + DAY_MS).toISOString() }))).json();
     expect((await post(`/v1/campaigns/${scheduled.id}/cancel`)).json().cancelled).toBe(3);
+    const expanded = (await create(campaign({ scheduled_at: new Date(Date.now() + DAY_MS).toISOString() }))).json();
+    await expandAllCampaigns(t.store.db);
+    expect((await post(`/v1/campaigns/${expanded.id}/cancel`)).json().cancelled).toBe(3);
+    expect((await emailsOf(expanded.id)).map((e) => e.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     const draft = (await create(campaign({ draft: true }))).json();
     expect((await post(`/v1/campaigns/${draft.id}/cancel`)).json()).toMatchObject({ status: 'cancelled', cancelled: 0 });
     expect((await post(`/v1/campaigns/${draft.id}/send`)).statusCode).toBe(409);
@@ -152,6 +160,7 @@ describe.each(STORE_KINDS)('campaigns API on %s', (kind) => {
     const stats = (await get(`/v1/campaigns/${c.id}/stats`)).json();
     expect(stats).toMatchObject({ campaign_id: c.id, status: 'sending', recipient_count: 3 });
     expect(stats.counts).toEqual({ queued: 3, scheduled: 0, sent: 0, delivered: 0, delivery_delayed: 0, bounced: 0, rejected: 0, failed: 0, cancelled: 0, total: 3 });
+    await expandAllCampaigns(t.store.db);
 
     await sql`UPDATE emails SET status = CASE WHEN to_address = 'ann@example.org' THEN 'bounced' ELSE 'delivered' END WHERE campaign_id = ${c.id}`.execute(t.store.db);
     const done = (await get(`/v1/campaigns/${c.id}/stats`)).json();

@@ -177,7 +177,7 @@ export function campaignRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox 
           summary: "How many of the campaign's emails are in each status",
           tags: ['campaigns'],
           params: UuidParam,
-          response: { 200: Type.Object({ campaign_id: Type.String(), status: Type.String(), recipient_count: Type.Integer(), counts: Type.Record(Type.String(), Type.Integer()) }), ...errorResponses },
+          response: { 200: Type.Object({ campaign_id: Type.String(), status: Type.String(), recipient_count: Type.Integer(), preparing: Type.Integer(), counts: Type.Record(Type.String(), Type.Integer()) }), ...errorResponses },
         },
       },
       async (request) => campaignStats(db, request.projectId, campaignId(request.params.id)),
