@@ -5,10 +5,10 @@ import { notify } from '../store/open-store.ts';
 import { AppError } from '../shared/app-error.ts';
 import { QUEUE_CHANNEL } from '../sending/index.ts';
 import { addToRecipientCount, findCampaign, lockCampaign, type CampaignWithProgress } from './campaigns.repository.ts';
-import { stageRecipients } from './campaign-emails.repository.ts';
+import { addressesWithEmails, stageRecipients, stagedAddresses } from './campaign-emails.repository.ts';
 import { BATCH_ROWS, MAX_REPORTED_PROBLEMS } from './campaign-limits.ts';
 import { campaignStatus } from './campaign-status.ts';
-import { withoutDuplicates } from './collect-recipients.ts';
+import { withoutSeen } from './collect-recipients.ts';
 import { parseRecipientsStream, type BadLine, type RecipientsFormat } from './parse-recipients-stream.ts';
 import { RecipientSpool } from './recipient-spool.ts';
 
@@ -70,18 +70,19 @@ async function readIntoSpool(body: AsyncIterable<Buffer | string>, options: AddR
 }
 
 /**
- * One transaction under the campaign lock: the list grows (the primary key skips repeats, and
- * once sending, addresses the campaign already has an email for); the expander sends them.
+ * One transaction under the campaign lock: the list grows by the addresses neither on it nor
+ * already sent an email by the campaign; the expander turns them into emails.
  */
 async function commitSpool(db: Kysely<Database>, projectId: string, campaignId: string, spool: RecipientSpool) {
   return db.transaction().execute(async (trx) => {
     const c = await lockCampaign(trx, projectId, campaignId);
     if (!c) throw new AppError('not_found', 'No such campaign');
     if (c.status === 'cancelled') throw new AppError('campaign_not_editable', 'The campaign was cancelled while the list was uploading', { status: 'cancelled' });
-    const skipEmailsOfProject = c.status === 'draft' ? undefined : projectId;
+    const seen = await stagedAddresses(trx, campaignId);
     let added = 0;
     for await (const batch of spool.batches()) {
-      added += await stageRecipients(trx, campaignId, withoutDuplicates(batch), skipEmailsOfProject);
+      const emailed = c.status === 'draft' ? new Set<string>() : await addressesWithEmails(trx, projectId, campaignId, batch.emails);
+      added += await stageRecipients(trx, campaignId, withoutSeen(batch, seen, emailed));
     }
     await addToRecipientCount(trx, campaignId, added);
     return { added, recipientCount: c.recipient_count + added, queued: c.status !== 'draft' && added > 0 };

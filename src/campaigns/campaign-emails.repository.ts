@@ -45,66 +45,61 @@ export async function insertCampaignEmails(trx: Kysely<Database>, t: EmailTarget
 }
 
 /**
- * Adds to a campaign's list of recipients waiting to become emails; an address already on it is
- * skipped, and with `projectId` also one the campaign already has an email for (the caller holds
- * the campaign lock, as the expander does, so nothing slips in between). Returns how many were added.
+ * Appends recipients to the campaign's waiting list, one chunk row per batch; the caller has
+ * deduplicated them against the list and the campaign's emails, under the campaign lock.
  */
-export async function stageRecipients(
-  trx: Kysely<Database>,
-  campaignId: string,
-  batch: RecipientBatch,
-  skipEmailsOfProject?: string,
-): Promise<number> {
+export async function stageRecipients(trx: Kysely<Database>, campaignId: string, batch: RecipientBatch): Promise<number> {
   if (batch.emails.length === 0) return 0;
-  const skipExisting = skipEmailsOfProject
-    ? sql`WHERE NOT EXISTS (SELECT 1 FROM emails e WHERE e.project_id = ${skipEmailsOfProject} AND e.to_address = r.email AND e.campaign_id = ${campaignId})`
-    : sql``;
-  const result = await sql`
-    INSERT INTO campaign_recipients (campaign_id, email, data)
-    SELECT ${campaignId}, r.email, r.data FROM unnest(${batch.emails}::text[], ${batch.data}::jsonb[]) AS r(email, data)
-    ${skipExisting}
-    ON CONFLICT DO NOTHING
-  `.execute(trx);
-  return Number(result.numAffectedRows ?? 0n);
+  await trx.insertInto('campaign_recipient_chunks').values({ campaign_id: campaignId, emails: batch.emails, data: batch.data }).execute();
+  return batch.emails.length;
 }
 
-/** Drops the list still waiting (a cancelled campaign sends nothing more); returns how many. */
-export async function dropStagedRecipients(trx: Kysely<Database>, campaignId: string): Promise<number> {
-  const result = await trx.deleteFrom('campaign_recipients').where('campaign_id', '=', campaignId).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/** Removes and returns the oldest waiting chunk of the campaign (undefined: none left). */
+export async function takeStagedChunk(trx: Kysely<Database>, campaignId: string): Promise<RecipientBatch | undefined> {
+  const { rows } = await sql<{ emails: string[]; data: (string | null)[] }>`
+    DELETE FROM campaign_recipient_chunks
+    WHERE id = (SELECT id FROM campaign_recipient_chunks WHERE campaign_id = ${campaignId} ORDER BY id LIMIT 1)
+    RETURNING emails, data
+  `.execute(trx);
+  return rows[0];
 }
 
-/**
- * Removes and returns the next `limit` recipients of a draft after `after` in address order, and
- * the last address taken (compared in SQL, so the database's collation decides the order). The
- * keyset walk on the primary key never revisits the rows this transaction already deleted.
- */
-export async function takeStagedRecipients(
-  trx: Kysely<Database>,
-  campaignId: string,
-  after: string,
-  limit: number,
-): Promise<RecipientBatch & { last: string | undefined }> {
-  const { rows } = await sql<{ email: string; data: string | null; last: string }>`
-    WITH chunk AS (
-      SELECT email FROM campaign_recipients WHERE campaign_id = ${campaignId} AND email > ${after} ORDER BY email LIMIT ${limit}
-    ), taken AS (
-      DELETE FROM campaign_recipients r USING chunk WHERE r.campaign_id = ${campaignId} AND r.email = chunk.email
-      RETURNING r.email, r.data
-    )
-    SELECT email, data::text AS data, (SELECT max(email) FROM chunk) AS last FROM taken
+/** Every address waiting on the campaign's list, to deduplicate an upload against. */
+export async function stagedAddresses(trx: Kysely<Database>, campaignId: string): Promise<Set<string>> {
+  const { rows } = await sql<{ email: string }>`
+    SELECT unnest(emails) AS email FROM campaign_recipient_chunks WHERE campaign_id = ${campaignId}
   `.execute(trx);
-  return { emails: rows.map((r) => r.email), data: rows.map((r) => r.data), last: rows[0]?.last };
+  return new Set(rows.map((r) => r.email));
+}
+
+/** Which of `emails` the campaign already has an email for (emails_project_to index). */
+export async function addressesWithEmails(trx: Kysely<Database>, projectId: string, campaignId: string, emails: string[]): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const rows = await trx
+    .selectFrom('emails')
+    .select('to_address')
+    .where('project_id', '=', projectId)
+    .where('to_address', 'in', emails)
+    .where('campaign_id', '=', campaignId)
+    .execute();
+  return new Set(rows.map((r) => r.to_address));
 }
 
 /** Recipients of a campaign staged and not yet emails. */
 export async function countStagedRecipients(db: Kysely<Database>, campaignId: string): Promise<number> {
-  const row = await db
-    .selectFrom('campaign_recipients')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('campaign_id', '=', campaignId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const { rows } = await sql<{ n: number }>`
+    SELECT coalesce(sum(cardinality(emails)), 0)::int AS n FROM campaign_recipient_chunks WHERE campaign_id = ${campaignId}
+  `.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+/** Drops the list still waiting (a cancelled campaign sends nothing more); returns how many. */
+export async function dropStagedRecipients(trx: Kysely<Database>, campaignId: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    WITH dropped AS (DELETE FROM campaign_recipient_chunks WHERE campaign_id = ${campaignId} RETURNING cardinality(emails) AS n)
+    SELECT coalesce(sum(n), 0)::int AS n FROM dropped
+  `.execute(trx);
+  return rows[0]?.n ?? 0;
 }
 
 /** Ids of the campaign's emails a cancel may still stop (queued or scheduled, no live lease). */

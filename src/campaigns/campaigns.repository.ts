@@ -24,7 +24,7 @@ const selectWithProgress = (db: Kysely<Database>) =>
     .select((eb) =>
       eb
         .or([
-          eb.exists(eb.selectFrom('campaign_recipients').select(sql`1`.as('one')).whereRef('campaign_recipients.campaign_id', '=', 'campaigns.id')),
+          eb.exists(eb.selectFrom('campaign_recipient_chunks').select(sql`1`.as('one')).whereRef('campaign_recipient_chunks.campaign_id', '=', 'campaigns.id')),
           eb.exists(
             eb
               .selectFrom('emails')
@@ -63,7 +63,7 @@ export async function lockCampaign(trx: Kysely<Database>, projectId: string, id:
 }
 
 export async function hasPendingEmails(db: Kysely<Database>, campaignId: string): Promise<boolean> {
-  const staged = await db.selectFrom('campaign_recipients').select(sql`1`.as('one')).where('campaign_id', '=', campaignId).limit(1).executeTakeFirst();
+  const staged = await db.selectFrom('campaign_recipient_chunks').select(sql`1`.as('one')).where('campaign_id', '=', campaignId).limit(1).executeTakeFirst();
   if (staged) return true;
   const row = await db
     .selectFrom('emails')

@@ -39,12 +39,11 @@ export function collectInlineRecipients(list: readonly InlineRecipient[]): { bat
   return { batch, duplicates: list.length - batch.emails.length };
 }
 
-/** Drops repeats within one batch (the database dedupes across batches). */
-export function withoutDuplicates(batch: RecipientBatch): RecipientBatch {
-  const seen = new Set<string>();
+/** Keeps the addresses not yet `seen` nor in `skip`, and marks them seen (dedupe across batches). */
+export function withoutSeen(batch: RecipientBatch, seen: Set<string>, skip: ReadonlySet<string>): RecipientBatch {
   const out: RecipientBatch = { emails: [], data: [] };
   batch.emails.forEach((email, i) => {
-    if (seen.has(email)) return;
+    if (seen.has(email) || skip.has(email)) return;
     seen.add(email);
     out.emails.push(email);
     out.data.push(batch.data[i]!);

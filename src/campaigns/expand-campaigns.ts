@@ -5,30 +5,29 @@ import type { Database } from '../store/database.ts';
 import { notify, type Notifier } from '../store/open-store.ts';
 import { QUEUE_CHANNEL } from '../sending/index.ts';
 import type { CampaignRow } from './campaigns.repository.ts';
-import { insertCampaignEmails, takeStagedRecipients } from './campaign-emails.repository.ts';
-import { BATCH_ROWS } from './campaign-limits.ts';
+import { insertCampaignEmails, takeStagedChunk } from './campaign-emails.repository.ts';
 import { emailTargetOf, futureScheduleOf } from './email-target.ts';
 
 /**
- * Expands one batch of one campaign; returns how many emails it created (0: nothing to do). The
+ * Expands one chunk (up to BATCH_ROWS recipients) of one campaign; returns how many emails it created (0: nothing to do). The
  * campaign row is locked (SKIP LOCKED: another expander takes another campaign), which also
  * orders the batch against a concurrent cancel or upload of that campaign.
  */
-export async function expandNextBatch(db: Kysely<Database>, batchRows = BATCH_ROWS): Promise<number> {
+export async function expandNextBatch(db: Kysely<Database>): Promise<number> {
   return db.transaction().execute(async (trx) => {
     // Raw SQL: FOR UPDATE OF ... SKIP LOCKED over an EXISTS filter.
     const { rows } = await sql<CampaignRow>`
       SELECT c.* FROM campaigns c
       WHERE c.status IN ('sending', 'scheduled')
-        AND EXISTS (SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.id)
+        AND EXISTS (SELECT 1 FROM campaign_recipient_chunks r WHERE r.campaign_id = c.id)
       ORDER BY c.id
       LIMIT 1
       FOR UPDATE OF c SKIP LOCKED
     `.execute(trx);
     const campaign = rows[0];
     if (!campaign) return 0;
-    const batch = await takeStagedRecipients(trx, campaign.id, '', batchRows);
-    return insertCampaignEmails(trx, emailTargetOf(campaign, futureScheduleOf(campaign)), batch);
+    const chunk = await takeStagedChunk(trx, campaign.id);
+    return chunk ? insertCampaignEmails(trx, emailTargetOf(campaign, futureScheduleOf(campaign)), chunk) : 0;
   });
 }
 

@@ -84,11 +84,13 @@ export interface EmailsTable {
   updated_at: Timestamp;
 }
 
-/** Recipients of a draft campaign, moved into emails when it is sent (migration 002). */
-export interface CampaignRecipientsTable {
+/** Recipient lists waiting to become emails, in chunks (migration 002). */
+export interface CampaignRecipientChunksTable {
+  id: Generated<number>;
   campaign_id: string;
-  email: string;
-  data: Json<Record<string, unknown> | null>;
+  emails: string[];
+  /** JSON text of each recipient's data, or null. */
+  data: (string | null)[];
 }
 
 export interface EventsTable {
@@ -129,7 +131,7 @@ export interface Database {
   domains: DomainsTable;
   campaigns: CampaignsTable;
   emails: EmailsTable;
-  campaign_recipients: CampaignRecipientsTable;
+  campaign_recipient_chunks: CampaignRecipientChunksTable;
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
   suppressions: SuppressionsTable;

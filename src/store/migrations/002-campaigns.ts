@@ -1,18 +1,19 @@
-// Campaign drafts: recipients wait in campaign_recipients until the campaign is sent.
+// Campaign recipient lists waiting to become emails: drafts, and lists the expander has not reached.
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  // A draft's recipients are not emails yet: an emails row would need a status that is not true
-  // ("queued" would be claimed by a worker). Sending moves them into emails and deletes them here.
-  // The primary key dedupes a draft's list case-insensitively (addresses are stored lower-cased).
-  // No foreign key to campaigns: rows are only written right after locking their campaign row,
-  // and a per-row FK check would double the cost of a 100,000-recipient draft.
+  // One row per chunk of up to a few thousand recipients, in column form (addresses, JSON data as
+  // text): writing 100,000 recipients is 50 rows, ~0.3 s, where a row per recipient with a unique
+  // index took ~2 s (issue 2: a 100,000-recipient campaign is accepted in < 3 s). Addresses are
+  // deduplicated before they are written (add-recipients.ts), so no index over them is needed.
+  // No foreign key: chunks are written only under a lock on their campaign row.
   await sql`
-    CREATE TABLE campaign_recipients (
+    CREATE TABLE campaign_recipient_chunks (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       campaign_id uuid NOT NULL,
-      email text NOT NULL,
-      data jsonb,
-      PRIMARY KEY (campaign_id, email)
+      emails text[] NOT NULL,
+      data text[] NOT NULL
     );
+    CREATE INDEX campaign_recipient_chunks_campaign ON campaign_recipient_chunks (campaign_id, id);
   `.execute(db);
 }
