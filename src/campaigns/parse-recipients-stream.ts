@@ -4,7 +4,7 @@ import { AppError } from '../shared/app-error.ts';
 import { CsvParser, type CsvRecord } from './csv-parser.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { normalizeRecipientAddress } from './recipient-address.ts';
-import { dataProblem, stringProblem } from './storable-data.ts';
+import { storableProblem, stringProblem } from '../shared/storable-value.ts';
 
 export type RecipientsFormat = 'ndjson' | 'csv';
 export type ParsedRecipient = { line: number; email: string; data: string | null };
@@ -73,7 +73,7 @@ function ndjsonRecipient(text: string, line: number): Row {
   if (unknown !== undefined) return { line, reason: `unknown field "${unknown.slice(0, 50)}" (expected "email" and "data")` };
   const data = value.data;
   if (data !== undefined && data !== null && !isPlainObject(data)) return { line, reason: '"data" must be an object' };
-  const problem = dataProblem(data);
+  const problem = storableProblem(data, '"data"');
   if (problem) return { line, reason: problem };
   return recipient(line, value.email, data ? JSON.stringify(data) : null);
 }
@@ -109,7 +109,7 @@ function csvRecipient(rec: CsvRecord, header: string[], emailColumn: number): Ro
   let data: Record<string, string> | undefined;
   for (let i = 0; i < header.length; i++) {
     if (i === emailColumn || header[i] === '') continue;
-    const problem = stringProblem(header[i]!) ?? stringProblem(rec.fields[i]!);
+    const problem = stringProblem(header[i]!, 'a column name') ?? stringProblem(rec.fields[i]!, `column "${header[i]!.slice(0, 50)}"`);
     if (problem) return { line: rec.line, reason: problem };
     (data ??= {})[header[i]!] = rec.fields[i]!;
   }
