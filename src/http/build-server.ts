@@ -28,7 +28,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024 * 1024,
     // Unknown properties are refused, not silently dropped: a typo like "replyTo" must not vanish.
     // No type coercion either: `"subject": true` is a client bug to report, not a string "true".
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
     // Malformed URLs and over-long path parameters get our error shape too.
     frameworkErrors: (err, _request, reply) =>

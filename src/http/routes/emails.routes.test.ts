@@ -42,6 +42,9 @@ describe.each(STORE_KINDS)('emails API on %s', (kind) => {
     [{ ...valid, scheduled_at: 'tomorrow' }, 422, 'invalid_scheduled_at'],
     [{ ...valid, replyTo: 'x@example.org' }, 400, 'validation_error'],
     [{ ...valid, from: 'Shop <shop@>' }, 422, 'invalid_recipient'],
+    [{ ...valid, subject: true }, 400, 'validation_error'], // no silent coercion to "true"
+    [{ ...valid, tags: 'one' }, 400, 'validation_error'],
+    [{ ...valid, metadata: { deep: JSON.parse('['.repeat(40) + ']'.repeat(40)) } }, 400, 'validation_error'],
   ])('refuses %j with %i %s', async (body, status, code) => {
     const res = await post(body);
     expect(res.statusCode).toBe(status);
