@@ -8,18 +8,15 @@ import { resolveSecret } from './config/resolve-secret.ts';
 import type { Store } from './store/open-store.ts';
 import { openConfiguredStore } from './store/open-configured-store.ts';
 import { ensureDefaultProject } from './projects/default-project.ts';
-import { createMetrics } from './metrics/metrics.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { buildServer } from './http/build-server.ts';
 import {
+  createMessageSigner,
   createTransportRouter,
   ensureSimulatorSuppressions,
   startDeliveryWorker,
   startSimulatorServer,
-  type DeliveryWorker,
-  type SimulatorServer,
-  type TransportRouter,
 } from './delivery/index.ts';
-import { createMessageSigner } from './delivery/sign-message.ts';
 import { loadCampaignContent, startCampaignExpander } from './campaigns/index.ts';
 
 export const ROLES = ['api', 'worker'] as const;
@@ -41,6 +38,49 @@ export function parseRoles(value: string | undefined): Role[] {
   return roles as Role[];
 }
 
+export type WorkerRoleDeps = {
+  config: Config;
+  store: Store;
+  metrics: Metrics;
+  secret: string;
+  workerId: string;
+  log?: Logger;
+  pollMs?: number;
+};
+
+/** The worker role: the mailbox simulator, the transports, the delivery worker and the campaign expander. */
+export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): Promise<void> }> {
+  const { config, store } = deps;
+  const simulator = await startSimulatorServer();
+  const transports = createTransportRouter(config, simulator.url);
+  const worker = await startDeliveryWorker({
+    db: store.db,
+    notifier: store.notifier,
+    transports,
+    metrics: deps.metrics,
+    workerId: deps.workerId,
+    secret: deps.secret,
+    bounceDomain: config.BOUNCE_DOMAIN,
+    concurrency: config.WORKER_CONCURRENCY,
+    batchSize: config.CLAIM_BATCH_SIZE,
+    leaseMs: config.LEASE_MS,
+    domainConcurrency: config.DOMAIN_CONCURRENCY,
+    loadCampaign: (id) => loadCampaignContent(store.db, id),
+    sign: createMessageSigner(store.db),
+    log: deps.log,
+    pollMs: deps.pollMs,
+  });
+  const expander = await startCampaignExpander({ db: store.db, notifier: store.notifier, log: deps.log, pollMs: deps.pollMs });
+  return {
+    async stop() {
+      await expander.stop();
+      await worker.stop();
+      await transports.close();
+      await simulator.close();
+    },
+  };
+}
+
 export type Sendtrail = {
   store: Store;
   url?: string;
@@ -59,31 +99,8 @@ export async function startSendtrail(config: Config, roles: Role[], log: Logger 
     let url: string | undefined;
 
     if (roles.includes('worker')) {
-      const simulator: SimulatorServer = await startSimulatorServer();
-      const transports: TransportRouter = createTransportRouter(config, simulator.url);
-      const worker: DeliveryWorker = await startDeliveryWorker({
-        db: store.db,
-        notifier: store.notifier,
-        transports,
-        metrics,
-        workerId: `${hostname()}:${process.pid}`,
-        secret,
-        bounceDomain: config.BOUNCE_DOMAIN,
-        concurrency: config.WORKER_CONCURRENCY,
-        batchSize: config.CLAIM_BATCH_SIZE,
-        leaseMs: config.LEASE_MS,
-        domainConcurrency: config.DOMAIN_CONCURRENCY,
-        loadCampaign: (id) => loadCampaignContent(store.db, id),
-        sign: createMessageSigner(store.db),
-        log,
-      });
-      const expander = await startCampaignExpander({ db: store.db, notifier: store.notifier, log });
-      stops.push(async () => {
-        await expander.stop();
-        await worker.stop();
-        await transports.close();
-        await simulator.close();
-      });
+      const worker = await startWorkerRole({ config, store, metrics, secret, log, workerId: `${hostname()}:${process.pid}` });
+      stops.push(worker.stop);
     }
 
     if (roles.includes('api')) {

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { notify, type Notifier } from '../store/open-store.ts';
 import { QUEUE_CHANNEL } from '../sending/index.ts';
+import { createWakeableSleep } from '../shared/wakeable-sleep.ts';
 import type { CampaignRow } from './campaigns.repository.ts';
 import { insertCampaignEmails, takeStagedChunk } from './campaign-emails.repository.ts';
 import { emailTargetOf, futureScheduleOf } from './email-target.ts';
@@ -40,18 +41,8 @@ export async function startCampaignExpander(deps: {
   pollMs?: number;
 }): Promise<CampaignExpander> {
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const unlisten = await deps.notifier.listen(QUEUE_CHANNEL, () => wake?.());
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
+  const { sleep, wake } = createWakeableSleep();
+  const unlisten = await deps.notifier.listen(QUEUE_CHANNEL, wake);
 
   const loop = async () => {
     while (!stopped) {
@@ -76,7 +67,7 @@ export async function startCampaignExpander(deps: {
   return {
     async stop() {
       stopped = true;
-      wake?.();
+      wake();
       await running;
       await unlisten().catch(() => {});
     },

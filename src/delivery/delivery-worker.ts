@@ -11,6 +11,7 @@ import { createDomainLimiter } from './domain-limiter.ts';
 import { createOutcomeWriter } from './outcome-writer.ts';
 import { claimDueEmails, findSuppressed, type ClaimedEmail, type Outcome } from './queue.repository.ts';
 import { returnPathFor } from './return-path.ts';
+import { createWakeableSleep } from '../shared/wakeable-sleep.ts';
 import type { TransportRouter } from './transport-router.ts';
 import type { OutgoingMessage } from './transports/transport.ts';
 
@@ -41,8 +42,8 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
   const campaigns = new Map<string, Promise<CampaignContent | undefined>>();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const wakeUp = () => wake?.();
+  const idle = createWakeableSleep();
+  const wakeUp = idle.wake;
   const unlisten = await deps.notifier.listen(QUEUE_CHANNEL, wakeUp);
 
   const campaignContent = (id: string) => {
@@ -108,7 +109,7 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
       const capacity = deps.concurrency - inFlight.size;
       // Claim in sizeable batches: a claim per freed slot would cost a round trip per email.
       if (capacity < Math.min(deps.batchSize, Math.ceil(deps.concurrency / 2))) {
-        await sleepUntilWoken(deps.pollMs ?? 500);
+        await idle.sleep(deps.pollMs ?? 500);
         continue;
       }
       let batch: ClaimedEmail[];
@@ -116,28 +117,16 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
         batch = await claimDueEmails(deps.db, deps.workerId, Math.min(capacity, deps.batchSize), deps.leaseMs);
       } catch (err) {
         deps.log?.error({ err }, 'claiming due emails failed');
-        await sleepUntilWoken(1000);
+        await idle.sleep(1000);
         continue;
       }
       if (batch.length === 0) {
-        await sleepUntilWoken(deps.pollMs ?? 500);
+        await idle.sleep(deps.pollMs ?? 500);
         continue;
       }
       const suppressed = await findSuppressed(deps.db, batch).catch(() => new Map());
       for (const email of batch) track(deliver(email, suppressed.get(`${email.project_id}|${email.to_address}`)?.reason));
     }
-  }
-
-  function sleepUntilWoken(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
   }
 
   const running = loop();

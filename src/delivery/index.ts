@@ -7,3 +7,4 @@ export { ensureSimulatorSuppressions } from './simulator-suppressions.ts';
 export { readQueueDepth } from './queue.repository.ts';
 export { returnPathFor, parseReturnPath } from './return-path.ts';
 export type { CampaignContent } from './build-message.ts';
+export { createMessageSigner } from './sign-message.ts';

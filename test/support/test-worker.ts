@@ -1,15 +1,9 @@
-// Starts a real delivery worker (simulator, relay or capture transports) on a test store.
+// Starts a real worker role (simulator, relay or capture transports, campaign expander) on a test store.
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import type { Store } from '../../src/store/open-store.ts';
-import {
-  createTransportRouter,
-  startDeliveryWorker,
-  startSimulatorServer,
-} from '../../src/delivery/index.ts';
-import { createMessageSigner } from '../../src/delivery/sign-message.ts';
-import { loadCampaignContent, startCampaignExpander } from '../../src/campaigns/index.ts';
+import { startWorkerRole } from '../../src/main.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789';
 
@@ -21,34 +15,8 @@ export async function startTestWorker(store: Store, env: Record<string, string> 
     BOUNCE_DOMAIN: 'bounces.sendtrail.test',
     ...env,
   });
-  const simulator = await startSimulatorServer();
-  const transports = createTransportRouter(config, simulator.url);
-  const worker = await startDeliveryWorker({
-    db: store.db,
-    notifier: store.notifier,
-    transports,
-    metrics: createMetrics(),
-    workerId,
-    secret: TEST_SECRET,
-    bounceDomain: config.BOUNCE_DOMAIN,
-    concurrency: config.WORKER_CONCURRENCY,
-    batchSize: config.CLAIM_BATCH_SIZE,
-    leaseMs: config.LEASE_MS,
-    domainConcurrency: config.DOMAIN_CONCURRENCY,
-    loadCampaign: (id) => loadCampaignContent(store.db, id),
-    sign: createMessageSigner(store.db),
-    pollMs: 50,
-  });
-  const expander = await startCampaignExpander({ db: store.db, notifier: store.notifier, pollMs: 50 });
-  return {
-    config,
-    async stop() {
-      await expander.stop();
-      await worker.stop();
-      await transports.close();
-      await simulator.close();
-    },
-  };
+  const role = await startWorkerRole({ config, store, metrics: createMetrics(), secret: TEST_SECRET, workerId, pollMs: 50 });
+  return { config, stop: role.stop };
 }
 
 /** Polls until `check` returns a truthy value (or fails after `timeoutMs`). */
