@@ -82,6 +82,7 @@ export function renderReport(input: ReportInput): string {
       fixed(perMessageMs(r.cpu?.parts.sendtrail, r.count), 2),
       `${whole(r.peakRssMb)} (at ${fixed(r.peakRssAtSeconds, 0)} s)`,
       whole(r.hwmMb),
+      whole(r.heapMaxMb),
       r.problems.length > 0 ? '**FAILED**' : `all ${whole(r.count)} sent, ${whole(r.count)} distinct at the sink${r.dkimCheck ? `, DKIM ${r.dkimCheck.split(' ')[0]}` : ''}`,
     ];
   });
@@ -103,7 +104,7 @@ export function renderReport(input: ReportInput): string {
     markdownTable(['Ceiling (bare nodemailer 10 pool, pre-built messages)', 'messages', 'msg/s', 'seconds', 'client CPU ms/msg', 'sink CPU ms/msg'], ceilingRows),
     '',
     markdownTable(
-      ['Sendtrail', 'POST (s)', 'first msg (s)', 'last msg (s)', 'msg/s', 'ratio to adjacent ceilings', 'ratio to best ceiling', 'Sendtrail CPU ms/msg', 'peak RSS sampled, MB', 'VmHWM MB', 'check'],
+      ['Sendtrail', 'POST (s)', 'first msg (s)', 'last msg (s)', 'msg/s', 'ratio to adjacent ceilings', 'ratio to best ceiling', 'Sendtrail CPU ms/msg', 'peak RSS sampled, MB', 'VmHWM MB', 'JS heap used, max of 10 s samples, MB', 'check'],
       runRows,
     ),
     '',

@@ -27,6 +27,7 @@ import { REPO_ROOT, runSendtrailFrom } from './sendtrail-process.ts';
 import { describeCode, snapshotSources, type Snapshot } from './snapshot.ts';
 import { waitForQuietMachine, type CpuReport } from './cpu-usage.ts';
 import type { StoreName } from './stores.ts';
+import { cleanUpOnSignals, onInterrupt } from './cleanup.ts';
 
 // Sendtrail's default SMTP_POOL_SIZE and WORKER_CONCURRENCY: the ceiling gets the same.
 const POOL_SIZE = Number(process.env.SMTP_POOL_SIZE ?? 5);
@@ -132,6 +133,7 @@ function phases(sink: SinkProcess, options: BenchOptions, notes: string[]) {
 
 async function main(): Promise<number> {
   const options = parseOptions();
+  cleanUpOnSignals();
   const machine = machineInfo();
   const startedAt = new Date();
   log(`bench:send N=${options.count} stores=${options.stores.join(',')} dkim=${options.dkimStore ?? 'none'} on ${machine.cores} x ${machine.cpu}, node ${machine.node}`);
@@ -139,10 +141,13 @@ async function main(): Promise<number> {
   if (options.snapshot) {
     snapshot = await snapshotSources(REPO_ROOT);
     runSendtrailFrom(snapshot.root);
+    const taken = snapshot;
+    onInterrupt(() => taken.remove());
     log(`sendtrail runs from a snapshot of the working tree in ${snapshot.root} (${snapshot.describe})`);
   }
   const code = snapshot?.describe ?? `${describeCode(REPO_ROOT)}, live working tree`;
   const sink = await startSinkProcess();
+  onInterrupt(() => sink.close());
   log(`sink: pid ${sink.pid}, port ${sink.port}`);
   try {
     const notes: string[] = [];

@@ -4,6 +4,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import { onInterrupt } from './cleanup.ts';
 
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = 'src/cli/main.ts';
@@ -40,6 +41,7 @@ export async function startSendtrail(env: SendtrailEnv, options: { cpuProfileDir
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const forget = onInterrupt(() => stop(child));
   let tail = '';
   const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-20_000));
   child.stdout!.on('data', keep);
@@ -49,10 +51,11 @@ export async function startSendtrail(env: SendtrailEnv, options: { cpuProfileDir
     await waitForHealth(url, child);
   } catch (err) {
     child.kill('SIGKILL');
+    forget();
     throw new Error(`${(err as Error).message}\n--- sendtrail output ---\n${tail}`);
   }
   const ended = () => (child.exitCode !== null ? `exit code ${child.exitCode}` : child.signalCode ?? undefined);
-  return { pid: child.pid!, url, output: () => tail, ended, stop: () => stop(child) };
+  return { pid: child.pid!, url, output: () => tail, ended, stop: () => stop(child).finally(forget) };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { campaignBody, FROM_DOMAIN, RECIPIENT } from './campaign.ts';
 import { createStore, type StoreName } from './stores.ts';
+import { onInterrupt } from './cleanup.ts';
 import { cpuSecondsOf, cpuWindow, postgresCpuSeconds, type CpuReport } from './cpu-usage.ts';
 import type { SinkProcess } from './sink-client.ts';
 import {
@@ -44,6 +45,8 @@ export type RunResult = {
   /** Seconds after the start of the POST at which the sampled peak was seen. */
   peakRssAtSeconds?: number;
   hwmMb?: number;
+  /** Largest JS heap used seen in the 10 s progress samples. */
+  heapMaxMb?: number;
   /** CPU seconds from the POST to the last message: the machine's and each process's. */
   cpu?: CpuReport;
   statuses?: Record<string, number>;
@@ -57,6 +60,7 @@ export async function runSendtrailCampaign(sink: SinkProcess, options: RunOption
   const label = `${options.store}${options.dkim ? ' + DKIM' : ''}`;
   const result: RunResult = { label, store: options.store, dkim: options.dkim, count: options.count, problems: [] };
   const store = await createStore(options.store);
+  const forgetStore = onInterrupt(() => store.destroy());
   const env: SendtrailEnv = {
     ...store.env,
     SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
@@ -102,6 +106,7 @@ export async function runSendtrailCampaign(sink: SinkProcess, options: RunOption
 
     const counts = await waitForSink(sink, child, options, label);
     result.cpu = cpu.end();
+    result.heapMaxMb = counts.heapMaxMb;
     result.firstMessageSeconds = counts.firstAt !== undefined ? (counts.firstAt - postStart) / 1000 : undefined;
     result.totalSeconds = (counts.completeAt - postStart) / 1000;
     result.rate = options.count / result.totalSeconds;
@@ -126,18 +131,20 @@ export async function runSendtrailCampaign(sink: SinkProcess, options: RunOption
     rss?.stop();
     await child?.stop();
     await store.destroy().catch((err) => result.problems.push(`cleaning up the store failed: ${(err as Error).message}`));
+    forgetStore();
   }
   return result;
 }
 
 /** Waits for the sink to have all N distinct messages; fails on a stall or a dead child. */
 async function waitForSink(sink: SinkProcess, child: SendtrailProcess, options: RunOptions, label: string) {
+  let heapMaxMb = 0;
   let last = -1;
   let lastChange = Date.now();
   let lastLog = Date.now();
   for (;;) {
     const counts = await sink.counts();
-    if (counts.completeAt !== undefined) return { ...counts, completeAt: counts.completeAt };
+    if (counts.completeAt !== undefined) return { ...counts, completeAt: counts.completeAt, heapMaxMb: heapMaxMb || undefined };
     if (counts.distinct !== last) {
       last = counts.distinct;
       lastChange = Date.now();
@@ -150,10 +157,24 @@ async function waitForSink(sink: SinkProcess, child: SendtrailProcess, options: 
     if (Date.now() - lastLog >= 10_000) {
       lastLog = Date.now();
       const rss = memoryOf(child.pid)?.rssMb;
-      options.log(`${label}: ${counts.distinct.toLocaleString('en-US')} / ${options.count.toLocaleString('en-US')} at the sink, sendtrail RSS ${rss?.toFixed(0)} MB`);
+      // From Sendtrail's own /metrics, seldom: it also counts the queue, which costs a query.
+      const heap = await heapOf(child.url);
+      if (heap) heapMaxMb = Math.max(heapMaxMb, heap.usedMb);
+      options.log(
+        `${label}: ${counts.distinct.toLocaleString('en-US')} / ${options.count.toLocaleString('en-US')} at the sink, sendtrail RSS ${rss?.toFixed(0)} MB` +
+          (heap ? `, JS heap used ${heap.usedMb.toFixed(0)} MB, external ${heap.externalMb.toFixed(0)} MB` : ''),
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** JS heap used and external memory (PGlite's WASM memory counts as external) from /metrics. */
+async function heapOf(url: string): Promise<{ usedMb: number; externalMb: number } | undefined> {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text(), () => '');
+  const gauge = (name: string) => Number(new RegExp(`^sendtrail_${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  const usedMb = gauge('nodejs_heap_size_used_bytes');
+  return Number.isNaN(usedMb) ? undefined : { usedMb, externalMb: gauge('nodejs_external_memory_bytes') };
 }
 
 /**

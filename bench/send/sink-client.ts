@@ -38,6 +38,7 @@ export async function startSinkProcess(): Promise<SinkProcess> {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  child.on('error', () => {}); // a send after the child ended; close() copes with that
   // Requests are answered in order, one reply each.
   const queue: Array<(r: SinkReport) => void> = [];
   const ready = new Promise<Reply<'ready'>>((resolve, reject) => {
@@ -62,7 +63,7 @@ export async function startSinkProcess(): Promise<SinkProcess> {
     probeMessages: async () => (await ask<'probe'>({ type: 'probe' })).raws,
     close: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null || !child.connected) return resolve();
         child.once('exit', () => resolve());
         child.send({ type: 'close' });
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();

@@ -22,7 +22,8 @@ function moduleOf(url: string): string {
   if (!url) return '(native / GC / idle)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
-  const ours = /\/work\/[^/]+\/(src\/.*|bench\/.*|test\/.*)$/.exec(url);
+  // Our files, in the working tree or in the benchmark's snapshot of it.
+  const ours = /\/((?:src|bench|test)\/.*)$/.exec(url);
   if (ours) return ours[1]!;
   return url.startsWith('node:') ? url : url.replace(/^file:\/\//, '');
 }
