@@ -120,7 +120,7 @@ describe('garbage input', () => {
 });
 
 // The labelled half of Sisimai's set-of-emails (shared/data/bounces/README.md); a held-out half measures us.
-const BOUNCES = new URL('../../../shared/data/bounces/', import.meta.url);
+const BOUNCES = new URL('../../test/fixtures/bounces/', import.meta.url);
 const REASON_FLOOR = 0.89;
 const HARD_FLOOR = 0.92;
 
