@@ -51,7 +51,7 @@ export type WorkerRoleDeps = {
 /** The worker role: the mailbox simulator, the transports, the delivery worker and the campaign expander. */
 export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): Promise<void> }> {
   const { config, store } = deps;
-  const simulator = await startSimulatorServer();
+  const simulator = await startSimulatorServer({ world: { publicUrl: publicUrlOf(config), log: deps.log } });
   const transports = createTransportRouter(config, simulator.url);
   const worker = await startDeliveryWorker({
     db: store.db,
@@ -79,6 +79,11 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): P
       await simulator.close();
     },
   };
+}
+
+/** PUBLIC_URL, or the API's own address when it is unset (a single-machine install). */
+export function publicUrlOf(config: Config): string {
+  return (config.PUBLIC_URL || `http://localhost:${config.PORT}`).replace(/\/+$/, '');
 }
 
 export type Sendtrail = {

@@ -2,7 +2,7 @@
 export { startDeliveryWorker, type DeliveryWorker, type WorkerDeps } from './delivery-worker.ts';
 export { createTransportRouter, type TransportRouter } from './transport-router.ts';
 export { startSimulatorServer, type SimulatorServer } from './simulator/simulator-server.ts';
-export { SIMULATOR_BEHAVIOURS, SIMULATOR_DOMAIN } from './simulator/simulator-behaviours.ts';
+export { SIMULATOR_BEHAVIOURS, SIMULATOR_DOMAIN, type SimulatorBehaviour, type AcceptedMessage, type SimulatorWorld } from './simulator/simulator-behaviours.ts';
 export { ensureSimulatorSuppressions } from './simulator-suppressions.ts';
 export { readQueueDepth } from './queue.repository.ts';
 export { returnPathFor, parseReturnPath } from './return-path.ts';

@@ -2,7 +2,7 @@
 // @simulator.test, so simulated mail goes through the same SMTP client code as real mail.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { behaviourFor, SIMULATOR_DOMAIN } from './simulator-behaviours.ts';
+import { behaviourFor, SIMULATOR_DOMAIN, type SimulatorWorld } from './simulator-behaviours.ts';
 
 export type SimulatorServer = { url: string; close(): Promise<void> };
 
@@ -10,8 +10,13 @@ export type SimulatorServer = { url: string; close(): Promise<void> };
 // run cannot grow it without limit; forgetting an entry only means one more greylisting.
 const MAX_REMEMBERED = 100_000;
 
-export async function startSimulatorServer(host = '127.0.0.1'): Promise<SimulatorServer> {
+export type SimulatorOptions = { host?: string; world: SimulatorWorld };
+
+export async function startSimulatorServer(options: SimulatorOptions): Promise<SimulatorServer> {
+  const host = options.host ?? '127.0.0.1';
   const attempts = new Map<string, number>();
+  // Recipients acting after delivery (afterAccept); close() waits for them.
+  const acting = new Set<Promise<void>>();
   const server = new SMTPServer({
     name: `mx.${SIMULATOR_DOMAIN}`,
     banner: 'Sendtrail mailbox simulator',
@@ -31,9 +36,24 @@ export async function startSimulatorServer(host = '127.0.0.1'): Promise<Simulato
       if (answer === 'accept') return callback();
       callback(Object.assign(new Error(answer.message), { responseCode: answer.code }));
     },
-    onData(stream, _session, callback) {
-      stream.on('data', () => {});
-      stream.on('end', () => callback());
+    onData(stream, session, callback) {
+      const actors = session.envelope.rcptTo.filter((r) => behaviourFor(r.address).afterAccept);
+      // The body is only kept when a recipient will act on it.
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => actors.length > 0 && chunks.push(chunk));
+      stream.on('end', () => {
+        if (stream.sizeExceeded) return callback(Object.assign(new Error('5.3.4 Message too big'), { responseCode: 552 }));
+        callback();
+        const raw = Buffer.concat(chunks);
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        for (const rcpt of actors) {
+          const act = behaviourFor(rcpt.address)
+            .afterAccept!({ mailFrom, recipient: rcpt.address, raw, acceptedAt: new Date() }, options.world)
+            .catch((err) => options.world.log?.warn({ err, recipient: rcpt.address }, 'simulated recipient failed to act'));
+          acting.add(act);
+          void act.finally(() => acting.delete(act));
+        }
+      });
     },
   });
   server.on('error', () => {});
@@ -41,6 +61,9 @@ export async function startSimulatorServer(host = '127.0.0.1'): Promise<Simulato
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://${host}:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...acting]);
+    },
   };
 }
