@@ -27,6 +27,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.PUBLIC_URL && !/^https?:\/\//.test(config.PUBLIC_URL)) {
     problems.push('PUBLIC_URL: must start with http:// or https://');
   }
+  if (Boolean(config.INBOUND_TLS_KEY_FILE) !== Boolean(config.INBOUND_TLS_CERT_FILE)) {
+    problems.push('INBOUND_TLS_KEY_FILE and INBOUND_TLS_CERT_FILE: set both (STARTTLS) or neither');
+  }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }

@@ -125,7 +125,7 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
         continue;
       }
       const suppressed = await findSuppressed(deps.db, batch).catch(() => new Map());
-      for (const email of batch) track(deliver(email, suppressed.get(`${email.project_id}|${email.to_address}`)?.reason));
+      for (const email of batch) track(deliver(email, suppressed.get(`${email.project_id}|${email.to_address.toLowerCase()}`)?.reason));
     }
   }
 

@@ -98,14 +98,14 @@ export async function releaseLeases(db: Kysely<Database>, workerId: string, emai
 
 export type Suppressed = { projectId: string; email: string; reason: string };
 
-/** The suppressed (project, address) pairs among a claimed batch, in one query. */
+/** The suppressed (project, address) pairs among a claimed batch, in one query; case-insensitive (the list is lower-case). */
 export async function findSuppressed(db: Kysely<Database>, emails: readonly ClaimedEmail[]): Promise<Map<string, Suppressed>> {
   const found = new Map<string, Suppressed>();
   if (emails.length === 0) return found;
   const rows = await sql<{ project_id: string; email: string; reason: string }>`
     SELECT s.project_id, s.email, s.reason FROM suppressions s
     JOIN unnest(${emails.map((e) => e.project_id)}::uuid[], ${emails.map((e) => e.to_address)}::text[]) AS v(project_id, email)
-      ON s.project_id = v.project_id AND s.email = v.email
+      ON s.project_id = v.project_id AND s.email = lower(v.email)
   `.execute(db);
   for (const r of rows.rows) found.set(`${r.project_id}|${r.email}`, { projectId: r.project_id, email: r.email, reason: r.reason });
   return found;

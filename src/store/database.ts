@@ -125,6 +125,24 @@ export interface CapturedMessagesTable {
   created_at: Timestamp;
 }
 
+/** Every message the inbound SMTP server accepted, matched to an email or not (migration 003). */
+export interface InboundMessagesTable {
+  id: string;
+  project_id: string;
+  email_id: string | null;
+  kind: string;
+  mail_from: string;
+  rcpt_to: string[];
+  from_header: string | null;
+  subject: string | null;
+  content_hash: string;
+  size_bytes: number;
+  event_count: Generated<number>;
+  error: string | null;
+  raw: Buffer;
+  received_at: Timestamp;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -136,4 +154,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   suppressions: SuppressionsTable;
   captured_messages: CapturedMessagesTable;
+  inbound_messages: InboundMessagesTable;
 }

@@ -1,2 +1,11 @@
 // What other domains may use of the suppression list.
-export { addSuppressions, type NewSuppression, type SuppressionReason } from './suppressions.repository.ts';
+export {
+  addSuppressions,
+  listSuppressions,
+  removeSuppression,
+  countSoftBounces,
+  SUPPRESSION_REASONS,
+  type NewSuppression,
+  type SuppressionReason,
+  type SuppressionRow,
+} from './suppressions.repository.ts';

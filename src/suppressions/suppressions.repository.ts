@@ -1,18 +1,61 @@
 // The per-project suppression list: addresses Sendtrail refuses to send to (hard bounces,
 // complaints, unsubscribes, manual entries). The delivery worker reads it before every send.
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/database.ts';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, SuppressionsTable } from '../store/database.ts';
 
-export type SuppressionReason = 'hard_bounce' | 'soft_bounces' | 'complaint' | 'unsubscribe' | 'manual' | 'simulator';
+export const SUPPRESSION_REASONS = ['hard_bounce', 'soft_bounces', 'complaint', 'unsubscribe', 'manual', 'simulator'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 export type NewSuppression = { projectId: string; email: string; reason: SuppressionReason; sourceEmailId?: string };
+export type SuppressionRow = Selectable<SuppressionsTable>;
 
-/** Adds addresses to the list; an address already on it keeps its first reason. */
-export async function addSuppressions(db: Kysely<Database>, entries: NewSuppression[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db
+/**
+ * Adds addresses to the list; an address already on it keeps its first reason. Addresses are kept
+ * lower-case: mailbox providers treat local parts case-insensitively in practice, so Bob@ and bob@
+ * are one person to suppress, though RFC 5321 section 2.4 lets a server tell them apart.
+ * Returns the addresses that were newly added.
+ */
+export async function addSuppressions(db: Kysely<Database>, entries: NewSuppression[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const rows = await db
     .insertInto('suppressions')
-    .values(entries.map((e) => ({ project_id: e.projectId, email: e.email, reason: e.reason, source_email_id: e.sourceEmailId ?? null })))
+    .values(entries.map((e) => ({ project_id: e.projectId, email: e.email.toLowerCase(), reason: e.reason, source_email_id: e.sourceEmailId ?? null })))
     .onConflict((oc) => oc.columns(['project_id', 'email']).doNothing())
+    .returning('email')
     .execute();
+  return rows.map((r) => r.email);
+}
+
+export async function listSuppressions(
+  db: Kysely<Database>,
+  projectId: string,
+  filter: { reason?: SuppressionReason; email?: string; after?: string; limit: number },
+): Promise<SuppressionRow[]> {
+  let q = db.selectFrom('suppressions').selectAll().where('project_id', '=', projectId);
+  if (filter.reason) q = q.where('reason', '=', filter.reason);
+  if (filter.email) q = q.where('email', '=', filter.email.toLowerCase());
+  if (filter.after !== undefined) q = q.where('email', '>', filter.after);
+  return q.orderBy('email').limit(filter.limit).execute();
+}
+
+/** Removes one address; false when it was not on the list. */
+export async function removeSuppression(db: Kysely<Database>, projectId: string, email: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('suppressions')
+    .where('project_id', '=', projectId)
+    .where('email', '=', email.toLowerCase())
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** How many soft bounces the project's emails to this address have had, whoever recorded them. */
+export async function countSoftBounces(db: Kysely<Database>, projectId: string, email: string): Promise<number> {
+  // Raw SQL: a JSON field comparison. Addresses are stored lower-case (sending/addresses.ts), so the
+  // join can use emails_project_to (project_id, to_address).
+  const row = await sql<{ n: string }>`
+    SELECT count(*) AS n FROM emails e JOIN events ev ON ev.email_id = e.id
+    WHERE e.project_id = ${projectId} AND e.to_address = ${email.toLowerCase()}
+      AND ev.event_type = 'bounced' AND ev.metadata->>'bounce_type' = 'soft'
+  `.execute(db);
+  return Number(row.rows[0]?.n ?? 0);
 }
