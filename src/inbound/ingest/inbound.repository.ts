@@ -1,0 +1,60 @@
+// All SQL of inbound mail: the kept messages, the emails they are about, forward-only status moves.
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, InboundMessagesTable } from '../../store/database.ts';
+import { STATUS_RANK, type EmailStatus } from '../../events/index.ts';
+
+export type CorrelatedEmail = { id: string; project_id: string; to_address: string; message_id: string };
+export type InboundRow = Selectable<InboundMessagesTable>;
+export type NewInboundRow = Omit<InboundRow, 'received_at' | 'event_count'> & { event_count: number };
+
+export async function findEmailsByIds(db: Kysely<Database>, ids: readonly string[]): Promise<CorrelatedEmail[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('emails').select(['id', 'project_id', 'to_address', 'message_id']).where('id', 'in', [...ids]).execute();
+}
+
+/** Stores a received message; undefined when the same message (content hash) was stored before. */
+export async function insertInboundMessage(db: Kysely<Database>, row: NewInboundRow): Promise<string | undefined> {
+  const inserted = await db
+    .insertInto('inbound_messages')
+    .values(row)
+    .onConflict((oc) => oc.column('content_hash').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id;
+}
+
+// Built from STATUS_RANK (our constants, never input), as in delivery/queue.repository.ts: a DSN
+// can only move a status forward, whatever the worker wrote meanwhile.
+const rankOf = (column: string) =>
+  sql.raw(`CASE ${column} ${Object.entries(STATUS_RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} ELSE -1 END`);
+
+export async function advanceEmailStatus(db: Kysely<Database>, emailId: string, status: EmailStatus): Promise<void> {
+  // Raw SQL: the rank comparison is a CASE over constants.
+  await sql`
+    UPDATE emails SET status = ${status}, updated_at = now()
+    WHERE id = ${emailId} AND ${rankOf('status')} < ${STATUS_RANK[status]}
+  `.execute(db);
+}
+
+export type InboundFilter = { matched?: boolean; kind?: string; emailId?: string; before?: string; limit: number };
+
+export async function listInboundMessages(db: Kysely<Database>, projectId: string, f: InboundFilter) {
+  let q = db
+    .selectFrom('inbound_messages')
+    .select(['id', 'email_id', 'kind', 'mail_from', 'rcpt_to', 'from_header', 'subject', 'size_bytes', 'event_count', 'error', 'received_at'])
+    .where('project_id', '=', projectId);
+  if (f.matched !== undefined) q = q.where('email_id', f.matched ? 'is not' : 'is', null);
+  if (f.kind) q = q.where('kind', '=', f.kind);
+  if (f.emailId) q = q.where('email_id', '=', f.emailId);
+  if (f.before) q = q.where('id', '<', f.before);
+  return q.orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+export async function findInboundMessage(db: Kysely<Database>, projectId: string, id: string): Promise<InboundRow | undefined> {
+  return db.selectFrom('inbound_messages').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function countInboundMessages(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('inbound_messages').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
