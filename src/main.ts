@@ -18,13 +18,14 @@ import {
   startSimulatorServer,
 } from './delivery/index.ts';
 import { loadCampaignContent, startCampaignExpander } from './campaigns/index.ts';
+import { readFile } from 'node:fs/promises';
+import { classifyReturnedMessage, createReplyForwarder, ingestMessage, startInboundSmtpServer } from './inbound/index.ts';
 
-export const ROLES = ['api', 'worker'] as const;
+export const ROLES = ['api', 'worker', 'inbound'] as const;
 export type Role = (typeof ROLES)[number];
 // Roles of DESIGN.md section 2 that later issues bring; named here so `--roles` can say so.
 const FUTURE_ROLES: Record<string, string> = {
   tracking: 'open/click tracking (issue 3)',
-  inbound: 'the inbound SMTP server (issue 4)',
   scheduler: 'rollups, alerts and webhooks (scheduled sends and retries already run in the worker role)',
 };
 
@@ -46,12 +47,16 @@ export type WorkerRoleDeps = {
   workerId: string;
   log?: Logger;
   pollMs?: number;
+  /** The inbound SMTP server when it runs in this process (its real port); else from config. */
+  inboundSmtpUrl?: string;
 };
 
 /** The worker role: the mailbox simulator, the transports, the delivery worker and the campaign expander. */
 export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): Promise<void> }> {
   const { config, store } = deps;
-  const simulator = await startSimulatorServer({ world: { publicUrl: publicUrlOf(config), log: deps.log } });
+  const simulator = await startSimulatorServer({
+    world: { publicUrl: publicUrlOf(config), inboundSmtpUrl: deps.inboundSmtpUrl ?? inboundSmtpUrlOf(config), replyDomain: config.REPLY_DOMAIN, log: deps.log },
+  });
   const transports = createTransportRouter(config, simulator.url);
   const worker = await startDeliveryWorker({
     db: store.db,
@@ -81,6 +86,65 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): P
   };
 }
 
+/** Where other processes reach the inbound SMTP server: INBOUND_HOST, or loopback when it listens on all. */
+export function inboundSmtpUrlOf(config: Config): string {
+  const host = ['0.0.0.0', '::', ''].includes(config.INBOUND_HOST) ? '127.0.0.1' : config.INBOUND_HOST;
+  return `smtp://${host.includes(':') ? `[${host}]` : host}:${config.INBOUND_SMTP_PORT}`;
+}
+
+export type InboundRoleDeps = {
+  config: Config;
+  store: Store;
+  secret: string;
+  /** Owner of returned mail that matches no email. */
+  projectId: string;
+  log?: Logger;
+};
+
+/** The inbound role: the SMTP server for bounces, complaints and replies, feeding ingest. */
+export async function startInboundRole(deps: InboundRoleDeps): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  const { config, store } = deps;
+  const domains = { bounceDomain: config.BOUNCE_DOMAIN, replyDomain: config.REPLY_DOMAIN };
+  const forwarder = config.REPLY_FORWARD_TO && config.SMTP_URL
+    ? createReplyForwarder(config.SMTP_URL, config.REPLY_FORWARD_TO, `postmaster@${config.REPLY_DOMAIN}`)
+    : undefined;
+  const tls = config.INBOUND_TLS_KEY_FILE
+    ? { key: await readFile(config.INBOUND_TLS_KEY_FILE), cert: await readFile(config.INBOUND_TLS_CERT_FILE) }
+    : undefined;
+  const ingestDeps = {
+    db: store.db,
+    classify: classifyReturnedMessage,
+    secret: deps.secret,
+    domains,
+    fallbackProjectId: deps.projectId,
+    softBounceSuppressCount: config.SOFT_BOUNCE_SUPPRESS_COUNT,
+  };
+  const server = await startInboundSmtpServer({
+    host: config.INBOUND_HOST,
+    port: config.INBOUND_SMTP_PORT,
+    domains,
+    maxMessageBytes: config.INBOUND_MAX_MESSAGE_BYTES,
+    tls,
+    log: deps.log,
+    async ingest(envelope, raw) {
+      const result = await ingestMessage(ingestDeps, envelope, raw);
+      if (forwarder && result.kind === 'reply' && !result.duplicate) {
+        // After the commit: the reply is recorded whether or not the mailbox takes it.
+        forwarder.forward(raw).catch((err) => deps.log?.warn({ err, inboundId: result.inboundId }, 'reply not forwarded'));
+      }
+      return result;
+    },
+  });
+  return {
+    url: server.url,
+    port: server.port,
+    async stop() {
+      await server.close();
+      forwarder?.close();
+    },
+  };
+}
+
 /** PUBLIC_URL, or the API's own address when it is unset (a single-machine install). */
 export function publicUrlOf(config: Config): string {
   return (config.PUBLIC_URL || `http://localhost:${config.PORT}`).replace(/\/+$/, '');
@@ -103,9 +167,14 @@ export async function startSendtrail(config: Config, roles: Role[], log: Logger 
     const metrics = createMetrics();
     let url: string | undefined;
 
+    // Started before the worker, whose simulated recipients send to it; stopped after it.
+    const inbound = roles.includes('inbound') ? await startInboundRole({ config, store, secret, projectId, log }) : undefined;
+    const inboundSmtpUrl = inbound?.url;
+    if (inbound) stops.push(inbound.stop);
+
     if (roles.includes('worker')) {
-      const worker = await startWorkerRole({ config, store, metrics, secret, log, workerId: `${hostname()}:${process.pid}` });
-      stops.push(worker.stop);
+      const worker = await startWorkerRole({ config, store, metrics, secret, log, inboundSmtpUrl, workerId: `${hostname()}:${process.pid}` });
+      stops.unshift(worker.stop);
     }
 
     if (roles.includes('api')) {

@@ -13,6 +13,8 @@ import { assertStorable } from './untrusted-input.ts';
 import { emailRoutes } from './routes/emails.routes.ts';
 import { campaignRoutes } from './routes/campaigns.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { suppressionRoutes } from './routes/suppressions.routes.ts';
+import { inboundRoutes } from './routes/inbound.routes.ts';
 
 export type ServerDeps = {
   db: Kysely<Database>;
@@ -60,6 +62,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     v1.addHook('onRequest', authenticate(deps.db));
     await v1.register(emailRoutes(deps.db));
     await v1.register(campaignRoutes(deps.db));
+    await v1.register(suppressionRoutes(deps.db));
+    await v1.register(inboundRoutes(deps.db));
   });
   return app;
 }

@@ -1,5 +1,6 @@
 // The scripted recipients of @simulator.test, as data: what the simulated MX answers to each.
 // Add a row to add a behaviour; issues 3 and 4 add engagement and inbound ones (open@, complaint@ ...).
+import { buildAutoReply, buildComplaint, buildDsn, buildHumanReply, replyAddressOf, sendToInbound } from './returned-mail.ts';
 
 export const SIMULATOR_DOMAIN = 'simulator.test';
 
@@ -24,6 +25,8 @@ export type SimulatorWorld = {
   publicUrl: string;
   /** The inbound SMTP server (smtp://host:port) that receives DSNs, complaints and replies. */
   inboundSmtpUrl?: string;
+  /** REPLY_DOMAIN: where a simulated person's reply goes when the message names no reply address there. */
+  replyDomain?: string;
   log?: { warn(obj: unknown, msg?: string): void };
 };
 
@@ -58,6 +61,39 @@ export const SIMULATOR_BEHAVIOURS: SimulatorBehaviour[] = [
     onRecipient: (seen) => (seen === 0 ? { code: 451, message: '4.7.1 Greylisted, please try again later' } : 'accept'),
   },
   { local: 'suppressed', description: 'on the suppression list: rejected by Sendtrail, never sent', onRecipient: () => 'accept' },
+  // Issue 4: recipients whose mail comes back later, over SMTP to the inbound server, like real mail.
+  {
+    local: 'complaint',
+    description: 'delivered, then the mailbox provider sends an ARF spam complaint (RFC 5965)',
+    onRecipient: () => 'accept',
+    afterAccept: (m, world) => sendToInbound(world.inboundSmtpUrl, { from: `fbl@mx.${SIMULATOR_DOMAIN}`, to: m.mailFrom }, buildComplaint(m)),
+  },
+  {
+    local: 'ooto',
+    description: 'delivered, then an out-of-office auto-reply (RFC 3834) comes back',
+    onRecipient: () => 'accept',
+    // RFC 3834 section 3.3: automatic responses go out with a null return path.
+    afterAccept: (m, world) => sendToInbound(world.inboundSmtpUrl, { from: '', to: m.mailFrom }, buildAutoReply(m)),
+  },
+  {
+    local: 'reply',
+    description: 'delivered, then the recipient replies, quoting the original',
+    onRecipient: () => 'accept',
+    afterAccept: (m, world) => {
+      // The reply goes to Reply-To or From; when that is not at REPLY_DOMAIN (so would not reach
+      // Sendtrail), to reply@REPLY_DOMAIN, as if the sender's mailbox forwarded it there.
+      const to = replyAddressOf(m);
+      const rcpt = world.replyDomain && !to.toLowerCase().endsWith(`@${world.replyDomain.toLowerCase()}`) ? `reply@${world.replyDomain}` : to;
+      return sendToInbound(world.inboundSmtpUrl, { from: m.recipient, to: rcpt }, buildHumanReply(m, to, 'Thanks, this is exactly what I needed. Can you send the invoice too?'));
+    },
+  },
+  {
+    local: 'asyncbounce',
+    description: 'accepted (250), then a DSN says the mailbox does not exist (5.1.1): a hard bounce after delivery',
+    onRecipient: () => 'accept',
+    afterAccept: (m, world) =>
+      sendToInbound(world.inboundSmtpUrl, { from: '', to: m.mailFrom }, buildDsn(m, { action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 <' + m.recipient + '>: Recipient address rejected: User unknown' })),
+  },
 ];
 
 const BY_LOCAL = new Map(SIMULATOR_BEHAVIOURS.map((b) => [b.local, b]));

@@ -1,0 +1,70 @@
+// Routes for the mail the inbound server received: matched or not, nothing dropped (issue 4, part 2).
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/database.ts';
+import { findInboundMessage, listInboundMessages } from '../../inbound/index.ts';
+import { AppError } from '../../shared/app-error.ts';
+import { isUuid } from '../../shared/ids.ts';
+import { LimitParam, UuidParam, parseLimit } from '../schemas.ts';
+import { decodeCursor, encodeCursor } from '../serialize.ts';
+
+const Kind = Type.Union(['bounce', 'delivery_report', 'complaint', 'auto_reply', 'reply', 'other', 'unsubscribe'].map((k) => Type.Literal(k)));
+
+const ListQuery = Type.Object({
+  matched: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'false: mail that matched no email' })),
+  kind: Type.Optional(Kind),
+  email_id: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Optional(LimitParam),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+});
+
+type Listed = Awaited<ReturnType<typeof listInboundMessages>>[number];
+
+const inboundJson = (m: Listed) => ({
+  id: m.id,
+  object: 'inbound_message',
+  kind: m.kind,
+  matched: m.email_id !== null,
+  email_id: m.email_id,
+  mail_from: m.mail_from,
+  rcpt_to: m.rcpt_to,
+  from: m.from_header,
+  subject: m.subject,
+  size_bytes: m.size_bytes,
+  event_count: m.event_count,
+  received_at: m.received_at.toISOString(),
+});
+
+const notFound = () => new AppError('not_found', 'No such inbound message');
+
+export function inboundRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/v1/inbound', { schema: { summary: 'Mail received by the inbound server, newest first', tags: ['inbound'], querystring: ListQuery } }, async (request) => {
+      const q = request.query;
+      const before = q.cursor ? decodeCursor(q.cursor) : undefined;
+      if ((before && !isUuid(before)) || (q.email_id && !isUuid(q.email_id))) throw new AppError('validation_error', 'cursor or email_id is malformed');
+      const limit = parseLimit(q.limit);
+      const rows = await listInboundMessages(db, request.projectId, {
+        matched: q.matched === undefined ? undefined : q.matched === 'true',
+        kind: q.kind,
+        emailId: q.email_id,
+        before,
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      return { data: page.map(inboundJson), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+    });
+
+    app.get('/v1/inbound/:id', { schema: { summary: 'One inbound message', tags: ['inbound'], params: UuidParam } }, async (request) => {
+      const m = isUuid(request.params.id) ? await findInboundMessage(db, request.projectId, request.params.id) : undefined;
+      if (!m) throw notFound();
+      return inboundJson(m);
+    });
+
+    app.get('/v1/inbound/:id/raw', { schema: { summary: 'The message as received (message/rfc822)', tags: ['inbound'], params: UuidParam } }, async (request, reply) => {
+      const m = isUuid(request.params.id) ? await findInboundMessage(db, request.projectId, request.params.id) : undefined;
+      if (!m) throw notFound();
+      return reply.type('message/rfc822').send(Buffer.from(m.raw));
+    });
+  };
+}
