@@ -43,9 +43,10 @@ export async function startSimulatorServer(options: SimulatorOptions): Promise<S
       stream.on('data', (chunk: Buffer) => actors.length > 0 && chunks.push(chunk));
       stream.on('end', () => {
         if (stream.sizeExceeded) return callback(Object.assign(new Error('5.3.4 Message too big'), { responseCode: 552 }));
+        // Read the envelope before callback(): smtp-server resets it for the connection's next message.
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         callback();
         const raw = Buffer.concat(chunks);
-        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         for (const rcpt of actors) {
           const act = behaviourFor(rcpt.address)
             .afterAccept!({ mailFrom, recipient: rcpt.address, raw, acceptedAt: new Date() }, options.world)
