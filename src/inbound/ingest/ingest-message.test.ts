@@ -129,4 +129,15 @@ describe.each(STORE_KINDS)('ingest of returned mail on %s', (kind) => {
     expect(r.events).toEqual(['bounced']);
     expect((await eventsOf(id))[0]!.metadata.diagnostic).toBe('bad\uFFFDbyte \uFFFD');
   });
+
+  it('keeps an unsubscribe mailto as kind unsubscribe; with a valid token it unsubscribes and suppresses', async () => {
+    const id = await send('leaver@example.org');
+    const mail = { mailFrom: 'leaver@example.org', rcptTo: [`unsubscribe+tok-${id}@${BOUNCE_DOMAIN}`] };
+    const unverified = await ingestMessage(deps(returned({ kind: 'other', results: [] })), mail, rawMessage());
+    expect(unverified).toMatchObject({ kind: 'unsubscribe', emailId: null, events: [] });
+    const verify = async (token: string) => (token === `tok-${id}` ? id : undefined);
+    const verified = await ingestMessage(deps(returned({ kind: 'other', results: [] }), { verifyUnsubscribeToken: verify }), mail, rawMessage());
+    expect(verified).toMatchObject({ kind: 'unsubscribe', emailId: id, events: ['unsubscribe'] });
+    expect(await suppressed('leaver@example.org')).toBe('unsubscribe');
+  });
 });
