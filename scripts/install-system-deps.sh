@@ -6,7 +6,7 @@
 # and nothing is left listening on port 25. Skips in well under a second when all is present.
 set -euo pipefail
 
-PACKAGES=(postfix chromium)
+PACKAGES=(postfix chromium openssl)
 
 log() { printf '[install-system-deps] %s\n' "$*"; }
 
