@@ -2,6 +2,7 @@
 # Installs the Debian packages the test suites need, non-interactively and idempotently:
 #   postfix   - test/support/postfix.ts runs a private Postfix instance as a relay
 #   chromium  - browser tests (playwright-core with executablePath /usr/bin/chromium)
+#   openssl   - the inbound STARTTLS test makes a self-signed certificate
 # The system Postfix is never started (tests run their own instance with `postfix -c <dir>`),
 # and nothing is left listening on port 25. Skips in well under a second when all is present.
 set -euo pipefail
