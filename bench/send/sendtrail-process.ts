@@ -38,7 +38,8 @@ export async function startSendtrail(env: SendtrailEnv, options: { cpuProfileDir
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', CLI, 'start'], {
     cwd: appRoot,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // The inbound role runs too: its own free port, so parallel processes do not fight over 2525.
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', INBOUND_SMTP_PORT: String(await freePort()) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const forget = onInterrupt(() => stop(child));

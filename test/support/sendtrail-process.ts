@@ -42,7 +42,8 @@ export async function startSendtrailProcess(
   const roles = options.roles ? ['--roles', options.roles] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', CLI, 'start', ...roles], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // The inbound role runs too: its own free port, so parallel processes do not fight over 2525.
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1', INBOUND_SMTP_PORT: String(await freePort()) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';

@@ -50,7 +50,7 @@ function* variants(raw: Buffer, seed: number): Generator<Buffer> {
 describe.each(STORE_KINDS)('the inbound SMTP server on %s', (kind) => {
   let store: TestStore;
   let server: InboundSmtpServer;
-  let client: nodemailer.Transporter;
+  let client: ReturnType<typeof nodemailer.createTransport>;
 
   beforeAll(async () => {
     store = await createTestStore(kind);
