@@ -153,6 +153,8 @@ export function publicUrlOf(config: Config): string {
 export type Sendtrail = {
   store: Store;
   url?: string;
+  /** The inbound SMTP server, when the inbound role runs here. */
+  inboundSmtpUrl?: string;
   createdKey?: string;
   stop(): Promise<void>;
 };
@@ -189,6 +191,7 @@ export async function startSendtrail(config: Config, roles: Role[], log: Logger 
     return {
       store,
       url,
+      inboundSmtpUrl,
       createdKey,
       async stop() {
         for (const stop of stops) await stop().catch((err) => log.error({ err }, 'stopping failed'));

@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.ts';
 const USAGE = `Usage: sendtrail <command> [options]
 
 Commands:
-  start [--roles api,worker]        Start Sendtrail (all roles by default)
+  start [--roles api,worker,inbound]        Start Sendtrail (all roles by default)
   migrate                           Apply database migrations and exit
   keys create [--name NAME]         Create an API key for the default project (printed once)
   domains add <domain> [--algorithm rsa|ed25519] [--bounce-domain D]
@@ -28,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
     const where = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.SENDTRAIL_DATA_DIR}`;
     console.log(`Sendtrail started: roles ${roles.join(', ')}; database: ${where}`);
     if (app.url) console.log(`API:  ${app.url}  (OpenAPI: ${app.url}/docs, public URL: ${config.PUBLIC_URL})`);
+    if (app.inboundSmtpUrl) console.log(`Inbound SMTP: ${app.inboundSmtpUrl} (bounces to @${config.BOUNCE_DOMAIN}, replies to @${config.REPLY_DOMAIN})`);
     if (roles.includes('worker')) {
       console.log(
         config.SMTP_URL
