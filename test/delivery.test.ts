@@ -59,6 +59,10 @@ describe.each(STORE_KINDS)('delivery on %s', (kind) => {
     const bounced = (await events(e!.id)).find((x) => x.event_type === 'bounced')!;
     expect(bounced.metadata).toMatchObject({ bounce_type: 'hard', reason: 'userunknown', status: '5.1.1', reply_code: 550 });
     expect(bounced.metadata.diagnostic).toContain('User unknown');
+    // The hard bounce put the address on the suppression list: the next email to it is never sent.
+    const [again] = await send({ ...base, to: 'Bounce@simulator.test' });
+    await finalStatus(again!.id, ['rejected']);
+    expect((await events(again!.id)).find((x) => x.event_type === 'rejected')!.metadata).toMatchObject({ reason: 'suppressed', suppression_reason: 'hard_bounce' });
   });
 
   it('retries softbounce@simulator.test with delivery_delayed events until it ends as a soft bounce', async () => {

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, EmailsTable } from '../store/database.ts';
 import { STATUS_RANK, type EmailStatus } from '../events/index.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
+import { suppressRecipientsOf } from '../suppressions/index.ts';
 
 export type ClaimedEmail = Selectable<EmailsTable>;
 
@@ -74,6 +75,9 @@ export async function recordOutcomes(db: Kysely<Database>, outcomes: readonly Ou
       WHERE e.id = v.id
     `.execute(trx);
     await appendEvents(trx, outcomes.flatMap((o) => o.events));
+    // A hard bounce at SMTP time suppresses the recipient, like one reported later by DSN (issue 4, part 6).
+    const hard = outcomes.filter((o) => o.events.some((e) => e.type === 'bounced' && e.metadata?.bounce_type === 'hard'));
+    await suppressRecipientsOf(trx, hard.map((o) => o.emailId), 'hard_bounce');
     const captured = outcomes.filter((o) => o.capturedRaw !== undefined);
     if (captured.length > 0) {
       await trx

@@ -4,6 +4,7 @@ export {
   listSuppressions,
   removeSuppression,
   countSoftBounces,
+  suppressRecipientsOf,
   SUPPRESSION_REASONS,
   type NewSuppression,
   type SuppressionReason,

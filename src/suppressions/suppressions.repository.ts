@@ -26,6 +26,17 @@ export async function addSuppressions(db: Kysely<Database>, entries: NewSuppress
   return rows.map((r) => r.email);
 }
 
+/** Suppresses the recipients of these emails (read from the emails table, so callers need no address). */
+export async function suppressRecipientsOf(db: Kysely<Database>, emailIds: readonly string[], reason: SuppressionReason): Promise<void> {
+  if (emailIds.length === 0) return;
+  // Raw SQL: INSERT ... SELECT with ON CONFLICT in one statement for a whole batch.
+  await sql`
+    INSERT INTO suppressions (project_id, email, reason, source_email_id)
+    SELECT project_id, lower(to_address), ${reason}, id FROM emails WHERE id = ANY(${[...emailIds]}::uuid[])
+    ON CONFLICT (project_id, email) DO NOTHING
+  `.execute(db);
+}
+
 export async function listSuppressions(
   db: Kysely<Database>,
   projectId: string,
