@@ -21,7 +21,7 @@ export const ConfigSchema = Type.Object({
     default: '',
     description: 'Seeds a known API key for the default project (24 characters or more). Empty: none seeded.',
   }),
-  SENDTRAIL_SECRET: str('', 'Key for signed tokens (return paths, tracking). Empty: generated once and kept in SENDTRAIL_DATA_DIR/secret.'),
+  SENDTRAIL_SECRET: str('', 'Key for signed tokens (return paths, tracking). Empty: generated once and kept in SENDTRAIL_DATA_DIR/secret (PGlite) or in the database (PostgreSQL, shared by all its processes).'),
   BOUNCE_DOMAIN: str('bounces.sendtrail.localhost', 'Domain of the VERP return path b+<token>@BOUNCE_DOMAIN; point its MX at the inbound SMTP server.'),
   INBOUND_SMTP_PORT: int(2525, 'Port of the inbound SMTP server (bounces, complaints, replies).'),
   SMTP_POOL_SIZE: int(5, 'Pooled SMTP connections per transport in each worker.', 1),
