@@ -30,7 +30,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // A final DSN about a queue timeout names the last attempt's error too: the expiry is the outcome.
   { reason: 'expired', pattern: /\bmessage (?:has )?expired\b|\bdelivery (?:time )?expired\b|\bexpired (?:in|after sitting in) (?:the )?queue\b/i,
     example: 'smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>' },
-  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bgiving up on\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b/i,
+  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b/i,
     example: 'retry timeout exceeded' },
   // Postfix reports a connect timeout in a *failed* DSN only when the queue lifetime ran out (4.4.1).
   { reason: 'expired', pattern: /\bconnection timed out\b|\bdid not accept our requests to connect\b|\bserver did not respond\b/i,
@@ -133,12 +133,15 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'rejected', pattern: /^(?:[\w-]+; ?)?(?:[45]\d\d[ -])?(?:[45]\.\d{1,3}\.\d{1,3} )?(?:<[^>]{0,200}>\.{0,3}:? ?)?access denied\b/i,
     example: '550 5.7.1 <news@example.net>... Access denied' },
 
+  // Google Groups answers in the poster's language; its help link is the same in all of them.
+  { reason: 'rejected', pattern: /\bgroups\.google\.com\/support\b|\bgroup you tried to contact\b/i,
+    example: 'We\'re writing to let you know that the group you tried to contact (news) may not exist, or you may not have permission to post messages to the group. https://groups.google.com/support/' },
   { reason: 'filtered', pattern: /\brecipient preferences\b|\b(?:refused|rejected) by (?:the )?recipient\b|\bmessage filtered\b|\buser (?:has )?(?:rejected|refused)\b|\bonly accepting mail from\b/i,
     example: '550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#rcp Refused due to recipient preferences' },
-  // "User unknown" under a mailbox-status (X.2), policy (X.7) or undefined (X.0) code is a filter speaking
+  // "User unknown" under a policy (X.7) or undefined (X.0) code is a filter speaking
   // for the mailbox, not the mailbox system: RFC 3463 §3.3 reserves X.1.x for addressing failures. Erring
   // soft here is cheaper than a wrong hard bounce, which would suppress a real recipient.
-  { reason: 'filtered', pattern: /(?<![\d.])[45]\.[027]\.\d{1,3}\b.{0,80}?\b(?:user unknown|unknown user|no such user)\b/i,
+  { reason: 'filtered', pattern: /(?<![\d.])[45]\.[07]\.\d{1,3}\b.{0,80}?\b(?:user unknown|unknown user|no such user)\b/i,
     example: '550 5.7.1 <ann@example.fr>: Recipient address rejected: User unknown' },
 
   // Temporary DNS failures first: Postfix says "Host not found, try again" for SERVFAIL.

@@ -1,6 +1,7 @@
 // Owns turning the evidence about one recipient (DSN fields, the notice's words) into a BounceResult.
 import { isHardReason, reasonByCode, reasonByStatus, reasonFromText, replyCodeIn, statusIn } from '../../delivery/index.ts';
 import type { BounceResult } from './returned-message.ts';
+import { reasonForStage, smtpStageIn } from './smtp-command-stage.ts';
 
 export type RecipientEvidence = {
   recipient: string | null;
@@ -24,7 +25,9 @@ export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
   const replyCode = firstOf(texts, replyCodeIn);
   const base = { recipient: evidence.recipient, action: evidence.action, status, reply_code: replyCode, feedback: false, feedback_type: null, vacation: false, diagnostic, remote_mta: evidence.remoteMta };
   if (evidence.action !== null && DELIVERED_ACTIONS.has(evidence.action)) return { ...base, reason: 'delivered', hard: false };
-  const reason = firstOf(texts, reasonFromText) ?? reasonByStatus(status) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status);
+  const byText = firstOf(texts, reasonFromText);
+  const stage = firstOf(texts, smtpStageIn);
+  const reason = reasonForStage(byText, stage, status) ?? reasonByStatus(status) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status);
   // The reply code decides hard/soft; a report without one still carries the status class (RFC 3464 §2.3.4).
   const effectiveCode = replyCode ?? (status ? Number(status[0]) * 100 : null);
   return { ...base, reason, hard: isHardReason(reason, effectiveCode) };

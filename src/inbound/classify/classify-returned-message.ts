@@ -4,7 +4,7 @@ import { addressIn, firstField, messageIdsIn, type HeaderFields } from './header
 import { parseMessage, type ParsedMessage } from './parse-message.ts';
 import { readDeliveryStatus, type DeliveryStatus } from './read-delivery-status.ts';
 import { readFeedbackReport } from './read-feedback-report.ts';
-import { readBounceNotice, type BounceNotice } from './read-bounce-notice.ts';
+import { readBounceNotice, type BounceNotice, type NoticeSegment } from './read-bounce-notice.ts';
 import { returnedOriginalHeaders } from './returned-original.ts';
 import { isAutoReply } from './detect-auto-reply.ts';
 import { isBounceNotice } from './is-bounce-notice.ts';
@@ -63,7 +63,13 @@ function bounceNotice(context: Context): ReturnedMessage | null {
   if (!isBounceNotice(context.message)) return null;
   const notice = readBounceNotice(context.message.text, excludedAddresses(context));
   const segments = notice.segments.length > 0 ? notice.segments : fallbackSegments(context, notice);
+  const failed = failedRecipients(context.message.headers);
+  if (failed.length > 0) return noticeResults(context, notice, failed.map((recipient) => segments.find((s) => s.recipient === recipient) ?? { recipient, text: notice.text }));
   if (segments.length === 0) return null;
+  return noticeResults(context, notice, segments);
+}
+
+function noticeResults(context: Context, notice: BounceNotice, segments: readonly NoticeSegment[]): ReturnedMessage {
   const results = segments.map((segment) => buildBounceResult({
     recipient: segment.recipient, action: 'failed', status: null, diagnostic: segment.text, remoteMta: null,
     context: [notice.preamble, notice.text],
@@ -71,10 +77,19 @@ function bounceNotice(context: Context): ReturnedMessage | null {
   return finish(context, 'bounce', results);
 }
 
-/** A notice that names nobody: the recipient is the original's To, and the whole notice is the diagnostic. */
-function fallbackSegments(context: Context, notice: BounceNotice): { recipient: string; text: string }[] {
+/** Exim and Gmail name the failed recipients in a header (X-Failed-Recipients). */
+function failedRecipients(headers: HeaderFields): string[] {
+  const values = (headers.get('x-failed-recipients') ?? []).flatMap((value) => value.split(','));
+  return [...new Set(values.map(addressIn).filter((address): address is string => address !== null))];
+}
+
+/** A notice that names nobody else: the recipient is the original's To, or an address of the notice's own
+ * headers (a sender bouncing to itself). */
+function fallbackSegments(context: Context, notice: BounceNotice): NoticeSegment[] {
   const to = addressIn(firstField(context.original ?? new Map(), 'to'));
-  return to ? [{ recipient: to, text: notice.text }] : [];
+  if (to) return [{ recipient: to, text: notice.text }];
+  const from = addressIn(firstField(context.message.headers, 'from'));
+  return readBounceNotice(context.message.text, new Set(from ? [from] : [])).segments;
 }
 
 function autoReply(context: Context): ReturnedMessage | null {
