@@ -21,7 +21,9 @@ const MAX_DIAGNOSTIC_CHARS = 1000;
 export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
   const diagnostic = tidy(evidence.diagnostic);
   const texts = [diagnostic ?? '', ...evidence.context].filter((text) => text.trim() !== '');
-  const status = evidence.status ?? firstOf(texts, statusIn);
+  // A DSN's X.0.0 says "other or undefined" (RFC 3463 §3.1): a specific status in the words is better.
+  const statusInText = firstOf(texts, statusIn);
+  const status = evidence.status === null || (/\.0\.0$/.test(evidence.status) && statusInText) ? (statusInText ?? evidence.status) : evidence.status;
   const replyCode = firstOf(texts, replyCodeIn);
   const base = { recipient: evidence.recipient, action: evidence.action, status, reply_code: replyCode, feedback: false, feedback_type: null, vacation: false, diagnostic, remote_mta: evidence.remoteMta };
   if (evidence.action !== null && DELIVERED_ACTIONS.has(evidence.action)) return { ...base, reason: 'delivered', hard: false };
