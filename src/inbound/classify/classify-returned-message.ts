@@ -10,6 +10,8 @@ import { isAutoReply } from './detect-auto-reply.ts';
 import { isBounceNotice } from './is-bounce-notice.ts';
 import { extractReplyText } from './extract-reply-text.ts';
 import { buildBounceResult } from './build-bounce-result.ts';
+import { readSesNotification } from './read-ses-notification.ts';
+import { readComplaintNotice } from './read-complaint-notice.ts';
 import type { BounceResult, ReturnedMessage } from './returned-message.ts';
 
 type Context = { message: ParsedMessage; original: HeaderFields | null; correlation: ReturnedMessage['correlation']; messageId: string | null };
@@ -18,7 +20,7 @@ type Step = (context: Context) => ReturnedMessage | null;
 /** First step that recognises the message wins: a complaint and a DSN carry their own structure,
  * a notice for people comes next, and auto-replies are checked after bounces because DSNs carry
  * Auto-Submitted too (RFC 3834 §5). */
-const STEPS: readonly Step[] = [complaint, deliveryReport, bounceNotice, autoReply, humanReply];
+const STEPS: readonly Step[] = [complaint, sesNotification, deliveryReport, bounceNotice, autoReply, humanReply];
 
 export async function classifyReturnedMessage(raw: Buffer | string): Promise<ReturnedMessage> {
   try {
@@ -37,13 +39,27 @@ export async function classifyReturnedMessage(raw: Buffer | string): Promise<Ret
 }
 
 function complaint(context: Context): ReturnedMessage | null {
-  const report = readFeedbackReport(context.message, addressIn(firstField(context.original ?? new Map(), 'to')));
+  // The original may be inlined into the text (an inline message/rfc822 part): its To is the complainer.
+  const originalTo = addressIn(firstField(context.original ?? new Map(), 'to')) ?? addressIn(/^To:[ \t]*(.+)$/m.exec(context.message.text)?.[1]);
+  const report = readFeedbackReport(context.message, originalTo) ?? readComplaintNotice(context.message, originalTo);
   if (!report) return null;
-  const results = report.recipients.map((recipient): BounceResult => ({
+  return finish(context, 'complaint', complaintResults(report.recipients, report.feedbackType));
+}
+
+function complaintResults(recipients: readonly (string | null)[], feedbackType: string): BounceResult[] {
+  return recipients.map((recipient) => ({
     recipient, action: null, status: null, reply_code: null, reason: 'feedback', hard: false, feedback: true,
-    feedback_type: report.feedbackType, vacation: false, diagnostic: null, remote_mta: null,
+    feedback_type: feedbackType, vacation: false, diagnostic: null, remote_mta: null,
   }));
-  return finish(context, 'complaint', results);
+}
+
+function sesNotification(context: Context): ReturnedMessage | null {
+  const notification = readSesNotification(context.message.text);
+  if (!notification) return null;
+  if (notification.messageId) context.correlation.messageIds.push(notification.messageId);
+  if (notification.type === 'complaint') return finish(context, 'complaint', complaintResults(notification.recipients, notification.feedbackType));
+  const results = notification.recipients.map(buildBounceResult);
+  return finish(context, notification.type === 'bounce' ? 'bounce' : 'delivery_report', results);
 }
 
 function deliveryReport(context: Context): ReturnedMessage | null {
