@@ -25,6 +25,7 @@ console.log(row('all labels', all));
 console.log(`\nTargets on scored labels: hard/soft >= 98% ${met(score.scored.hard, score.scored.n, TARGETS.hard)}, reason >= 92% ${met(score.scored.reason, score.scored.n, TARGETS.reason)}, recipient >= 98% ${met(score.scored.recipient, score.scored.n, TARGETS.recipient)}.`);
 console.log(`Status (labels with a real status, status_pseudo false): ${pct(score.status.right, score.status.n)} of ${score.status.n}.`);
 console.log(`Not-bounces said so: ${score.notBounces.right}/${score.notBounces.n}${score.notBounces.wrong.length ? ` (wrong: ${score.notBounces.wrong.join('; ')})` : ''}.`);
+console.log(`Results for recipients no label names: ${score.extraResults.length}${score.extraResults.map((e) => `\n  ${e}`).join('')}`);
 console.log(`Exceptions: ${score.exceptions.length}${score.exceptions.map((e) => `\n  ${e}`).join('')}\n`);
 
 console.log('## Per source (scored labels)\n\n| source | n | hard/soft | reason | recipient |\n| --- | --- | --- | --- | --- |');

@@ -23,6 +23,8 @@ export type CorpusScore = {
   exceptions: string[];
   misses: Miss[];
   files: number;
+  /** Results for recipients no label names: addresses taken for recipients that are none. */
+  extraResults: string[];
 };
 
 const empty = (): Tally => ({ n: 0, hard: 0, reason: 0, recipient: 0 });
@@ -30,13 +32,15 @@ const empty = (): Tally => ({ n: 0, hard: 0, reason: 0, recipient: 0 });
 export async function scoreCorpus(dir: string): Promise<CorpusScore> {
   const labels = readJsonl<Label>(join(dir, 'labels.jsonl'));
   const notBounces = readJsonl<{ file: string }>(join(dir, 'not-bounces.jsonl'));
-  const score: CorpusScore = { scored: empty(), ambiguous: empty(), status: { n: 0, right: 0 }, bySource: new Map(), notBounces: { n: 0, right: 0, wrong: [] }, exceptions: [], misses: [], files: 0 };
+  const score: CorpusScore = { scored: empty(), ambiguous: empty(), status: { n: 0, right: 0 }, bySource: new Map(), notBounces: { n: 0, right: 0, wrong: [] }, exceptions: [], misses: [], files: 0, extraResults: [] };
   const byFile = new Map<string, Label[]>();
   for (const label of labels) byFile.set(label.file, [...(byFile.get(label.file) ?? []), label]);
   for (const [file, fileLabels] of byFile) {
     const results = await classifyFile(join(dir, file), score.exceptions);
     score.files += 1;
     fileLabels.forEach((label, index) => scoreLabel(score, label, matchResult(label, index, results)));
+    const named = new Set(fileLabels.map((label) => label.recipient?.toLowerCase() ?? null));
+    for (const result of results) if (!named.has(result.recipient?.toLowerCase() ?? null)) score.extraResults.push(`${file}: ${result.recipient ?? 'null'}`);
   }
   for (const { file } of notBounces) {
     const results = await classifyFile(join(dir, file), score.exceptions);

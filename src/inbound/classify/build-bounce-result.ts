@@ -31,7 +31,8 @@ export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
   const stage = firstOf(texts, smtpStageIn);
   const reason = reasonForStage(byText, stage, status) ?? reasonByStatus(status) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status);
   // The reply code decides hard/soft; a report without one still carries the status class (RFC 3464 §2.3.4).
-  const effectiveCode = replyCode ?? (status ? Number(status[0]) * 100 : null);
+  // A failed report with neither is permanent: the MTA gave up (RFC 3464 §2.3.3 "failed").
+  const effectiveCode = replyCode ?? (status ? Number(status[0]) * 100 : evidence.action === 'failed' ? 500 : null);
   return { ...base, reason, hard: isHardReason(reason, effectiveCode) };
 }
 
