@@ -142,7 +142,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // Gmail's "Send mail as" alias check refuses the sender, not the recipient.
   { reason: 'rejected', pattern: /\bsend mail as\b/i,
     example: "** Message not delivered ** You're sending this from a different address or alias using the 'Send mail as' feature." },
-  { reason: 'rejected', pattern: /\bsender address rejected\b|\bdomain of sender address\b|\bsender (?:verify|verification) failed\b|\bverification failed for <|\bsender (?:is )?(?:rejected|refused|denied|not allowed)\b|\b(?:sender|MAIL FROM) (?:address |domain )?(?:\S{1,100} )?(?:does not exist|not found|unknown|invalid)\b|\bsender ID\b|\bpurported responsible address\b/i,
+  { reason: 'rejected', pattern: /\bsender address rejected\b|\bdomain of sender address\b|\bsender (?:verify|verification) failed\b|\bverification failed for <|\bsender (?:is |was )?(?:rejected|refused|denied|not allowed)\b|\b(?:sender|MAIL FROM) (?:address |domain )?(?:\S{1,100} )?(?:does not exist|not found|unknown|invalid)\b|\bsender ID\b|\bpurported responsible address\b/i,
     example: '550-Verification failed for <bounce@example.net> 550-Unrouteable address 550 Sender verify failed' },
   // Sendmail's access database (and many filters) answer a REJECT entry with a bare "Access denied".
   { reason: 'rejected', pattern: /^(?:[\w-]+; ?)?(?:[45]\d\d[ -])?(?:[45]\.\d{1,3}\.\d{1,3} )?(?:<[^>]{0,200}>\.{0,3}:? ?)?access denied\b/i,
@@ -190,6 +190,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'userunknown', pattern: /\brecipient address rejected(?:\.|: access denied\b|\s*$)/i,
     example: '550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [DB5EUR03FT022.eop-EUR03.prod.protection.outlook.com]' },
 
+  // Exim and Sendmail receivers answer "554 5.7.x Header error" when a header breaks their site policy.
+  { reason: 'policyviolation', pattern: /\b5\d\d[ -](?:5\.7\.\d{1,3} )?header error\b/i,
+    example: '554 5.7.9 Header error' },
   { reason: 'policyviolation', pattern: /\bpolicy violation\b|\b(?:denied|rejected|blocked|refused|not accepted) (?:by|for|due to) (?:local |our |security |site )?polic(?:y|ies)\b|\bpolicy reasons?\b|\bprotocol violation\b|\bits content presents a potential\b/i,
     example: '554 5.7.9 Message not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes' },
 
@@ -207,7 +210,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'systemfull', pattern: /\binsufficient (?:system )?storage\b|\bdisk (?:is )?full\b|\bno space left on device\b/i,
     example: '452 4.3.1 Insufficient system storage' },
   // Exim's pipe transport: the local command the mail was piped to failed.
-  { reason: 'mailererror', pattern: /^-{0,6} ?pipe to \|/im,
+  { reason: 'mailererror', pattern: /\bpipe to \|/i,
     example: '------ pipe to |/usr/local/bin/filter ann@example.org' },
   { reason: 'mailererror', pattern: /\bunknown mailer error\b|\bmailer error\b|\bcommand died with status\b|\bprocmail\b/i,
     example: '554 5.3.0 unknown mailer error 1' },
