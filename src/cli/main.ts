@@ -1,4 +1,4 @@
-// The `sendtrail` command: start, migrate, keys create, domains add, config.
+// The `sendtrail` command: start, migrate, keys create, domains add, config, bounce classify.
 import { parseArgs } from 'node:util';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { StoreLockedError } from '../store/open-store.ts';
@@ -14,6 +14,7 @@ Commands:
   domains add <domain> [--algorithm rsa|ed25519] [--bounce-domain D]
                                     Create a DKIM key for a sending domain and print its DNS records
   config                            Print the effective configuration with descriptions
+  bounce classify FILE...           Classify bounce, complaint and reply files (.eml or mbox): one JSON line each
 
 Configuration comes from environment variables; see \`sendtrail config\`.`;
 
@@ -88,6 +89,13 @@ const COMMANDS: Record<string, Command> = {
       await store.close();
     }
     return 0;
+  },
+
+  async bounce(_config, args) {
+    const [subcommand, ...files] = args;
+    if (subcommand !== 'classify' || files.length === 0) return usage('bounce: use "bounce classify FILE..."');
+    const { classifyFiles } = await import('../inbound/index.ts');
+    return classifyFiles(files, { out: (line) => console.log(line), err: (line) => console.error(line) });
   },
 
   async config(config) {

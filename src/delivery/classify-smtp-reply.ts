@@ -53,14 +53,14 @@ function validCode(code: number | null | undefined): number | null {
   return typeof code === 'number' && Number.isInteger(code) && code >= 200 && code <= 599 ? code : null;
 }
 
-function replyCodeIn(text: string): number | null {
+export function replyCodeIn(text: string): number | null {
   const match = REPLY_CODE.exec(text);
   return match ? Number(match[1]) : null;
 }
 
 /** Prefer the status written right after a reply code: relays (Amazon SES, Office 365) put their own
  * status first and quote the remote server's reply after it. */
-function statusIn(text: string): string | null {
+export function statusIn(text: string): string | null {
   const match = STATUS_AFTER_CODE.exec(text) ?? ANY_STATUS.exec(text);
   return match ? `${match[1]}.${Number(match[2])}.${Number(match[3])}` : null;
 }
@@ -79,6 +79,13 @@ function normalise(text: string, code: number | null): string {
   return code !== null && !REPLY_CODE.test(flat) ? `${code} ${flat}` : flat;
 }
 
+/** The reason of the first text rule matching a reply or diagnostic; null when none does. Callers that
+ * weigh other evidence (a DSN's Status field, the notice around it) use this before the fallbacks. */
+export function reasonFromText(text: string): BounceReason | null {
+  const raw = typeof text === 'string' ? text.slice(0, MAX_MESSAGE_CHARS) : '';
+  return reasonByText(normalise(raw, replyCodeIn(raw)));
+}
+
 function reasonByText(text: string): BounceReason | null {
   if (text === '') return null;
   return BOUNCE_RULES.find((rule) => rule.pattern.test(text))?.reason ?? null;
@@ -86,7 +93,7 @@ function reasonByText(text: string): BounceReason | null {
 
 const STATUS_REASONS: ReadonlyMap<string, BounceReason> = new Map(STATUS_RULES.map((rule) => [rule.status, rule.reason]));
 
-function reasonByStatus(status: string | null): BounceReason | null {
+export function reasonByStatus(status: string | null): BounceReason | null {
   if (status === null) return null;
   const [, subject, detail] = status.split('.');
   // Exact, then any class, then the subject's default; X.0.x (RFC 3463 §3.1 "other") has none.
@@ -95,6 +102,6 @@ function reasonByStatus(status: string | null): BounceReason | null {
 
 const CODE_REASONS: ReadonlyMap<number, BounceReason> = new Map(CODE_RULES.map((rule) => [rule.code, rule.reason]));
 
-function reasonByCode(code: number | null): BounceReason | null {
+export function reasonByCode(code: number | null): BounceReason | null {
   return code === null ? null : (CODE_REASONS.get(code) ?? null);
 }

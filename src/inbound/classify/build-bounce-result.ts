@@ -1,0 +1,57 @@
+// Owns turning the evidence about one recipient (DSN fields, the notice's words) into a BounceResult.
+import { isHardReason, reasonByCode, reasonByStatus, reasonFromText, replyCodeIn, statusIn } from '../../delivery/index.ts';
+import type { BounceResult } from './returned-message.ts';
+import { reasonForStage, smtpStageIn } from './smtp-command-stage.ts';
+
+export type RecipientEvidence = {
+  recipient: string | null;
+  action: string | null;
+  /** The DSN Status field (RFC 3464 §2.3.4), when there is one. */
+  status: string | null;
+  /** The DSN Diagnostic-Code, or the notice's words about this recipient. */
+  diagnostic: string | null;
+  /** Further text about this recipient, in order of trust: the notice's segment, its preamble ... */
+  context: readonly string[];
+  remoteMta: string | null;
+};
+
+const DELIVERED_ACTIONS = new Set(['delivered', 'relayed', 'expanded']);
+const MAX_DIAGNOSTIC_CHARS = 1000;
+
+export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
+  const diagnostic = tidy(evidence.diagnostic);
+  const texts = [diagnostic ?? '', ...evidence.context].filter((text) => text.trim() !== '');
+  // A DSN's X.0.0 says "other or undefined" (RFC 3463 §3.1): a specific status in the words is better.
+  const statusInText = firstOf(texts, statusIn);
+  const status = evidence.status === null || (/\.0\.0$/.test(evidence.status) && statusInText) ? (statusInText ?? evidence.status) : evidence.status;
+  const replyCode = firstOf(texts, replyCodeIn);
+  const base = { recipient: evidence.recipient, action: evidence.action, status, reply_code: replyCode, feedback: false, feedback_type: null, vacation: false, diagnostic, remote_mta: evidence.remoteMta };
+  if (evidence.action !== null && DELIVERED_ACTIONS.has(evidence.action)) return { ...base, reason: 'delivered', hard: false };
+  const byText = firstOf(texts, reasonFromText);
+  const stage = firstOf(texts, smtpStageIn);
+  const reason = reasonForStage(byText, stage, status) ?? reasonByStatus(status) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status);
+  // The reply code decides hard/soft; a report without one still carries the status class (RFC 3464 §2.3.4).
+  // A failed report with neither is permanent: the MTA gave up (RFC 3464 §2.3.3 "failed").
+  const effectiveCode = replyCode ?? (status ? Number(status[0]) * 100 : evidence.action === 'failed' ? 500 : null);
+  return { ...base, reason, hard: isHardReason(reason, effectiveCode) };
+}
+
+/** A delayed report that names no cause means the retries go on until they expire. */
+function fallbackReason(action: string | null, status: string | null): string {
+  if (action === 'delayed' || status?.startsWith('4.4.')) return 'expired';
+  return 'undefined';
+}
+
+function firstOf<T>(texts: readonly string[], read: (text: string) => T | null): T | null {
+  for (const text of texts) {
+    const value = read(text);
+    if (value !== null) return value;
+  }
+  return null;
+}
+
+function tidy(text: string | null): string | null {
+  if (text === null) return null;
+  const flat = text.replace(/\s+/g, ' ').trim().slice(0, MAX_DIAGNOSTIC_CHARS);
+  return flat === '' ? null : flat;
+}
