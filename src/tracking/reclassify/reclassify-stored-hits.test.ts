@@ -22,7 +22,7 @@ async function addEvent(store: TestStore, emailId: string, type: string, seconds
 const hitsOf = async (store: TestStore, emailId: string) =>
   (await listEmailEvents(store.db, emailId))
     .filter((e) => e.event_type === 'open' || e.event_type === 'click')
-    .map((e) => ({ type: e.event_type, at: (new Date(e.created_at).getTime() - T) / 1000, ...(e.metadata as object) }));
+    .map((e) => ({ type: e.event_type, at: (new Date(e.created_at).getTime() - T) / 1000, ...(e.metadata as Record<string, unknown>) }));
 
 describe.each(STORE_KINDS)('reclassifying stored hits on %s', (kind) => {
   let store: TestStore;
@@ -67,7 +67,7 @@ describe.each(STORE_KINDS)('reclassifying stored hits on %s', (kind) => {
       { type: 'open', at: 900, ua: CHROME, ip: '203.0.113.9', method: 'GET', counted: true, backfilled: true, hit_id: 'h1' },
       { type: 'click', at: 900, ua: CHROME, ip: '203.0.113.9', method: 'GET', url: 'https://shop.example/a', link_index: 0, counted: true },
     ]);
-    expect((await hitsOf(store, person)).map((h) => [h.counted, (h as { why?: string }).why])).toEqual([[true, undefined], [false, 'coalesced']]);
+    expect((await hitsOf(store, person)).map((h) => [h.counted, h.why])).toEqual([[true, undefined], [false, 'coalesced']]);
 
     // A second run finds nothing left to change.
     expect(await reclassifyStoredHits(store.db, classify, { emailsPerBatch: 2 })).toMatchObject({ changed: 0, backfillsAdded: 0, backfillsRemoved: 0 });
