@@ -22,7 +22,7 @@ async function addEvent(store: TestStore, emailId: string, type: string, seconds
 const hitsOf = async (store: TestStore, emailId: string) =>
   (await listEmailEvents(store.db, emailId))
     .filter((e) => e.event_type === 'open' || e.event_type === 'click')
-    .map((e) => ({ type: e.event_type, at: (new Date(e.created_at).getTime() - T) / 1000, ...(e.metadata as Record<string, unknown>) }));
+    .map((e): Record<string, unknown> => ({ type: e.event_type, at: (new Date(e.created_at).getTime() - T) / 1000, ...(e.metadata as Record<string, unknown>) }));
 
 describe.each(STORE_KINDS)('reclassifying stored hits on %s', (kind) => {
   let store: TestStore;
