@@ -77,3 +77,23 @@ describe('sendtrail tracking replay', () => {
     expect(stderr).toMatch(/networks\.tsv:1: "not-a-range" is not a CIDR range/);
   });
 });
+
+describe('sendtrail tracking reclassify', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'reclassify-'));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('runs on the embedded database and says what it changed', async () => {
+    const { code, stdout } = await sendtrail(['tracking', 'reclassify', '--batch', '100'], { SENDTRAIL_DATA_DIR: dataDir });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Reclassified 0 hit\(s\) of 0 email\(s\): 0 verdict\(s\) changed/);
+  }, 60_000);
+
+  it('refuses a batch size that is not a positive integer', async () => {
+    const { code, stderr } = await sendtrail(['tracking', 'reclassify', '--batch', '0'], { SENDTRAIL_DATA_DIR: dataDir });
+    expect(code).toBe(2);
+    expect(stderr).toContain('--batch is a positive integer');
+  });
+});
