@@ -48,7 +48,8 @@ export function classifyRecorded(entries: readonly NumberedHit[], classify: Clas
 
 export function countMessage(hits: readonly (ClassifiedHit & Verdict)[]): MessageCounts {
   const counted = hits.filter((h) => h.kind === 'open' && h.counted);
-  const clicks: MessageCounts['clicks'] = {};
+  // Null prototypes: ids and URLs come from the file, and "__proto__" must stay a plain key.
+  const clicks: MessageCounts['clicks'] = Object.create(null);
   for (const h of hits) {
     if (h.kind !== 'click') continue;
     const c = (clicks[h.url ?? ''] ??= { unique: 0, total: 0 });
@@ -76,7 +77,7 @@ export async function replayHits(lines: AsyncIterable<string> | Iterable<string>
     if (r.ok) entries.push({ line: n, rec: r.value });
     else problems.push({ line: n, problem: r.problem });
   }
-  const output: ReplayOutput = { messages: {}, hits: [] };
+  const output: ReplayOutput = { messages: Object.create(null), hits: [] };
   for (const [message, hits] of classifyRecorded(entries, classify)) {
     output.messages[message] = countMessage(hits);
     for (const h of hits) if (!h.backfilled) output.hits.push({ line: h.line, counted: h.counted, why: h.counted ? null : (h.why ?? null) });
