@@ -69,6 +69,8 @@ describe('classifyHit', () => {
     const late = { sentAt: SENT, deliveredAt: new Date(SENT.getTime() + 3_600_000) };
     expect(verdicts([hit('click', 3602)], late)).toEqual(['prefetch_window']);
     expect(verdicts([hit('click', 3602)], late, design)).toEqual(['counted', 'backfill']);
+    // A delivery recorded late (the relay's DSN came after the person had opened) does not drop them.
+    expect(verdicts([hit('open', 900)], { sentAt: SENT, deliveredAt: new Date(SENT.getTime() + 1_200_000) })).toEqual(['counted']);
   });
 
   it('treats a scan of every link within seconds as a burst and folds back the clicks and the open it created', () => {

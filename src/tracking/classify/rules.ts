@@ -80,12 +80,17 @@ export const prefetchWindowFromSend: Rule = {
     history.sentAt && ms(hit.at) - ms(history.sentAt) < opts.prefetchWindowMs ? no('prefetch_window') : undefined,
 };
 
-/** Scans follow delivery, which can be long after sending (scanners.md, "Where the simple rules fail"). */
+/**
+ * Scans follow delivery, which can be long after sending (scanners.md, "Where the simple rules fail").
+ * A hit before the recorded delivery is judged from sending only: a delivery event can be recorded
+ * late (a relay's success DSN, RFC 3464, arrives after the fact) while the person already reads.
+ */
 export const prefetchWindow: Rule = {
   name: 'prefetch_window',
   check: (c) => {
     const { hit, history, opts } = c;
-    if (history.deliveredAt && ms(hit.at) - ms(history.deliveredAt) < opts.prefetchWindowMs) return no('prefetch_window');
+    const sinceDelivery = history.deliveredAt ? ms(hit.at) - ms(history.deliveredAt) : -1;
+    if (sinceDelivery >= 0 && sinceDelivery < opts.prefetchWindowMs) return no('prefetch_window');
     return prefetchWindowFromSend.check(c);
   },
 };
