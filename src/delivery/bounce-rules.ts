@@ -225,6 +225,23 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '503 5.5.1 Bad sequence of commands' },
 ];
 
+export interface VerdictRule {
+  readonly pattern: RegExp;
+  readonly example: string;
+}
+
+/** Words with which a mail system states that it looked the recipient up in its own directory and found
+ * no such mailbox (Domino, Exchange 2003, IMail, InterScan, Verizon's MMS gateway). They weigh like an
+ * X.1.1 status (RFC 3463 §3.2): the bare "User unknown" of a remote reply does not (see reasonForStage). */
+export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
+  { pattern: /\bnot listed in (?:the )?(?:public )?(?:Name & Address Book|Domino Directory)\b/i,
+    example: 'User some.name (ann@example.org) not listed in Domino Directory' },
+  { pattern: /\bthe recipient name is not recognized\b/i,
+    example: 'The recipient name is not recognized MSEXCH:IMS:EXAMPLE:ANN 0 (000C05A6) Unknown Recipient' },
+  { pattern: /\binvalid (?:final )?delivery userid\b|\bcheck if (?:the )?address is correct\b|\bno valid recipients? for this\b/i,
+    example: 'Invalid final delivery userid: ann@example.org' },
+];
+
 export interface StatusRule {
   /** `5.4.4` exact, `x.1.1` any class, `x.6` any detail of a subject (RFC 3463 §3). */
   readonly status: string;

@@ -1,5 +1,5 @@
 // Owns turning the evidence about one recipient (DSN fields, the notice's words) into a BounceResult.
-import { isHardReason, reasonByCode, reasonByStatus, reasonFromText, replyCodeIn, statusIn } from '../../delivery/index.ts';
+import { isHardReason, mentionsUnknownUser, statesUnknownAddress, reasonByCode, reasonByStatus, reasonFromText, replyCodeIn, statusIn } from '../../delivery/index.ts';
 import type { BounceResult } from './returned-message.ts';
 import { reasonForStage, smtpStageIn } from './smtp-command-stage.ts';
 
@@ -29,17 +29,20 @@ export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
   if (evidence.action !== null && DELIVERED_ACTIONS.has(evidence.action)) return { ...base, reason: 'delivered', hard: false };
   const byText = firstOf(texts, reasonFromText);
   const stage = firstOf(texts, smtpStageIn);
-  const reason = reasonForStage(byText, stage, status) ?? reasonByStatus(status) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status);
+  const words = { unknownUser: texts.some(mentionsUnknownUser), addressVerdict: texts.some(statesUnknownAddress) };
+  const reason = reasonForStage(byText, stage, status, words) ?? reasonByStatus(status) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status, diagnostic);
   // The reply code decides hard/soft; a report without one still carries the status class (RFC 3464 §2.3.4).
   // A failed report with neither is permanent: the MTA gave up (RFC 3464 §2.3.3 "failed").
   const effectiveCode = replyCode ?? (status ? Number(status[0]) * 100 : evidence.action === 'failed' ? 500 : null);
   return { ...base, reason, hard: isHardReason(reason, effectiveCode) };
 }
 
-/** A delayed report that names no cause means the retries go on until they expire. */
-function fallbackReason(action: string | null, status: string | null): string {
+/** A delayed report that names no cause means the retries go on until they expire. A report with words
+ * about the recipient that no rule reads is `onhold` (a cause was given, unknown to us); `undefined` is
+ * kept for reports that give no cause at all (Sisimai's distinction). */
+function fallbackReason(action: string | null, status: string | null, diagnostic: string | null): string {
   if (action === 'delayed' || status?.startsWith('4.4.')) return 'expired';
-  return 'undefined';
+  return diagnostic !== null && diagnostic.length > 0 ? 'onhold' : 'undefined';
 }
 
 function firstOf<T>(texts: readonly string[], read: (text: string) => T | null): T | null {

@@ -43,7 +43,10 @@ export function readBounceNotice(text: string, notRecipients: ReadonlySet<string
         const recipient = match[0].replace(/\.+$/, '').toLowerCase();
         if (excluded.has(recipient) || firsts.some((first) => first.recipient === recipient)) continue;
         if (/^(?:[0-9a-f-]{20,}|[^@]*\$)/i.test(recipient)) continue;
-        firsts.push({ recipient, index: offset + (match.index ?? 0) });
+        // A recipient's words start with its line (">>> RCPT To:<ann@...>", "Invalid final delivery userid:
+        // ann@..."), unless another recipient was named earlier on the same line.
+        const sameLine = firsts.length > 0 && firsts[firsts.length - 1]!.index >= offset;
+        firsts.push({ recipient, index: sameLine ? offset + (match.index ?? 0) : offset });
       }
     }
     offset += line.length + 1;
