@@ -27,10 +27,45 @@ export interface BounceRule {
 
 /** Text rules, most specific first: the first match wins. */
 export const BOUNCE_RULES: readonly BounceRule[] = [
+  // Orange and La Poste end every reply with their own error code ("LPN007_416", "OFR_506", "OUK_513"):
+  // the code is documented and decides over the words (Sisimai's FrancePTT table).
+  { reason: 'blocked', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:102|103|401|510|999)\b/i,
+    example: '550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues. OFR006_102 Ref' },
+  { reason: 'toomanyconn', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])104\b/i,
+    example: '421 Too many connections, slow down. LPN105_104' },
+  { reason: 'securityerror', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:305|402)\b/i,
+    example: '550 5.5.0 Authentification requise. Authentication Required. LPN105_402' },
+  { reason: 'rejected', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:403|405|415|421)\b/i,
+    example: '550 5.0.1 Emetteur invalide. Invalid Sender. LPN105_405' },
+  { reason: 'userunknown', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
+    example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416' },
+  { reason: 'mailboxfull', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])417\b/i,
+    example: '552 5.1.1 Boite du destinataire pleine. Recipient overquota. OFR_417' },
+  { reason: 'suspend', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:420|426)\b/i,
+    example: '550 5.5.0 Le compte du destinataire est bloque. The recipient account isblocked. LPN007_426' },
+  { reason: 'systemerror', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])505\b/i,
+    example: '421 4.2.0 Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR005_505 [505]' },
+  { reason: 'spamdetected', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])506\b/i,
+    example: '550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]' },
+  { reason: 'mesgtoobig', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])514\b/i,
+    example: '552 Taille limite du message atteinte. OFR_514' },
+  // Mimecast's documented replies (its "SMTP Error Codes" page): a signature hit is a virus verdict.
+  { reason: 'virusdetected', pattern: /\bemail rejected due to security policies\b/i,
+    example: '554 email rejected due to security policies - MCSpamSignature.sa.2.2' },
+  { reason: 'policyviolation', pattern: /\banti-spoofing policy\b|\bcontent examination policy\b|\bhost network not allowed\b/i,
+    example: '550 Rejected by header based Anti-Spoofing policy' },
+
   // A final DSN about a queue timeout names the last attempt's error too: the expiry is the outcome.
   { reason: 'expired', pattern: /\bmessage (?:has )?expired\b|\bdelivery (?:time )?expired\b|\bexpired (?:in|after sitting in) (?:the )?queue\b/i,
     example: 'smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>' },
   // OpenSMTPD "Envelope expired", DragonFly "Could not deliver for the last 432000 seconds".
+  // cPanel's Exim template for a recipient domain whose host lookup failed; it names block lists only as
+  // a possibility, so it comes before the block-list rules.
+  { reason: 'hostunknown', pattern: /\bthe account or domain may not exist\b/i,
+    example: 'The mail server could not deliver mail to ann@example.net. The account or domain may not exist, they may be blacklisted, or missing the proper dns entries.' },
+  // EZweb (au) and similar gateways: "Your message was not delivered within 0 days and 1 hours."
+  { reason: 'expired', pattern: /\bnot (?:been )?delivered within \d+ days?\b/i,
+    example: 'Your message was not delivered within 0 days and 1 hours. Remote host is not responding.' },
   { reason: 'expired', pattern: /\benvelope expired\b|\bcould not deliver for the last \d+ (?:seconds|minutes|hours|days)\b/i,
     example: 'ann@example.org: Envelope expired' },
   { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b/i,
@@ -43,6 +78,10 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // Sendmail's and Exim's words for a host that takes no mail (RFC 7505 null MX, RFC 7504 521).
   { reason: 'notaccept', pattern: /\bnot accepting network messages\b|\bMX or SRV record indicated no SMTP service\b/i,
     example: '521 5.3.2 <ann@example.org>: Recipient address rejected: System not accepting network messages' },
+  // The domain exists but names no mail exchanger and no address (qmail's perm_nomx, OpenSMTPD): nothing
+  // can receive its mail, which is what a null MX declares too.
+  { reason: 'notaccept', pattern: /\bcouldn't find a mail exchanger or IP address\b|\bno MX (?:record )?found for (?:the )?domain\b/i,
+    example: "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)" },
   { reason: 'notaccept', pattern: /\bnull MX\b|\b(?:host|domain|server) does not accept (?:any )?(?:e-?)?mail\b(?! from)/i,
     example: '556 5.1.10 Recipient address has null MX' },
 
@@ -238,6 +277,9 @@ export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
     example: 'User some.name (ann@example.org) not listed in Domino Directory' },
   { pattern: /\bthe recipient name is not recognized\b/i,
     example: 'The recipient name is not recognized MSEXCH:IMS:EXAMPLE:ANN 0 (000C05A6) Unknown Recipient' },
+  // Orange / La Poste reply codes 416 and 418: "Adresse d'au moins un destinataire invalide".
+  { pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
+    example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416' },
   { pattern: /\binvalid (?:final )?delivery userid\b|\bcheck if (?:the )?address is correct\b|\bno valid recipients? for this\b/i,
     example: 'Invalid final delivery userid: ann@example.org' },
 ];

@@ -102,8 +102,9 @@ function failedRecipients(headers: HeaderFields): string[] {
 /** A notice that names nobody else: the recipient is the original's To, or an address of the notice's own
  * headers (a sender bouncing to itself). */
 function fallbackSegments(context: Context, notice: BounceNotice): NoticeSegment[] {
+  // The notice names no recipient, so it has no words about this one: its text stays context only.
   const to = addressIn(firstField(context.original ?? new Map(), 'to'));
-  if (to) return [{ recipient: to, text: notice.text }];
+  if (to) return [{ recipient: to, text: '' }];
   const from = addressIn(firstField(context.message.headers, 'from'));
   return readBounceNotice(context.message.text, new Set(from ? [from] : [])).segments;
 }
