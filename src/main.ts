@@ -165,7 +165,7 @@ export async function startSendtrail(config: Config, roles: Role[], log: Logger 
   try {
     const { projectId, createdKey } = await ensureDefaultProject(store.db, config.SENDTRAIL_API_KEY || undefined);
     await ensureSimulatorSuppressions(store.db, projectId);
-    const secret = await resolveSecret(config);
+    const secret = await resolveSecret(config, store);
     const metrics = createMetrics();
     let url: string | undefined;
 

@@ -1,4 +1,4 @@
-// Use case: GET /v1/campaigns/:id/stats: how many of the campaign's emails are in each status.
+// Use case: GET /v1/campaigns/:id/stats: emails per status, counted engagement next to machine traffic, and the rates.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { EMAIL_STATUSES, type EmailStatus } from '../events/index.ts';
@@ -6,6 +6,8 @@ import { AppError } from '../shared/app-error.ts';
 import { findCampaign } from './campaigns.repository.ts';
 import { countEmailsByStatus, countStagedRecipients } from './campaign-emails.repository.ts';
 import { campaignStatus, type CampaignStatus } from './campaign-status.ts';
+import { countEngagement, countUncountedHits } from './campaign-engagement.repository.ts';
+import { engagementOf, OPEN_RATE_NOTE, ratesOf, type CampaignEngagement, type CampaignRates } from './campaign-engagement.ts';
 
 export type CampaignStats = {
   campaign_id: string;
@@ -15,6 +17,9 @@ export type CampaignStats = {
   /** Recipients accepted and not yet turned into emails; counted as `queued` once sending. */
   preparing: number;
   counts: Record<EmailStatus, number> & { total: number };
+  engagement: CampaignEngagement;
+  rates: CampaignRates;
+  notes: string[];
 };
 
 export async function campaignStats(db: Kysely<Database>, projectId: string, id: string): Promise<CampaignStats> {
@@ -26,11 +31,15 @@ export async function campaignStats(db: Kysely<Database>, projectId: string, id:
   // Staged recipients of a sending campaign are queued in all but name: accepted, to be sent.
   if (staged > 0) counts[c.status === 'scheduled' ? 'scheduled' : 'queued'] += staged;
   const total = [...byStatus.values()].reduce((a, b) => a + b, 0) + staged;
+  const engagement = engagementOf(await countEngagement(db, id), await countUncountedHits(db, id));
   return {
     campaign_id: id,
     status: campaignStatus(c.status, c.scheduled_at, c.has_pending),
     recipient_count: c.recipient_count,
     preparing: staged,
     counts: { ...counts, total },
+    engagement,
+    rates: ratesOf(engagement, counts),
+    notes: [OPEN_RATE_NOTE],
   };
 }

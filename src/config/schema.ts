@@ -21,7 +21,7 @@ export const ConfigSchema = Type.Object({
     default: '',
     description: 'Seeds a known API key for the default project (24 characters or more). Empty: none seeded.',
   }),
-  SENDTRAIL_SECRET: str('', 'Key for signed tokens (return paths, tracking). Empty: generated once and kept in SENDTRAIL_DATA_DIR/secret.'),
+  SENDTRAIL_SECRET: str('', 'Key for signed tokens (return paths, tracking). Empty: generated once and kept in SENDTRAIL_DATA_DIR/secret (PGlite) or in the database (PostgreSQL, shared by all its processes).'),
   BOUNCE_DOMAIN: str('bounces.sendtrail.localhost', 'Domain of the VERP return path b+<token>@BOUNCE_DOMAIN; point its MX at the inbound SMTP server.'),
   INBOUND_SMTP_PORT: int(2525, 'Port of the inbound SMTP server (bounces, complaints, replies).'),
   INBOUND_HOST: str('127.0.0.1', 'Address the inbound SMTP server listens on (0.0.0.0 to receive mail from the internet).'),
@@ -41,6 +41,7 @@ export const ConfigSchema = Type.Object({
   MAX_DELIVERY_LIFETIME_MS: int(3 * 86_400_000, 'After this long in retries an email is bounced soft with reason "expired".', 100),
   SIMULATOR_RETRY_BASE_MS: int(300, 'Retry delay for @simulator.test mail, kept short so the demo finishes fast.', 10),
   SIMULATOR_LIFETIME_MS: int(3_000, 'Retry lifetime for @simulator.test mail.', 100),
+  TRACKING_SIGNATURES_DIR: str('', 'Directory with user-agents.tsv / networks.tsv replacing the built-in tracking signature lists (a missing file falls back to the built-in one); then run `sendtrail tracking reclassify`. Empty: built-in lists.'),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info', description: 'Log level.' },

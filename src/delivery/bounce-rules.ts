@@ -27,16 +27,61 @@ export interface BounceRule {
 
 /** Text rules, most specific first: the first match wins. */
 export const BOUNCE_RULES: readonly BounceRule[] = [
+  // Orange and La Poste end every reply with their own error code ("LPN007_416", "OFR_506", "OUK_513"):
+  // the code is documented and decides over the words (Sisimai's FrancePTT table).
+  { reason: 'blocked', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:102|103|401|510|999)\b/i,
+    example: '550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues. OFR006_102 Ref' },
+  { reason: 'toomanyconn', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])104\b/i,
+    example: '421 Too many connections, slow down. LPN105_104' },
+  { reason: 'securityerror', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:305|402)\b/i,
+    example: '550 5.5.0 Authentification requise. Authentication Required. LPN105_402' },
+  { reason: 'rejected', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:403|405|415|421)\b/i,
+    example: '550 5.0.1 Emetteur invalide. Invalid Sender. LPN105_405' },
+  { reason: 'userunknown', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
+    example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416' },
+  { reason: 'mailboxfull', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])417\b/i,
+    example: '552 5.1.1 Boite du destinataire pleine. Recipient overquota. OFR_417' },
+  { reason: 'suspend', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:420|426)\b/i,
+    example: '550 5.5.0 Le compte du destinataire est bloque. The recipient account isblocked. LPN007_426' },
+  { reason: 'systemerror', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])505\b/i,
+    example: '421 4.2.0 Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR005_505 [505]' },
+  { reason: 'spamdetected', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])506\b/i,
+    example: '550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]' },
+  { reason: 'mesgtoobig', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])514\b/i,
+    example: '552 Taille limite du message atteinte. OFR_514' },
+  // Mimecast's documented replies (its "SMTP Error Codes" page): a signature hit is a virus verdict.
+  { reason: 'virusdetected', pattern: /\bemail rejected due to security policies\b/i,
+    example: '554 email rejected due to security policies - MCSpamSignature.sa.2.2' },
+  { reason: 'policyviolation', pattern: /\banti-spoofing policy\b|\bcontent examination policy\b|\bhost network not allowed\b/i,
+    example: '550 Rejected by header based Anti-Spoofing policy' },
+
   // A final DSN about a queue timeout names the last attempt's error too: the expiry is the outcome.
   { reason: 'expired', pattern: /\bmessage (?:has )?expired\b|\bdelivery (?:time )?expired\b|\bexpired (?:in|after sitting in) (?:the )?queue\b/i,
     example: 'smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>' },
-  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bgiving up on\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b/i,
+  // OpenSMTPD "Envelope expired", DragonFly "Could not deliver for the last 432000 seconds".
+  // cPanel's Exim template for a recipient domain whose host lookup failed; it names block lists only as
+  // a possibility, so it comes before the block-list rules.
+  { reason: 'hostunknown', pattern: /\bthe account or domain may not exist\b/i,
+    example: 'The mail server could not deliver mail to ann@example.net. The account or domain may not exist, they may be blacklisted, or missing the proper dns entries.' },
+  // EZweb (au) and similar gateways: "Your message was not delivered within 0 days and 1 hours."
+  { reason: 'expired', pattern: /\bnot (?:been )?delivered within \d+ days?\b/i,
+    example: 'Your message was not delivered within 0 days and 1 hours. Remote host is not responding.' },
+  { reason: 'expired', pattern: /\benvelope expired\b|\bcould not deliver for the last \d+ (?:seconds|minutes|hours|days)\b/i,
+    example: 'ann@example.org: Envelope expired' },
+  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b/i,
     example: 'retry timeout exceeded' },
   // Postfix reports a connect timeout in a *failed* DSN only when the queue lifetime ran out (4.4.1).
   { reason: 'expired', pattern: /\bconnection timed out\b|\bdid not accept our requests to connect\b|\bserver did not respond\b/i,
     example: 'X-Postfix; connect to mx.example.org[192.0.2.25]:25: Connection timed out' },
 
   // RFC 7505 null MX: the domain declares it accepts no mail. A sender's null MX (5.7.27) is `rejected`.
+  // Sendmail's and Exim's words for a host that takes no mail (RFC 7505 null MX, RFC 7504 521).
+  { reason: 'notaccept', pattern: /\bnot accepting network messages\b|\bMX or SRV record indicated no SMTP service\b/i,
+    example: '521 5.3.2 <ann@example.org>: Recipient address rejected: System not accepting network messages' },
+  // The domain exists but names no mail exchanger and no address (qmail's perm_nomx, OpenSMTPD): nothing
+  // can receive its mail, which is what a null MX declares too.
+  { reason: 'notaccept', pattern: /\bcouldn't find a mail exchanger or IP address\b|\bno MX (?:record )?found for (?:the )?domain\b/i,
+    example: "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)" },
   { reason: 'notaccept', pattern: /\bnull MX\b|\b(?:host|domain|server) does not accept (?:any )?(?:e-?)?mail\b(?! from)/i,
     example: '556 5.1.10 Recipient address has null MX' },
 
@@ -78,11 +123,15 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
 
   { reason: 'spamdetected', pattern: /\b(?:classified|identified|detected|considered|flagged|marked|rejected|blocked) as spam\b|\bspam (?:detected|message|content|score|classification|signature)\b|\blooks like spam\b|\bprobability of (?:being )?spam\b|\bUBE\b|\b(?:likely )?unsolicited (?:bulk |commercial )?(?:e-?)?mail\b/i,
     example: '550 5.7.350 Remote server returned message detected as spam' },
+  { reason: 'spamdetected', pattern: /\b(?:black|block)listed URL\b|\bURL (?:is )?(?:black|block)listed\b/i,
+    example: '550-REJECTED - Blacklisted URL in message. (example.com) in [black]' },
   { reason: 'spamdetected', pattern: /\bmessage content rejected\b/i,
     example: '550 5.7.1 Message content rejected, UBE, id=12345-01-2' },
 
   { reason: 'authfailure', pattern: /\bDMARC\b/i,
     example: '550-5.7.26 Unauthenticated email from example.org is not accepted due to domain\'s DMARC policy. Please contact the administrator of example.org domain.' },
+  { reason: 'authfailure', pattern: /\bmultiple authentication checks failed\b/i,
+    example: '550 5.7.26 <ann@example.org>: Recipient address rejected: Multiple authentication checks failed' },
   { reason: 'authfailure', pattern: /\bunauthenticated e-?mail\b|\brequired authentication level\b/i,
     example: '550-5.7.1 Unauthenticated email is not accepted from this domain. Please contact the administrator of example.com domain.' },
   { reason: 'authfailure', pattern: /\bSPF (?:check|record|validation|fail|hard ?fail|soft ?fail|policy|authentication)|\bfails? to pass SPF\b|\b(?:bad|invalid) SPF\b|\bsender policy framework\b/i,
@@ -119,6 +168,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '450 4.2.0 <ann@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html' },
   { reason: 'blocked', pattern: /\b(?:black|block|deny|ban)[ -]?list(?:ed)?\b/i,
     example: '550 SC-002 (SNT004-MC1F20) Unfortunately, messages from 192.0.2.1 weren\'t sent. Please contact your Internet service provider since part of their network is on our block list.' },
+  { reason: 'blocked', pattern: /\binvalid IP for sending\b/i,
+    example: '554 INVALID IP FOR SENDING MAIL OF DOMAIN example.net [RCPT_TO]' },
   { reason: 'blocked', pattern: /\bclient host rejected\b|\brefused to talk to me\b|\bnot accepting connections\b|\bconnections? (?:not accepted|will not be accepted|refused) from\b|\bnot accepted from (?:this|your) IP\b|\b(?:banned|blocked) (?:sending )?(?:IP|host|client)\b|\byour (?:IP|server|host)\b.{0,40}?\b(?:is )?(?:blocked|banned)\b/i,
     example: '554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied' },
 
@@ -127,24 +178,32 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
 
   // The sender (MAIL FROM) was refused, including a failed Sender ID check (RFC 4406). Before hostunknown:
   // these texts say "domain not found" too.
-  { reason: 'rejected', pattern: /\bsender address rejected\b|\bdomain of sender address\b|\bsender (?:verify|verification) failed\b|\bverification failed for <|\bsender (?:is )?(?:rejected|refused|denied|not allowed)\b|\b(?:sender|MAIL FROM) (?:address |domain )?(?:\S{1,100} )?(?:does not exist|not found|unknown|invalid)\b|\bsender ID\b|\bpurported responsible address\b/i,
+  // Gmail's "Send mail as" alias check refuses the sender, not the recipient.
+  { reason: 'rejected', pattern: /\bsend mail as\b/i,
+    example: "** Message not delivered ** You're sending this from a different address or alias using the 'Send mail as' feature." },
+  { reason: 'rejected', pattern: /\bsender address rejected\b|\bdomain of sender address\b|\bsender (?:verify|verification) failed\b|\bverification failed for <|\bsender (?:is |was )?(?:rejected|refused|denied|not allowed)\b|\b(?:sender|MAIL FROM) (?:address |domain )?(?:\S{1,100} )?(?:does not exist|not found|unknown|invalid)\b|\bsender ID\b|\bpurported responsible address\b/i,
     example: '550-Verification failed for <bounce@example.net> 550-Unrouteable address 550 Sender verify failed' },
   // Sendmail's access database (and many filters) answer a REJECT entry with a bare "Access denied".
   { reason: 'rejected', pattern: /^(?:[\w-]+; ?)?(?:[45]\d\d[ -])?(?:[45]\.\d{1,3}\.\d{1,3} )?(?:<[^>]{0,200}>\.{0,3}:? ?)?access denied\b/i,
     example: '550 5.7.1 <news@example.net>... Access denied' },
 
+  // Google Groups answers in the poster's language; its help link is the same in all of them.
+  { reason: 'rejected', pattern: /\bgroups\.google\.com\/support\b|\bgroup you tried to contact\b/i,
+    example: 'We\'re writing to let you know that the group you tried to contact (news) may not exist, or you may not have permission to post messages to the group. https://groups.google.com/support/' },
   { reason: 'filtered', pattern: /\brecipient preferences\b|\b(?:refused|rejected) by (?:the )?recipient\b|\bmessage filtered\b|\buser (?:has )?(?:rejected|refused)\b|\bonly accepting mail from\b/i,
     example: '550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#rcp Refused due to recipient preferences' },
-  // "User unknown" under a mailbox-status (X.2), policy (X.7) or undefined (X.0) code is a filter speaking
+  // "User unknown" under a policy (X.7) or undefined (X.0) code is a filter speaking
   // for the mailbox, not the mailbox system: RFC 3463 §3.3 reserves X.1.x for addressing failures. Erring
   // soft here is cheaper than a wrong hard bounce, which would suppress a real recipient.
-  { reason: 'filtered', pattern: /(?<![\d.])[45]\.[027]\.\d{1,3}\b.{0,80}?\b(?:user unknown|unknown user|no such user)\b/i,
+  { reason: 'filtered', pattern: /(?<![\d.])[45]\.[07]\.\d{1,3}\b.{0,80}?\b(?:user unknown|unknown user|no such user)\b/i,
     example: '550 5.7.1 <ann@example.fr>: Recipient address rejected: User unknown' },
 
   // Temporary DNS failures first: Postfix says "Host not found, try again" for SERVFAIL.
   { reason: 'networkerror', pattern: /\bmalformed or unexpected name server reply\b|\bhost not found, try again\b|\btemporary failure in name resolution\b|\bSERVFAIL\b|\bcould not contact DNS servers\b/i,
     example: 'X-Postfix; Host or domain name not found. Name service error for name=example.org type=MX: Host not found, try again' },
 
+  { reason: 'hostunknown', pattern: /\bDNS lookup failure: host \S{1,253} not found\b/i,
+    example: 'DNS lookup failure: host nowhere.example not found' },
   { reason: 'hostunknown', pattern: /\bhost (?:or domain name )?(?:unknown|not found)\b|\b(?:domain|host) name not found\b|\bunrouteable (?:mail )?(?:address|domain)\b|\bno such domain\b|\bdomain (?:does not exist|not found|unknown)\b|\bNXDOMAIN\b|\bunknown (?:host|domain)\b/i,
     example: '550 5.1.2 <ann@nonexistent.example>... Host unknown (Name server: nonexistent.example: host not found)' },
 
@@ -154,6 +213,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown in virtual mailbox table' },
   { reason: 'userunknown', pattern: /\b(?:unknown|invalid|non-?existent|bad) (?:user|recipient|mailbox|addressee|local[- ]part|(?:e-?mail )?address(?! error))\b|\bno such (?:user|recipient|mailbox|address|account|person|e-?mail)\b|\bno mailbox\b|\bno account by that name\b/i,
     example: '550 sorry, no mailbox here by that name. (#5.1.1)' },
+  // IMail "Invalid final delivery userid", Verizon "No valid recipients", InterScan "check if address is correct".
+  { reason: 'userunknown', pattern: /\binvalid (?:final )?delivery userid\b|\bno valid recipients?\b|\bcheck if (?:the )?address is correct\b/i,
+    example: 'Invalid final delivery userid: ann@example.org' },
   { reason: 'userunknown', pattern: /\bRecip(?:ient)?NotFound\b|\bnot a (?:valid|known) (?:user|recipient|mailbox|address)\b|\bnot listed in (?:the )?(?:public )?(?:Name & Address Book|Domino Directory|directory)\b/i,
     example: '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup' },
   { reason: 'userunknown', pattern: /\bdoes(?:n't| not) have an? \S{1,60} account\b/i,
@@ -167,6 +229,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'userunknown', pattern: /\brecipient address rejected(?:\.|: access denied\b|\s*$)/i,
     example: '550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [DB5EUR03FT022.eop-EUR03.prod.protection.outlook.com]' },
 
+  // Exim and Sendmail receivers answer "554 5.7.x Header error" when a header breaks their site policy.
+  { reason: 'policyviolation', pattern: /\b5\d\d[ -](?:5\.7\.\d{1,3} )?header error\b/i,
+    example: '554 5.7.9 Header error' },
   { reason: 'policyviolation', pattern: /\bpolicy violation\b|\b(?:denied|rejected|blocked|refused|not accepted) (?:by|for|due to) (?:local |our |security |site )?polic(?:y|ies)\b|\bpolicy reasons?\b|\bprotocol violation\b|\bits content presents a potential\b/i,
     example: '554 5.7.9 Message not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes' },
 
@@ -183,6 +248,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
 
   { reason: 'systemfull', pattern: /\binsufficient (?:system )?storage\b|\bdisk (?:is )?full\b|\bno space left on device\b/i,
     example: '452 4.3.1 Insufficient system storage' },
+  // Exim's pipe transport: the local command the mail was piped to failed.
+  { reason: 'mailererror', pattern: /\bpipe to \|/i,
+    example: '------ pipe to |/usr/local/bin/filter ann@example.org' },
   { reason: 'mailererror', pattern: /\bunknown mailer error\b|\bmailer error\b|\bcommand died with status\b|\bprocmail\b/i,
     example: '554 5.3.0 unknown mailer error 1' },
   { reason: 'systemerror', pattern: /\binternal (?:server |system |mail )?error\b|\bsystem error\b|\blocal error in processing\b|\bqueue file write error\b/i,
@@ -194,6 +262,26 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: 'x-unix; temporary failure' },
   { reason: 'syntaxerror', pattern: /\b(?:bad|improper) sequence of commands\b|\bsyntax error\b|\bcommand (?:not recognized|unrecognized|not implemented)\b/i,
     example: '503 5.5.1 Bad sequence of commands' },
+];
+
+export interface VerdictRule {
+  readonly pattern: RegExp;
+  readonly example: string;
+}
+
+/** Words with which a mail system states that it looked the recipient up in its own directory and found
+ * no such mailbox (Domino, Exchange 2003, IMail, InterScan, Verizon's MMS gateway). They weigh like an
+ * X.1.1 status (RFC 3463 §3.2): the bare "User unknown" of a remote reply does not (see reasonForStage). */
+export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
+  { pattern: /\bnot listed in (?:the )?(?:public )?(?:Name & Address Book|Domino Directory)\b/i,
+    example: 'User some.name (ann@example.org) not listed in Domino Directory' },
+  { pattern: /\bthe recipient name is not recognized\b/i,
+    example: 'The recipient name is not recognized MSEXCH:IMS:EXAMPLE:ANN 0 (000C05A6) Unknown Recipient' },
+  // Orange / La Poste reply codes 416 and 418: "Adresse d'au moins un destinataire invalide".
+  { pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
+    example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416' },
+  { pattern: /\binvalid (?:final )?delivery userid\b|\bcheck if (?:the )?address is correct\b|\bno valid recipients? for this\b/i,
+    example: 'Invalid final delivery userid: ann@example.org' },
 ];
 
 export interface StatusRule {

@@ -50,7 +50,8 @@ describe('replies from different MTA families', () => {
     ['GMX', '554-gmx.net (mxgmx017) Nemesis ESMTP Service not available 554-No SMTP service 554 Bad DNS PTR resource record.', 'requireptr', 'soft'],
     ['Amazon SES', '554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>', 'expired', 'soft'],
     ['Domino', '550 5.1.1 User not listed in public Name & Address Book', 'userunknown', 'hard'],
-    ['Mimecast', '554 Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554', 'policyviolation', 'soft'],
+    // Mimecast documents this 554 as a virus signature (or a spam score over its ceiling) hit.
+    ['Mimecast', '554 Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554', 'virusdetected', 'soft'],
     ['Proofpoint', '550 5.7.1 Message blocked due to spam content in the message.', 'spamdetected', 'soft'],
     ['Barracuda', '554 Service unavailable; Client host [192.0.2.1] blocked using Barracuda Reputation; http://www.barracudanetworks.com/reputation/?r=1&ip=192.0.2.1', 'blocked', 'soft'],
     ['Zoho', '550 5.1.1 User does not exist - <ann@zoho.example>', 'userunknown', 'hard'],

@@ -1,5 +1,5 @@
 // Owns classifySmtpReply: turns an SMTP reply (or a DSN Diagnostic-Code) into a typed bounce.
-import { BOUNCE_RULES, CODE_RULES, STATUS_RULES, type BounceReason } from './bounce-rules.ts';
+import { ADDRESS_VERDICT_RULES, BOUNCE_RULES, CODE_RULES, STATUS_RULES, type BounceReason } from './bounce-rules.ts';
 
 export interface SmtpReply {
   /** The reply code when the transport reports it apart from the text; otherwise read from `message`. */
@@ -84,6 +84,21 @@ function normalise(text: string, code: number | null): string {
 export function reasonFromText(text: string): BounceReason | null {
   const raw = typeof text === 'string' ? text.slice(0, MAX_MESSAGE_CHARS) : '';
   return reasonByText(normalise(raw, replyCodeIn(raw)));
+}
+
+const UNKNOWN_USER_RULES = BOUNCE_RULES.filter((rule) => rule.reason === 'userunknown');
+
+/** Whether a reply speaks of an unknown mailbox, whichever rule wins for it ("550 5.7.1 User unknown" is
+ * `filtered` by the table, yet the words are there). */
+export function mentionsUnknownUser(text: string): boolean {
+  const flat = normalise(typeof text === 'string' ? text.slice(0, MAX_MESSAGE_CHARS) : '', null);
+  return flat !== '' && UNKNOWN_USER_RULES.some((rule) => rule.pattern.test(flat));
+}
+
+/** Whether a notice states that the mailbox is not in the mail system's own directory (ADDRESS_VERDICT_RULES). */
+export function statesUnknownAddress(text: string): boolean {
+  const flat = normalise(typeof text === 'string' ? text.slice(0, MAX_MESSAGE_CHARS) : '', null);
+  return flat !== '' && ADDRESS_VERDICT_RULES.some((rule) => rule.pattern.test(flat));
 }
 
 function reasonByText(text: string): BounceReason | null {

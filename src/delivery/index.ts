@@ -8,5 +8,5 @@ export { readQueueDepth } from './queue.repository.ts';
 export { returnPathFor, parseReturnPath } from './return-path.ts';
 export type { CampaignContent } from './build-message.ts';
 export { createMessageSigner } from './sign-message.ts';
-export { classifySmtpReply, isHardReason, reasonFromText, reasonByStatus, reasonByCode, replyCodeIn, statusIn, type SmtpReplyClass } from './classify-smtp-reply.ts';
-export { BOUNCE_RULES, type BounceReason } from './bounce-rules.ts';
+export { classifySmtpReply, isHardReason, mentionsUnknownUser, statesUnknownAddress, reasonFromText, reasonByStatus, reasonByCode, replyCodeIn, statusIn, type SmtpReplyClass } from './classify-smtp-reply.ts';
+export { ADDRESS_VERDICT_RULES, BOUNCE_RULES, type BounceReason } from './bounce-rules.ts';

@@ -7,3 +7,4 @@ export { createReplyForwarder, type ReplyForwarder } from './smtp/forward-reply.
 export { ingestMessage, type IngestDeps, type IngestResult, type Envelope } from './ingest/ingest-message.ts';
 export { listInboundMessages, findInboundMessage, type InboundRow, type InboundFilter } from './ingest/inbound.repository.ts';
 export { isInboundRecipient, unsubscribeTokenOf, type InboundDomains } from './inbound-addresses.ts';
+export { classifyFiles } from './classify/classify-files.ts';

@@ -5,6 +5,12 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T extends object | null> = JSONColumnType<T, string | null, string | null>;
 
+export interface InstallationSettingsTable {
+  key: string;
+  value: string;
+  created_at: Timestamp;
+}
+
 export interface ProjectsTable {
   id: string;
   name: string;
@@ -153,6 +159,7 @@ export interface Database {
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
   suppressions: SuppressionsTable;
+  installation_settings: InstallationSettingsTable;
   captured_messages: CapturedMessagesTable;
   inbound_messages: InboundMessagesTable;
 }

@@ -3,12 +3,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m001 from './migrations/001-initial.ts';
 import * as m002 from './migrations/002-campaigns.ts';
 import * as m003 from './migrations/003-inbound.ts';
+import * as m005 from './migrations/005-installation-settings.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-campaigns': m002,
   '003-inbound': m003,
+  '005-installation-settings': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -22,7 +22,7 @@ export type Hit = {
 /** Why a hit was not counted; more may be added as the classifier grows. */
 export type WhyNotCounted =
   | 'apple_mpp' | 'proxy_prefetch' | 'scanner' | 'head_request' | 'prefetch_window' | 'coalesced' | 'network'
-  | 'burst' | 'honeypot' | (string & {});
+  | 'burst' | 'honeypot' | 'prefetch_header' | (string & {});
 
 export type Verdict = { counted: boolean; why?: WhyNotCounted };
 

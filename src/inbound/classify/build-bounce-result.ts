@@ -1,6 +1,7 @@
 // Owns turning the evidence about one recipient (DSN fields, the notice's words) into a BounceResult.
-import { isHardReason, reasonByCode, reasonByStatus, reasonFromText, replyCodeIn, statusIn } from '../../delivery/index.ts';
+import { isHardReason, mentionsUnknownUser, statesUnknownAddress, reasonByCode, reasonByStatus, reasonFromText, replyCodeIn, statusIn } from '../../delivery/index.ts';
 import type { BounceResult } from './returned-message.ts';
+import { reasonForStage, smtpStageIn } from './smtp-command-stage.ts';
 
 export type RecipientEvidence = {
   recipient: string | null;
@@ -20,20 +21,28 @@ const MAX_DIAGNOSTIC_CHARS = 1000;
 export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
   const diagnostic = tidy(evidence.diagnostic);
   const texts = [diagnostic ?? '', ...evidence.context].filter((text) => text.trim() !== '');
-  const status = evidence.status ?? firstOf(texts, statusIn);
+  // A DSN's X.0.0 says "other or undefined" (RFC 3463 §3.1): a specific status in the words is better.
+  const statusInText = firstOf(texts, statusIn);
+  const status = evidence.status === null || (/\.0\.0$/.test(evidence.status) && statusInText) ? (statusInText ?? evidence.status) : evidence.status;
   const replyCode = firstOf(texts, replyCodeIn);
   const base = { recipient: evidence.recipient, action: evidence.action, status, reply_code: replyCode, feedback: false, feedback_type: null, vacation: false, diagnostic, remote_mta: evidence.remoteMta };
   if (evidence.action !== null && DELIVERED_ACTIONS.has(evidence.action)) return { ...base, reason: 'delivered', hard: false };
-  const reason = firstOf(texts, reasonFromText) ?? reasonByStatus(status) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status);
+  const byText = firstOf(texts, reasonFromText);
+  const stage = firstOf(texts, smtpStageIn);
+  const words = { unknownUser: texts.some(mentionsUnknownUser), addressVerdict: texts.some(statesUnknownAddress) };
+  const reason = reasonForStage(byText, stage, status, words) ?? reasonByStatus(status) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status, diagnostic);
   // The reply code decides hard/soft; a report without one still carries the status class (RFC 3464 §2.3.4).
-  const effectiveCode = replyCode ?? (status ? Number(status[0]) * 100 : null);
+  // A failed report with neither is permanent: the MTA gave up (RFC 3464 §2.3.3 "failed").
+  const effectiveCode = replyCode ?? (status ? Number(status[0]) * 100 : evidence.action === 'failed' ? 500 : null);
   return { ...base, reason, hard: isHardReason(reason, effectiveCode) };
 }
 
-/** A delayed report that names no cause means the retries go on until they expire. */
-function fallbackReason(action: string | null, status: string | null): string {
+/** A delayed report that names no cause means the retries go on until they expire. A report with words
+ * about the recipient that no rule reads is `onhold` (a cause was given, unknown to us); `undefined` is
+ * kept for reports that give no cause at all (Sisimai's distinction). */
+function fallbackReason(action: string | null, status: string | null, diagnostic: string | null): string {
   if (action === 'delayed' || status?.startsWith('4.4.')) return 'expired';
-  return 'undefined';
+  return diagnostic !== null && diagnostic.length > 0 ? 'onhold' : 'undefined';
 }
 
 function firstOf<T>(texts: readonly string[], read: (text: string) => T | null): T | null {

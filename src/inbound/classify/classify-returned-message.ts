@@ -4,12 +4,14 @@ import { addressIn, firstField, messageIdsIn, type HeaderFields } from './header
 import { parseMessage, type ParsedMessage } from './parse-message.ts';
 import { readDeliveryStatus, type DeliveryStatus } from './read-delivery-status.ts';
 import { readFeedbackReport } from './read-feedback-report.ts';
-import { readBounceNotice, type BounceNotice } from './read-bounce-notice.ts';
+import { readBounceNotice, type BounceNotice, type NoticeSegment } from './read-bounce-notice.ts';
 import { returnedOriginalHeaders } from './returned-original.ts';
 import { isAutoReply } from './detect-auto-reply.ts';
 import { isBounceNotice } from './is-bounce-notice.ts';
 import { extractReplyText } from './extract-reply-text.ts';
 import { buildBounceResult } from './build-bounce-result.ts';
+import { readSesNotification } from './read-ses-notification.ts';
+import { readComplaintNotice } from './read-complaint-notice.ts';
 import type { BounceResult, ReturnedMessage } from './returned-message.ts';
 
 type Context = { message: ParsedMessage; original: HeaderFields | null; correlation: ReturnedMessage['correlation']; messageId: string | null };
@@ -18,7 +20,7 @@ type Step = (context: Context) => ReturnedMessage | null;
 /** First step that recognises the message wins: a complaint and a DSN carry their own structure,
  * a notice for people comes next, and auto-replies are checked after bounces because DSNs carry
  * Auto-Submitted too (RFC 3834 §5). */
-const STEPS: readonly Step[] = [complaint, deliveryReport, bounceNotice, autoReply, humanReply];
+const STEPS: readonly Step[] = [complaint, sesNotification, deliveryReport, bounceNotice, autoReply, humanReply];
 
 export async function classifyReturnedMessage(raw: Buffer | string): Promise<ReturnedMessage> {
   try {
@@ -37,13 +39,27 @@ export async function classifyReturnedMessage(raw: Buffer | string): Promise<Ret
 }
 
 function complaint(context: Context): ReturnedMessage | null {
-  const report = readFeedbackReport(context.message, addressIn(firstField(context.original ?? new Map(), 'to')));
+  // The original may be inlined into the text (an inline message/rfc822 part): its To is the complainer.
+  const originalTo = addressIn(firstField(context.original ?? new Map(), 'to')) ?? addressIn(/^To:[ \t]*(.+)$/m.exec(context.message.text)?.[1]);
+  const report = readFeedbackReport(context.message, originalTo) ?? readComplaintNotice(context.message, originalTo);
   if (!report) return null;
-  const results = report.recipients.map((recipient): BounceResult => ({
+  return finish(context, 'complaint', complaintResults(report.recipients, report.feedbackType));
+}
+
+function complaintResults(recipients: readonly (string | null)[], feedbackType: string): BounceResult[] {
+  return recipients.map((recipient) => ({
     recipient, action: null, status: null, reply_code: null, reason: 'feedback', hard: false, feedback: true,
-    feedback_type: report.feedbackType, vacation: false, diagnostic: null, remote_mta: null,
+    feedback_type: feedbackType, vacation: false, diagnostic: null, remote_mta: null,
   }));
-  return finish(context, 'complaint', results);
+}
+
+function sesNotification(context: Context): ReturnedMessage | null {
+  const notification = readSesNotification(context.message.text);
+  if (!notification) return null;
+  if (notification.messageId) context.correlation.messageIds.push(notification.messageId);
+  if (notification.type === 'complaint') return finish(context, 'complaint', complaintResults(notification.recipients, notification.feedbackType));
+  const results = notification.recipients.map(buildBounceResult);
+  return finish(context, notification.type === 'bounce' ? 'bounce' : 'delivery_report', results);
 }
 
 function deliveryReport(context: Context): ReturnedMessage | null {
@@ -63,7 +79,13 @@ function bounceNotice(context: Context): ReturnedMessage | null {
   if (!isBounceNotice(context.message)) return null;
   const notice = readBounceNotice(context.message.text, excludedAddresses(context));
   const segments = notice.segments.length > 0 ? notice.segments : fallbackSegments(context, notice);
+  const failed = failedRecipients(context.message.headers);
+  if (failed.length > 0) return noticeResults(context, notice, failed.map((recipient) => segments.find((s) => s.recipient === recipient) ?? { recipient, text: notice.text }));
   if (segments.length === 0) return null;
+  return noticeResults(context, notice, segments);
+}
+
+function noticeResults(context: Context, notice: BounceNotice, segments: readonly NoticeSegment[]): ReturnedMessage {
   const results = segments.map((segment) => buildBounceResult({
     recipient: segment.recipient, action: 'failed', status: null, diagnostic: segment.text, remoteMta: null,
     context: [notice.preamble, notice.text],
@@ -71,10 +93,20 @@ function bounceNotice(context: Context): ReturnedMessage | null {
   return finish(context, 'bounce', results);
 }
 
-/** A notice that names nobody: the recipient is the original's To, and the whole notice is the diagnostic. */
-function fallbackSegments(context: Context, notice: BounceNotice): { recipient: string; text: string }[] {
+/** Exim and Gmail name the failed recipients in a header (X-Failed-Recipients). */
+function failedRecipients(headers: HeaderFields): string[] {
+  const values = (headers.get('x-failed-recipients') ?? []).flatMap((value) => value.split(','));
+  return [...new Set(values.map(addressIn).filter((address): address is string => address !== null))];
+}
+
+/** A notice that names nobody else: the recipient is the original's To, or an address of the notice's own
+ * headers (a sender bouncing to itself). */
+function fallbackSegments(context: Context, notice: BounceNotice): NoticeSegment[] {
+  // The notice names no recipient, so it has no words about this one: its text stays context only.
   const to = addressIn(firstField(context.original ?? new Map(), 'to'));
-  return to ? [{ recipient: to, text: notice.text }] : [];
+  if (to) return [{ recipient: to, text: '' }];
+  const from = addressIn(firstField(context.message.headers, 'from'));
+  return readBounceNotice(context.message.text, new Set(from ? [from] : [])).segments;
 }
 
 function autoReply(context: Context): ReturnedMessage | null {

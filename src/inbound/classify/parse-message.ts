@@ -26,7 +26,10 @@ export async function parseMessage(input: Buffer): Promise<ParsedMessage> {
   if (!parsed) return { headers, text: bodyOf(raw), parts: [], raw };
   const text = parsed.text ?? (typeof parsed.html === 'string' ? htmlToText(parsed.html) : '') ?? '';
   const parts = parsed.attachments.map(partOf);
-  return { headers, text: text || (parts.length === 0 ? bodyOf(raw) : ''), parts, raw };
+  // Text parts that mailparser saw as attachments (a broken Content-Type line) are notice text too.
+  const strayText = parts.filter((part) => /^text\/plain\b(?!.*name=)/.test(part.contentType)).map((part) => part.text);
+  const allText = [text, ...strayText].filter(Boolean).join('\n\n');
+  return { headers, text: allText || (parts.length === 0 ? bodyOf(raw) : ''), parts, raw };
 }
 
 function partOf(attachment: Attachment): MessagePart {

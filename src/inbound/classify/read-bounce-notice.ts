@@ -13,8 +13,10 @@ export type BounceNotice = {
 };
 
 const ADDRESS = /(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,10}/gi;
-// Lines that carry addresses that are no recipient: message ids, the sender in the transcript.
+// Lines that carry addresses that are no recipient: message ids, the sender in the transcript, and the
+// help desk a notice points to ("For further assistance, please contact <support@example.net>").
 const NOT_RECIPIENT_LINE = /^[ \t>]*(?:message-id|in-reply-to|references|from|sender|return-path|reply-to|mail from|x-[\w-]+)\s*[:=]|\bMAIL FROM:\s*<[^>]*>|\bsender (?:address|was)\b/i;
+const HELP_LINE = /\b(?:please )?contact\b|\bassistance\b|\bsend (?:e-?mail|mail|a message) to (?:the )?(?:postmaster|administrator|helpdesk|support)/i;
 
 /** Cuts off the returned original at the first marker; the notice is at most the first 16 KB. */
 export function noticeTextOf(text: string): string {
@@ -26,18 +28,25 @@ export function noticeTextOf(text: string): string {
   return text.slice(0, end);
 }
 
-/** `excluded` holds addresses that are no recipient (the notice's own From/To, the original sender). */
-export function readBounceNotice(text: string, excluded: ReadonlySet<string>): BounceNotice {
+/** `notRecipients` holds addresses that are no recipient (the notice's own From/To, the original sender). */
+export function readBounceNotice(text: string, notRecipients: ReadonlySet<string>): BounceNotice {
   const notice = noticeTextOf(text);
+  const lines = notice.split('\n');
+  // An address named once as the help desk is the help desk wherever else the notice names it.
+  const helpDesk = lines.filter((line) => HELP_LINE.test(line)).flatMap((line) => [...line.matchAll(ADDRESS)].map((m) => m[0].toLowerCase()));
+  const excluded = new Set([...notRecipients, ...helpDesk]);
   const firsts: { recipient: string; index: number }[] = [];
   let offset = 0;
-  for (const line of notice.split('\n')) {
+  for (const line of lines) {
     if (!NOT_RECIPIENT_LINE.test(line)) {
       for (const match of line.matchAll(ADDRESS)) {
         const recipient = match[0].replace(/\.+$/, '').toLowerCase();
         if (excluded.has(recipient) || firsts.some((first) => first.recipient === recipient)) continue;
         if (/^(?:[0-9a-f-]{20,}|[^@]*\$)/i.test(recipient)) continue;
-        firsts.push({ recipient, index: offset + (match.index ?? 0) });
+        // A recipient's words start with its line (">>> RCPT To:<ann@...>", "Invalid final delivery userid:
+        // ann@..."), unless another recipient was named earlier on the same line.
+        const sameLine = firsts.length > 0 && firsts[firsts.length - 1]!.index >= offset;
+        firsts.push({ recipient, index: sameLine ? offset + (match.index ?? 0) : offset });
       }
     }
     offset += line.length + 1;

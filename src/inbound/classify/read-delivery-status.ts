@@ -34,7 +34,7 @@ export function readDeliveryStatus(message: ParsedMessage): DeliveryStatus | nul
 function readFieldBlocks(source: string): DeliveryStatus {
   const lines = source.replace(/\r\n?/g, '\n').replace(/\n[ \t]+/g, ' ').split('\n');
   const records: string[][] = [];
-  let perMessage: string[] = [];
+  const perMessage: string[] = [];
   let current: string[] | null = null;
   for (const line of lines) {
     if (line.trim() === '') { current = null; continue; }
@@ -53,7 +53,6 @@ function readFieldBlocks(source: string): DeliveryStatus {
     }
   }
   const header = parseHeaderFields(perMessage.join('\n'));
-  perMessage = [];
   return {
     envelopeId: firstField(header, 'original-envelope-id'),
     reportingMta: typeValue(firstField(header, 'reporting-mta')),
@@ -70,9 +69,14 @@ function recipientOf(fields: HeaderFields): DsnRecipient {
     originalRecipient,
     action: firstField(fields, 'action')?.toLowerCase().split(/[\s(;]/)[0] || null,
     status: status ? `${status[1]}.${Number(status[2])}.${Number(status[3])}` : null,
-    diagnostic: typeValue(firstField(fields, 'diagnostic-code')),
+    // The type stays: "x-unix; 77" (a sysexits code from a local mailer) means something only with it.
+    diagnostic: diagnosticOf(firstField(fields, 'diagnostic-code')),
     remoteMta: typeValue(firstField(fields, 'remote-mta')),
   };
+}
+
+function diagnosticOf(value: string | null): string | null {
+  return value === null || typeValue(value) === null ? null : value.trim();
 }
 
 /** `smtp; 550 ...` and `dns; mx.example.org` carry a type before the value (RFC 3464 §2.1.2). */

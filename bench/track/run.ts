@@ -1,0 +1,102 @@
+// bench:track: the pixel and click endpoints under 50 connections, on PostgreSQL and on PGlite, as a
+// ratio to a bare Fastify route serving the same GIF in the same run; every acknowledged hit is then
+// looked up in the database. Usage: npm run bench:track [-- --seconds 10 --connections 50 --emails 1000 --stores pg,pglite]
+import { fork } from 'node:child_process';
+import { cpus } from 'node:os';
+import { execSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { startSmtpSink } from '../../test/support/smtp-sink.ts';
+import { startSendtrailProcess } from '../../test/support/sendtrail-process.ts';
+import { createStore, type StoreName } from '../send/stores.ts';
+import { load, type LoadResult } from './load.ts';
+import { prepareTrackingPaths } from './prepare-emails.ts';
+import { countHits } from './count-hits.ts';
+
+const API_KEY = 'st_bench_track_key_0123456789abcdef';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    emails: { type: 'string', default: '1000' },
+    stores: { type: 'string', default: 'pg,pglite' },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const emails = Number(values.emails);
+const stores = values.stores!.split(',') as StoreName[];
+const log = (msg: string) => console.error(`[bench:track +${process.uptime().toFixed(0)}s] ${msg}`);
+
+type Row = { store: StoreName; endpoint: 'pixel' | 'click'; run: LoadResult; ceiling: number; stored: number };
+
+async function startCeiling(): Promise<{ url: string; close(): void }> {
+  const child = fork(new URL('./ceiling-server.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
+  const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })));
+  return { url: `http://127.0.0.1:${port}`, close: () => child.send('close') };
+}
+
+async function main(): Promise<number> {
+  const sink = await startSmtpSink({ keepRaw: true });
+  const ceiling = await startCeiling();
+  const rows: Row[] = [];
+  const problems: string[] = [];
+  try {
+    for (const name of stores) {
+      const store = await createStore(name);
+      const env = { ...store.env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SENDTRAIL_API_KEY: API_KEY, LOG_LEVEL: 'warn' };
+      const app = await startSendtrailProcess(env);
+      try {
+        log(`${name}: sending ${emails} emails to collect real tracking tokens`);
+        const paths = await prepareTrackingPaths(app.url!, API_KEY, sink, emails);
+        sink.messages.length = 0;
+        for (const endpoint of ['pixel', 'click'] as const) {
+          const list = endpoint === 'pixel' ? paths.pixels : paths.clicks;
+          const expect = endpoint === 'pixel' ? '2xx' : '3xx';
+          const before = await load(ceiling.url, list, { connections, seconds, expect: '2xx' });
+          log(`${name} ${endpoint}: ceiling ${before.rps.toFixed(0)} req/s`);
+          const run = await load(app.url!, list, { connections, seconds, expect });
+          log(`${name} ${endpoint}: sendtrail ${run.rps.toFixed(0)} req/s, p99 ${run.p99Ms} ms, ${run.other} unexpected statuses, ${run.errors} errors`);
+          const after = await load(ceiling.url, list, { connections, seconds, expect: '2xx' });
+          rows.push({ store: name, endpoint, run, ceiling: (before.rps + after.rps) / 2, stored: 0 });
+        }
+      } finally {
+        await app.stop();
+      }
+      const hits = await countHits(env);
+      const mine = rows.filter((r) => r.store === name);
+      mine[0]!.stored = hits.opens;
+      mine[1]!.stored = hits.clicks;
+      for (const r of mine) {
+        // Every acknowledged hit is stored; requests cut off at the end of the run may add a few more.
+        if (r.stored < r.run.ok) problems.push(`${name} ${r.endpoint}: ${r.run.ok} hits acknowledged but ${r.stored} stored`);
+        if (r.run.other > 0 || r.run.errors > 0) problems.push(`${name} ${r.endpoint}: ${r.run.other} unexpected statuses, ${r.run.errors} errors`);
+      }
+      await store.destroy();
+    }
+  } finally {
+    ceiling.close();
+    await sink.close();
+  }
+  console.log(report(rows, problems));
+  return problems.length > 0 ? 1 : 0;
+}
+
+function report(rows: Row[], problems: string[]): string {
+  const commit = execSync('git rev-parse --short HEAD').toString().trim();
+  const dirty = execSync('git status --porcelain -- src').toString().trim() ? ' (+ uncommitted changes)' : '';
+  const lines = [
+    `bench:track, commit ${commit}${dirty}, ${new Date().toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}`,
+    `${connections} connections, ${seconds} s per run, ${emails} emails' real tokens; ceiling = bare Fastify GIF route, mean of the runs just before and after`,
+    '',
+    '| store | endpoint | req/s | ceiling req/s | ratio (target >= 0.6) | p50 ms | p99 ms (target < 25) | acknowledged | stored in DB | other statuses / errors |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) =>
+      `| ${r.store === 'pg' ? 'PostgreSQL' : 'PGlite'} | ${r.endpoint} | ${r.run.rps.toFixed(0)} | ${r.ceiling.toFixed(0)} | ${(r.run.rps / r.ceiling).toFixed(2)} | ${r.run.p50Ms} | ${r.run.p99Ms} | ${r.run.ok} | ${r.stored} | ${r.run.other} / ${r.run.errors} |`),
+    '',
+    problems.length ? `PROBLEMS:\n${problems.map((p) => `- ${p}`).join('\n')}` : 'Every acknowledged hit was found in the database.',
+  ];
+  return lines.join('\n');
+}
+
+process.exitCode = await main();

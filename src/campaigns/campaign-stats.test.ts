@@ -1,0 +1,72 @@
+// GET /v1/campaigns/:id/stats on PGlite and PostgreSQL: counted engagement next to machine traffic, and the rates.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/support/test-app.ts';
+import { expandAllCampaigns } from '../../test/support/expand-campaigns.ts';
+import { STORE_KINDS } from '../../test/support/test-store.ts';
+import { appendEvents, type NewEvent } from '../events/index.ts';
+
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const hit = (counted: boolean, extra: Record<string, unknown> = {}) => ({ ua: CHROME, ip: '203.0.113.7', method: 'GET', counted, ...extra });
+
+describe.each(STORE_KINDS)('campaign stats on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+  });
+  afterAll(async () => t?.close());
+
+  async function campaignWith(n: number): Promise<{ id: string; emails: string[] }> {
+    const recipients = Array.from({ length: n }, (_, i) => ({ email: `r${i}@example.org` }));
+    const res = await t.app.inject({ method: 'POST', url: '/v1/campaigns', headers: t.auth, payload: { name: 'Stats', from: 'news@shop.example', subject: 'Hi', html: '<p>Hi</p>', recipients } });
+    const id = res.json().id as string;
+    await expandAllCampaigns(t.store.db);
+    const rows = await t.store.db.selectFrom('emails').select(['id', 'to_address']).where('campaign_id', '=', id).execute();
+    const byAddress = new Map(rows.map((r) => [r.to_address, r.id]));
+    return { id, emails: recipients.map((r) => byAddress.get(r.email)!) };
+  }
+  const stats = async (id: string) => (await t.app.inject({ url: `/v1/campaigns/${id}/stats`, headers: t.auth })).json();
+
+  it('counts people, shows machine traffic beside them, and gives the rates of DESIGN.md section 1', async () => {
+    const { id, emails: e } = await campaignWith(10);
+    await sql`UPDATE emails SET status = 'delivered' WHERE campaign_id = ${id}`.execute(t.store.db);
+    await sql`UPDATE emails SET status = 'bounced' WHERE id IN (${e[8]}, ${e[9]})`.execute(t.store.db);
+    const ev = (i: number, type: NewEvent['type'], metadata: Record<string, unknown> = {}): NewEvent => ({ projectId: t.projectId, emailId: e[i]!, type, metadata });
+    await appendEvents(t.store.db, [
+      ev(0, 'open', hit(true)), ev(0, 'open', hit(false, { why: 'coalesced' })), ev(0, 'reply'),
+      ev(1, 'open', hit(false, { ua: 'Mozilla/5.0', ip: '172.224.224.3', why: 'apple_mpp' })),
+      ev(1, 'click', hit(true, { url: 'https://shop.example/a' })), ev(1, 'open', hit(true, { backfilled: true })),
+      ev(2, 'open', hit(false, { ip: '40.107.1.2', why: 'network' })), ev(2, 'click', hit(false, { ip: '40.107.1.2', why: 'network', url: 'https://shop.example/a' })),
+      ev(3, 'open', hit(true)), ev(3, 'open', hit(true)), ev(3, 'click', hit(true, { url: 'https://shop.example/a' })), ev(3, 'click', hit(true, { url: 'https://shop.example/b' })),
+      ev(4, 'reply'), ev(5, 'reply', { auto: true }),
+      ev(6, 'complaint'), ev(6, 'unsubscribe'), ev(7, 'unsubscribe'),
+      ev(8, 'bounced', { bounce_type: 'hard', reason: 'unknown_user' }), ev(9, 'bounced', { bounce_type: 'soft', reason: 'mailbox_full' }),
+    ]);
+
+    const s = await stats(id);
+    expect(s.counts).toMatchObject({ delivered: 8, bounced: 2, total: 10 });
+    expect(s.engagement).toEqual({
+      opens: { unique: 3, total: 4, backfilled: 1 },
+      clicks: { unique: 2, total: 3 },
+      machine: { opens: { apple_mpp: 1, network: 1 }, clicks: { network: 1 } },
+      coalesced: { opens: 1, clicks: 0 },
+      replies: { human: 2, repliers: 2, auto: 1 },
+      complaints: 1,
+      unsubscribes: 2,
+      bounces: { total: 2, hard: 1, soft: 1 },
+    });
+    expect(s.rates).toEqual({
+      delivery: 0.8, open: 0.375, click_to_open: 0.6667, click_through: 0.25, reply: 0.25,
+      bounce: 0.2, bounce_hard: 0.1, bounce_soft: 0.1, complaint: 0.125, unsubscribe: 0.25,
+    });
+    expect(s.notes.join(' ')).toMatch(/lower bound/);
+  });
+
+  it('gives no rate for a campaign that has sent nothing yet, rather than dividing by zero', async () => {
+    const { id } = await campaignWith(2);
+    const s = await stats(id);
+    expect(s.counts).toMatchObject({ queued: 2 });
+    expect(Object.values(s.rates).every((r) => r === null)).toBe(true);
+    expect(s.engagement.opens).toEqual({ unique: 0, total: 0, backfilled: 0 });
+  });
+});

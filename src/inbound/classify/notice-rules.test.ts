@@ -1,0 +1,44 @@
+// Owns the tests that every data row of the notice, stage, auto-reply and quote tables matches its example.
+import { describe, expect, it } from 'vitest';
+import { BOUNCE_PHRASES, BOUNCE_SENDERS, BOUNCE_SUBJECTS, ORIGINAL_MARKERS } from './notice-rules.ts';
+import { smtpStageIn } from './smtp-command-stage.ts';
+import { isAutoReply } from './detect-auto-reply.ts';
+import { parseHeaderFields } from './header-fields.ts';
+
+describe('notice rule tables', () => {
+  const rows = Object.entries({ BOUNCE_SENDERS, BOUNCE_SUBJECTS, BOUNCE_PHRASES, ORIGINAL_MARKERS })
+    .flatMap(([table, rules]) => rules.map((rule, index) => [`${table}[${index}]`, rule] as const));
+  it.each(rows)('%s matches its own example', (_name, rule) => {
+    expect(rule.pattern.test(rule.example)).toBe(true);
+  });
+
+  it('a bounce subject does not match an ordinary subject', () => {
+    for (const subject of ['Your invoice for March', 'Re: lunch tomorrow?', 'Welcome to Sendtrail']) {
+      expect(BOUNCE_SUBJECTS.some((rule) => rule.pattern.test(subject))).toBe(false);
+    }
+  });
+});
+
+describe('the SMTP stage a refusal answered', () => {
+  it.each([
+    ['Postfix', '(in reply to end of DATA command)', 'data'],
+    ['Postfix', '(in reply to RCPT TO command)', 'rcpt'],
+    ['Exim', 'SMTP error from remote mail server after MAIL FROM:<news@example.net> SIZE=1234:', 'mail'],
+    ['Exim', 'SMTP error from remote mail server after initial connection:', 'connect'],
+    ['Sendmail', '>>> DATA\n<<< 550 Unknown user ann@example.org', 'data'],
+  ])('%s: %j is %s', (_family, text, stage) => {
+    expect(smtpStageIn(text)).toBe(stage);
+  });
+});
+
+describe('auto-reply headers (RFC 3834)', () => {
+  it.each([
+    ['Auto-Submitted: auto-replied\nSubject: Away until May 5', true],
+    ['Subject: Automatic reply: your order', true],
+    ['X-Autoreply: yes\nSubject: hello', true],
+    ['Auto-Submitted: no\nSubject: Re: lunch', false],
+    ['Subject: Re: lunch', false],
+  ])('%j is an auto-reply: %s', (headers, expected) => {
+    expect(isAutoReply(parseHeaderFields(headers))).toBe(expected);
+  });
+});

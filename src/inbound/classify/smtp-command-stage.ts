@@ -1,0 +1,53 @@
+// Owns finding the SMTP command a refusal answered, from the words notices use for it, and what that
+// stage says about the reason when the reply's own words do not.
+
+export type SmtpStage = 'connect' | 'mail' | 'rcpt' | 'data';
+
+/** How MTA families name the command: Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:",
+ * Sendmail's transcript ">>> DATA", qmail/Courier "after end of data" ... */
+const STAGES: readonly { stage: SmtpStage; pattern: RegExp; example: string }[] = [
+  { stage: 'data', pattern: /\bin reply to (?:end of )?DATA\b|\bafter (?:end of )?data\b|>>> DATA\b|\bSMTP command:? DATA\b|\bafter DATA command\b/i, example: '(in reply to end of DATA command)' },
+  { stage: 'rcpt', pattern: /\bin reply to RCPT TO\b|\bSMTP:RCPT\b|\bafter RCPT(?: TO)?\b|>>> RCPT TO\b|\bRCPT command\b/i, example: 'SMTP error from remote mail server after RCPT TO:<ann@example.org>:' },
+  { stage: 'mail', pattern: /\bin reply to MAIL FROM\b|\bafter MAIL FROM\b|>>> MAIL FROM\b|\bMAIL command\b/i, example: 'SMTP error from remote mail server after MAIL FROM:<news@example.net> SIZE=1234:' },
+  { stage: 'connect', pattern: /\bafter initial connection\b|\bin reply to (?:HELO|EHLO)\b|\bafter (?:HELO|EHLO)\b|\bsaid in greeting\b|\bgreeting (?:failure|error)\b/i, example: 'SMTP error from remote mail server after initial connection:' },
+];
+
+/** The stage named earliest in the text; null when it names none. */
+export function smtpStageIn(text: string): SmtpStage | null {
+  // Notices wrap long lines ("(in reply to\n    RCPT TO command)"): read them as one.
+  const flat = text.replace(/\s+/g, ' ');
+  let found: { stage: SmtpStage; index: number } | null = null;
+  for (const { stage, pattern } of STAGES) {
+    const match = pattern.exec(flat);
+    if (match && (found === null || match.index < found.index)) found = { stage, index: match.index };
+  }
+  return found?.stage ?? null;
+}
+
+// RFC 3463 §3.2: X.1.0, X.1.1, X.1.3 are about the recipient's address. X.2.0, X.2.1, X.2.4 and X.1.4 are
+// mailbox states (undefined, disabled, list expansion, ambiguous) that filters answer with, not an address.
+// Providers refine X.1.1 with a sub-detail of three digits (Office 365 "5.1.351").
+const ADDRESS_STATUS = /^[45]\.1\.(?:[013]|\d{3})$/;
+const MAILBOX_STATE_STATUS = /^[45]\.(?:2\.[014]|1\.4)$/;
+
+/**
+ * RFC 5321 §3.3: RCPT is where a mailbox is refused. Words like "User unknown" are only evidence of a
+ * missing mailbox when the status says so (X.1.1) or the refusal answered RCPT; the same words after DATA,
+ * under a mailbox-state status, or with nothing to say which command they answered come from a filter
+ * speaking for the mailbox (`filtered`, soft): erring soft there is cheaper than suppressing a real
+ * recipient. (This is Sisimai's decision between its UserUnknown and Filtered reasons.) A refusal with no
+ * known cause at MAIL FROM is about the sender, and at the greeting about the sending host.
+ * `words.unknownUser`: the text speaks of an unknown mailbox (a `filtered` text rule may have won over it);
+ * `words.addressVerdict`: the mail system states it has no such mailbox in its own directory.
+ */
+export function reasonForStage(reason: string | null, stage: SmtpStage | null, status: string | null, words: { unknownUser: boolean; addressVerdict: boolean } = { unknownUser: reason === 'userunknown', addressVerdict: false }): string | null {
+  if (reason === 'userunknown' || (reason === 'filtered' && words.unknownUser)) {
+    if (ADDRESS_STATUS.test(status ?? '') || stage === 'rcpt' || words.addressVerdict) return 'userunknown';
+    if (stage === 'mail' || stage === 'connect') return reason;
+    if (MAILBOX_STATE_STATUS.test(status ?? '') || stage === 'data' || stage === null) return 'filtered';
+  }
+  if (reason !== null) return reason;
+  if (stage === 'mail') return 'rejected';
+  if (stage === 'connect') return 'blocked';
+  return null;
+}
