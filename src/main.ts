@@ -66,6 +66,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): P
     workerId: deps.workerId,
     secret: deps.secret,
     bounceDomain: config.BOUNCE_DOMAIN,
+    softBounceSuppressCount: config.SOFT_BOUNCE_SUPPRESS_COUNT,
     concurrency: config.WORKER_CONCURRENCY,
     batchSize: config.CLAIM_BATCH_SIZE,
     leaseMs: config.LEASE_MS,

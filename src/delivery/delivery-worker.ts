@@ -17,6 +17,8 @@ import type { OutgoingMessage } from './transports/transport.ts';
 
 export type WorkerDeps = {
   db: Kysely<Database>;
+  /** SOFT_BOUNCE_SUPPRESS_COUNT: soft bounces of an address before it is suppressed (0 or absent: never). */
+  softBounceSuppressCount?: number;
   notifier: Notifier;
   transports: TransportRouter;
   metrics: Metrics;
@@ -37,7 +39,10 @@ export type WorkerDeps = {
 export type DeliveryWorker = { stop(): Promise<void> };
 
 export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWorker> {
-  const writer = createOutcomeWriter(deps.db, { onError: (err) => deps.log?.error({ err }, 'recording outcomes failed; retrying') });
+  const writer = createOutcomeWriter(deps.db, {
+    onError: (err) => deps.log?.error({ err }, 'recording outcomes failed; retrying'),
+    softBounceSuppressCount: deps.softBounceSuppressCount,
+  });
   const limiter = createDomainLimiter(deps.domainConcurrency);
   const campaigns = new Map<string, Promise<CampaignContent | undefined>>();
   const inFlight = new Set<Promise<void>>();

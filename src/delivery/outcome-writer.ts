@@ -14,7 +14,7 @@ type Pending = { outcome: Outcome; done: () => void };
 
 export function createOutcomeWriter(
   db: Kysely<Database>,
-  options: { maxBatch?: number; maxDelayMs?: number; onError?: (err: unknown) => void } = {},
+  options: { maxBatch?: number; maxDelayMs?: number; onError?: (err: unknown) => void; softBounceSuppressCount?: number } = {},
 ): OutcomeWriter {
   const maxBatch = options.maxBatch ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 20;
@@ -42,7 +42,7 @@ export function createOutcomeWriter(
     // dropping it would resend the message when its lease expires.
     for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
       try {
-        await recordOutcomes(db, batch.map((p) => p.outcome));
+        await recordOutcomes(db, batch.map((p) => p.outcome), { softBounceSuppressCount: options.softBounceSuppressCount });
         break;
       } catch (err) {
         options.onError?.(err);

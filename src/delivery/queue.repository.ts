@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, EmailsTable } from '../store/database.ts';
 import { STATUS_RANK, type EmailStatus } from '../events/index.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
-import { suppressRecipientsOf } from '../suppressions/index.ts';
+import { suppressAfterSoftBounces, suppressRecipientsOf } from '../suppressions/index.ts';
 
 export type ClaimedEmail = Selectable<EmailsTable>;
 
@@ -57,7 +57,11 @@ const rankOf = (column: string) =>
   sql.raw(`CASE ${column} ${Object.entries(STATUS_RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} ELSE -1 END`);
 
 /** Records a batch of outcomes, their events and captured messages in one transaction. */
-export async function recordOutcomes(db: Kysely<Database>, outcomes: readonly Outcome[]): Promise<void> {
+export async function recordOutcomes(
+  db: Kysely<Database>,
+  outcomes: readonly Outcome[],
+  options: { softBounceSuppressCount?: number } = {},
+): Promise<void> {
   if (outcomes.length === 0) return;
   await db.transaction().execute(async (trx) => {
     // Raw SQL: a batch UPDATE ... FROM unnest is one round trip for the whole batch.
@@ -76,8 +80,9 @@ export async function recordOutcomes(db: Kysely<Database>, outcomes: readonly Ou
     `.execute(trx);
     await appendEvents(trx, outcomes.flatMap((o) => o.events));
     // A hard bounce at SMTP time suppresses the recipient, like one reported later by DSN (issue 4, part 6).
-    const hard = outcomes.filter((o) => o.events.some((e) => e.type === 'bounced' && e.metadata?.bounce_type === 'hard'));
-    await suppressRecipientsOf(trx, hard.map((o) => o.emailId), 'hard_bounce');
+    const bounced = (type: string) => outcomes.filter((o) => o.events.some((e) => e.type === 'bounced' && e.metadata?.bounce_type === type));
+    await suppressRecipientsOf(trx, bounced('hard').map((o) => o.emailId), 'hard_bounce');
+    await suppressAfterSoftBounces(trx, bounced('soft').map((o) => o.emailId), options.softBounceSuppressCount ?? 0);
     const captured = outcomes.filter((o) => o.capturedRaw !== undefined);
     if (captured.length > 0) {
       await trx

@@ -5,6 +5,7 @@ export {
   removeSuppression,
   countSoftBounces,
   suppressRecipientsOf,
+  suppressAfterSoftBounces,
   SUPPRESSION_REASONS,
   type NewSuppression,
   type SuppressionReason,

@@ -37,6 +37,25 @@ export async function suppressRecipientsOf(db: Kysely<Database>, emailIds: reado
   `.execute(db);
 }
 
+/**
+ * Suppresses the recipients of these soft-bounced emails whose address has now had `threshold` soft
+ * bounces or more in its project (0: never). Called in the transaction that wrote the bounces.
+ */
+export async function suppressAfterSoftBounces(db: Kysely<Database>, emailIds: readonly string[], threshold: number): Promise<void> {
+  if (emailIds.length === 0 || threshold <= 0) return;
+  // Raw SQL: a correlated count over events by JSON field, batch INSERT ... SELECT with ON CONFLICT.
+  await sql`
+    INSERT INTO suppressions (project_id, email, reason, source_email_id)
+    SELECT DISTINCT ON (e.project_id, e.to_address) e.project_id, lower(e.to_address), 'soft_bounces', e.id
+    FROM emails e WHERE e.id = ANY(${[...emailIds]}::uuid[]) AND (
+      SELECT count(*) FROM emails e2 JOIN events ev ON ev.email_id = e2.id
+      WHERE e2.project_id = e.project_id AND e2.to_address = e.to_address
+        AND ev.event_type = 'bounced' AND ev.metadata->>'bounce_type' = 'soft'
+    ) >= ${threshold}
+    ON CONFLICT (project_id, email) DO NOTHING
+  `.execute(db);
+}
+
 export async function listSuppressions(
   db: Kysely<Database>,
   projectId: string,
