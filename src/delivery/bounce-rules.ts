@@ -68,8 +68,11 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: 'Your message was not delivered within 0 days and 1 hours. Remote host is not responding.' },
   { reason: 'expired', pattern: /\benvelope expired\b|\bcould not deliver for the last \d+ (?:seconds|minutes|hours|days)\b/i,
     example: 'ann@example.org: Envelope expired' },
-  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b/i,
+  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b|\bdelivery failed \d+ attempts\b/i,
     example: 'retry timeout exceeded' },
+  // RFC 3463 X.4.3 "Directory server failure": qmail-ldap names it before its own queue-lifetime words.
+  { reason: 'systemerror', pattern: /\bunable to contact LDAP server\b|\bdirectory server failure\b/i,
+    example: "Unable to contact LDAP server. (#4.4.3)I'm not going to try again; this message has been in the queue too long." },
   // Postfix reports a connect timeout in a *failed* DSN only when the queue lifetime ran out (4.4.1).
   { reason: 'expired', pattern: /\bconnection timed out\b|\bdid not accept our requests to connect\b|\bserver did not respond\b/i,
     example: 'X-Postfix; connect to mx.example.org[192.0.2.25]:25: Connection timed out' },
@@ -125,7 +128,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.7.350 Remote server returned message detected as spam' },
   { reason: 'spamdetected', pattern: /\b(?:black|block)listed URL\b|\bURL (?:is )?(?:black|block)listed\b/i,
     example: '550-REJECTED - Blacklisted URL in message. (example.com) in [black]' },
-  { reason: 'spamdetected', pattern: /\bmessage content rejected\b/i,
+  { reason: 'spamdetected', pattern: /\bmessage content rejected\b|\breject, id=\S{1,80} - spam\b/i,
     example: '550 5.7.1 Message content rejected, UBE, id=12345-01-2' },
 
   { reason: 'authfailure', pattern: /\bDMARC\b/i,
@@ -142,7 +145,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'contenterror', pattern: /\bheaders? (?:too (?:large|long)|exceed)|\bline too long\b|\b(?:invalid|malformed) (?:MIME|header|content)\b|\b8-?bit (?:data|content) not (?:allowed|supported)\b/i,
     example: '552 5.6.0 Headers too large (32000 max)' },
 
-  { reason: 'requireptr', pattern: /\breverse (?:DNS|lookup|hostname|resolution)\b|\brDNS\b|\bPTR\b/i,
+  { reason: 'requireptr', pattern: /\breverse (?:DNS|lookup|hostname|resolution)\b|\bunverif(?:y|i)able sending IPs?\b|\brDNS\b|\bPTR\b/i,
     example: '550-5.7.25 [192.0.2.1] The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP.' },
   { reason: 'requireptr', pattern: /\bcannot find your (?:reverse )?hostname\b|\b(?:IP|client|host) name lookup failed\b/i,
     example: '450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]' },
@@ -181,7 +184,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // Gmail's "Send mail as" alias check refuses the sender, not the recipient.
   { reason: 'rejected', pattern: /\bsend mail as\b/i,
     example: "** Message not delivered ** You're sending this from a different address or alias using the 'Send mail as' feature." },
-  { reason: 'rejected', pattern: /\bsender address rejected\b|\bdomain of sender address\b|\bsender (?:verify|verification) failed\b|\bverification failed for <|\bsender (?:is |was )?(?:rejected|refused|denied|not allowed)\b|\b(?:sender|MAIL FROM) (?:address |domain )?(?:\S{1,100} )?(?:does not exist|not found|unknown|invalid)\b|\bsender ID\b|\bpurported responsible address\b/i,
+  { reason: 'rejected', pattern: /\bsender address rejected\b|\bdomain of sender address\b|\bsender (?:verify|verification) failed\b|\bverification failed for <|\bsender (?:is |was )?(?:rejected|refused|denied|not allowed)\b|\b(?:sender|MAIL FROM) (?:address |domain )?(?:\S{1,100} )?(?:does not exist|not found|unknown|invalid)\b|\bsender ID\b|\bpurported responsible address\b|\bFrom: Domain is invalid\b|\bprovide a valid From\b/i,
     example: '550-Verification failed for <bounce@example.net> 550-Unrouteable address 550 Sender verify failed' },
   // Sendmail's access database (and many filters) answer a REJECT entry with a bare "Access denied".
   { reason: 'rejected', pattern: /^(?:[\w-]+; ?)?(?:[45]\d\d[ -])?(?:[45]\.\d{1,3}\.\d{1,3} )?(?:<[^>]{0,200}>\.{0,3}:? ?)?access denied\b/i,
@@ -190,7 +193,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // Google Groups answers in the poster's language; its help link is the same in all of them.
   { reason: 'rejected', pattern: /\bgroups\.google\.com\/support\b|\bgroup you tried to contact\b/i,
     example: 'We\'re writing to let you know that the group you tried to contact (news) may not exist, or you may not have permission to post messages to the group. https://groups.google.com/support/' },
-  { reason: 'filtered', pattern: /\brecipient preferences\b|\b(?:refused|rejected) by (?:the )?recipient\b|\bmessage filtered\b|\buser (?:has )?(?:rejected|refused)\b|\bonly accepting mail from\b/i,
+  { reason: 'filtered', pattern: /\brecipient preferences\b|\b(?:refused|rejected) by (?:the )?recipient\b(?! domain)|\bmessage filtered\b|\buser (?:has )?(?:rejected|refused)\b|\bonly accepting mail from\b/i,
     example: '550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#rcp Refused due to recipient preferences' },
   // "User unknown" under a policy (X.7) or undefined (X.0) code is a filter speaking
   // for the mailbox, not the mailbox system: RFC 3463 §3.3 reserves X.1.x for addressing failures. Erring
@@ -199,7 +202,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.7.1 <ann@example.fr>: Recipient address rejected: User unknown' },
 
   // Temporary DNS failures first: Postfix says "Host not found, try again" for SERVFAIL.
-  { reason: 'networkerror', pattern: /\bmalformed or unexpected name server reply\b|\bhost not found, try again\b|\btemporary failure in name resolution\b|\bSERVFAIL\b|\bcould not contact DNS servers\b/i,
+  { reason: 'networkerror', pattern: /\bmalformed or unexpected name server reply\b|\bhost name lookup failure\b|\bhost not found, try again\b|\btemporary failure in name resolution\b|\bSERVFAIL\b|\bcould not contact DNS servers\b/i,
     example: 'X-Postfix; Host or domain name not found. Name service error for name=example.org type=MX: Host not found, try again' },
 
   { reason: 'hostunknown', pattern: /\bDNS lookup failure: host \S{1,253} not found\b/i,

@@ -30,18 +30,20 @@ export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
   const byText = firstOf(texts, reasonFromText);
   const stage = firstOf(texts, smtpStageIn);
   const words = { unknownUser: texts.some(mentionsUnknownUser), addressVerdict: texts.some(statesUnknownAddress) };
-  const reason = reasonForStage(byText, stage, status, words) ?? reasonByStatus(status) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status, diagnostic);
+  const reason = reasonForStage(byText, stage, status, words) ?? reasonByStatus(status) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status, replyCode, diagnostic);
   // The reply code decides hard/soft; a report without one still carries the status class (RFC 3464 §2.3.4).
   // A failed report with neither is permanent: the MTA gave up (RFC 3464 §2.3.3 "failed").
   const effectiveCode = replyCode ?? (status ? Number(status[0]) * 100 : evidence.action === 'failed' ? 500 : null);
   return { ...base, reason, hard: isHardReason(reason, effectiveCode) };
 }
 
-/** A delayed report that names no cause means the retries go on until they expire. A report with words
+/** A delayed report that names no cause means the retries go on until they expire; a failed one whose only
+ * code is transient (4xx, RFC 5321 §4.2.1) means they did expire. A report with words
  * about the recipient that no rule reads is `onhold` (a cause was given, unknown to us); `undefined` is
  * kept for reports that give no cause at all (Sisimai's distinction). */
-function fallbackReason(action: string | null, status: string | null, diagnostic: string | null): string {
+function fallbackReason(action: string | null, status: string | null, replyCode: number | null, diagnostic: string | null): string {
   if (action === 'delayed' || status?.startsWith('4.4.')) return 'expired';
+  if (action === 'failed' && replyCode !== null && replyCode < 500) return 'expired';
   return diagnostic !== null && diagnostic.length > 0 ? 'onhold' : 'undefined';
 }
 
