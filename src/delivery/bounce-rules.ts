@@ -55,6 +55,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'policyviolation', pattern: /\banti-spoofing policy\b|\bcontent examination policy\b|\bhost network not allowed\b/i,
     example: '550 Rejected by header based Anti-Spoofing policy' },
 
+  // RFC 3463 X.4.3 "Directory server failure": qmail-ldap names it before its own queue-lifetime words.
+  { reason: 'systemerror', pattern: /\bunable to contact LDAP server\b|\bdirectory server failure\b/i,
+    example: "Unable to contact LDAP server. (#4.4.3)I'm not going to try again; this message has been in the queue too long." },
   // A final DSN about a queue timeout names the last attempt's error too: the expiry is the outcome.
   { reason: 'expired', pattern: /\bmessage (?:has )?expired\b|\bdelivery (?:time )?expired\b|\bexpired (?:in|after sitting in) (?:the )?queue\b/i,
     example: 'smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>' },
@@ -70,9 +73,6 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: 'ann@example.org: Envelope expired' },
   { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b|\bdelivery failed \d+ attempts\b/i,
     example: 'retry timeout exceeded' },
-  // RFC 3463 X.4.3 "Directory server failure": qmail-ldap names it before its own queue-lifetime words.
-  { reason: 'systemerror', pattern: /\bunable to contact LDAP server\b|\bdirectory server failure\b/i,
-    example: "Unable to contact LDAP server. (#4.4.3)I'm not going to try again; this message has been in the queue too long." },
   // Postfix reports a connect timeout in a *failed* DSN only when the queue lifetime ran out (4.4.1).
   { reason: 'expired', pattern: /\bconnection timed out\b|\bdid not accept our requests to connect\b|\bserver did not respond\b/i,
     example: 'X-Postfix; connect to mx.example.org[192.0.2.25]:25: Connection timed out' },
