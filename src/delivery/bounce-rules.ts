@@ -105,6 +105,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.2.2 STOREDRV.Deliver: mailbox full. The following information should help identify the cause: "MapiExceptionShutoffQuotaExceeded"' },
   { reason: 'mailboxfull', pattern: /\bover ?quota\b|\bquota (?:exceeded|full|limit (?:exceeded|reached))\b|\bexceed(?:s|ed)? (?:its |the |their |his |her )?(?:storage|disk|mailbox|quota)\b|\bQuotaExceeded\b/i,
     example: '552 5.2.2 <ann@icloud.com>: user is over quota' },
+  { reason: 'mailboxfull', pattern: /メールボックスが(?:一杯|いっぱい)|容量(?:が|を)?(?:超過|オーバー)/,
+    example: '送信先のメールボックスが一杯のため、送信できませんでした。' },
   { reason: 'mailboxfull', pattern: /\bout of storage space\b|\bmailbox (?:size|storage) limit\b/i,
     example: '452-4.2.2 The recipient\'s inbox is out of storage space. Please direct the recipient to 452 4.2.2 https://support.google.com/mail/?p=OverQuotaTemp' },
 
@@ -191,7 +193,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.7.1 <news@example.net>... Access denied' },
 
   // Google Groups answers in the poster's language; its help link is the same in all of them.
-  { reason: 'rejected', pattern: /\bgroups\.google\.com\/support\b|\bgroup you tried to contact\b/i,
+  { reason: 'rejected', pattern: /\bgroups\.google\.com\/support\b|\bgroup you tried to contact\b|\bnot a member of (?:this|the) (?:mailing )?list\b/i,
     example: 'We\'re writing to let you know that the group you tried to contact (news) may not exist, or you may not have permission to post messages to the group. https://groups.google.com/support/' },
   { reason: 'filtered', pattern: /\brecipient preferences\b|\b(?:refused|rejected) by (?:the )?recipient\b(?! domain)|\bmessage filtered\b|\buser (?:has )?(?:rejected|refused)\b|\bonly accepting mail from\b/i,
     example: '550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#rcp Refused due to recipient preferences' },
