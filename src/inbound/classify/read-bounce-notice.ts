@@ -16,6 +16,9 @@ const ADDRESS = /(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[a-z0
 // Lines that carry addresses that are no recipient: message ids, the sender in the transcript, and the
 // help desk a notice points to ("For further assistance, please contact <support@example.net>").
 const NOT_RECIPIENT_LINE = /^[ \t>]*(?:message-id|in-reply-to|references|from|sender|return-path|reply-to|mail from|x-[\w-]+)\s*[:=]|\bMAIL FROM:\s*<[^>]*>|\bsender (?:address|was)\b/i;
+// Sendmail's status line about a mail host, not a recipient ("421 example.org (smtp)... Deferred: ..."):
+// the words before it about a recipient end there.
+const HOST_STATUS_LINE = /^[ \t]*[45]\d\d [\w.-]{1,253} \((?:e?smtp|local|relay)\)\.\.\. /i;
 const HELP_LINE = /\b(?:please )?contact\b|\bassistance\b|\bsend (?:e-?mail|mail|a message) to (?:the )?(?:postmaster|administrator|helpdesk|support)/i;
 
 /** Cuts off the returned original at the first marker; the notice is at most the first 16 KB. */
@@ -36,8 +39,10 @@ export function readBounceNotice(text: string, notRecipients: ReadonlySet<string
   const helpDesk = lines.filter((line) => HELP_LINE.test(line)).flatMap((line) => [...line.matchAll(ADDRESS)].map((m) => m[0].toLowerCase()));
   const excluded = new Set([...notRecipients, ...helpDesk]);
   const mentions: { recipient: string; index: number }[] = [];
+  const hostLines: number[] = [];
   let offset = 0;
   for (const line of lines) {
+    if (HOST_STATUS_LINE.test(line)) hostLines.push(offset);
     if (!NOT_RECIPIENT_LINE.test(line)) {
       let lineStart = true;
       for (const match of line.matchAll(ADDRESS)) {
@@ -56,7 +61,10 @@ export function readBounceNotice(text: string, notRecipients: ReadonlySet<string
   // that repeat their list, Exim's "The following address(es) failed" twice).
   const segments = firsts.map((first) => ({
     recipient: first.recipient,
-    text: notice.slice(first.index, mentions.find((m) => m.index > first.index && m.recipient !== first.recipient)?.index ?? notice.length),
+    text: notice.slice(first.index, Math.min(
+      mentions.find((m) => m.index > first.index && m.recipient !== first.recipient)?.index ?? notice.length,
+      hostLines.find((index) => index > first.index) ?? notice.length,
+    )),
   }));
   return { text: notice, preamble: notice.slice(0, firsts[0]?.index ?? notice.length), segments };
 }
