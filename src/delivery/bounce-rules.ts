@@ -282,6 +282,12 @@ export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
     example: 'User some.name (ann@example.org) not listed in Domino Directory' },
   { pattern: /\bthe recipient name is not recognized\b/i,
     example: 'The recipient name is not recognized MSEXCH:IMS:EXAMPLE:ANN 0 (000C05A6) Unknown Recipient' },
+  // RFC 5321 §4.2.3's own text for a 550 refusing a mailbox (servers send it in reply to RCPT TO).
+  { pattern: /\brequested action not taken: mailbox unavailable\b/i,
+    example: '550 Requested action not taken: mailbox unavailable (-0000000022:2222:-0000000022)' },
+  // Yahoo's documented "dd" (does not exist) delivery error.
+  { pattern: /\bdelivery error: dd\b.{0,20}?\bdoesn't have an? \S{1,60} account\b/i,
+    example: "554 delivery error: dd This user doesn't have a yahoo.com account (ann@yahoo.com) [0] - mta1061.mail.ne1.yahoo.com" },
   // Orange / La Poste reply codes 416 and 418: "Adresse d'au moins un destinataire invalide".
   { pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
     example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416' },
