@@ -137,13 +137,17 @@ function finish(context: Context, kind: ReturnedMessage['kind'], results: Bounce
   return { kind, results, correlation: { ...context.correlation, recipients: [...recipients] }, messageId: context.messageId };
 }
 
+const LIST_FIELDS = ['list-help', 'list-subscribe', 'list-unsubscribe', 'list-owner', 'list-post', 'mailing-list'];
+
 /** Addresses in a notice that are no recipient: the notice's own sender and addressee, and the
  * original's sender (the notice goes back to it). */
 function excludedAddresses(context: Context): Set<string> {
   const { headers } = context.message;
   const original = context.original ?? new Map<string, string[]>();
   const fields = [firstField(headers, 'from'), firstField(headers, 'to'), firstField(headers, 'return-path'), firstField(headers, 'reply-to'), firstField(headers, 'delivered-to'), firstField(headers, 'x-original-to'), firstField(original, 'from'), firstField(original, 'return-path'), firstField(original, 'sender')];
-  return new Set(fields.map(addressIn).filter((address): address is string => address !== null));
+  // A mailing list's own command addresses (RFC 2369 List-* fields) are named in its notices as help.
+  const listFields = LIST_FIELDS.flatMap((name) => headers.get(name) ?? []).flatMap((value) => value.split(','));
+  return new Set([...fields, ...listFields].map(addressIn).filter((address): address is string => address !== null));
 }
 
 function correlationOf(message: ParsedMessage, original: HeaderFields | null): ReturnedMessage['correlation'] {
