@@ -79,7 +79,10 @@ function bounceNotice(context: Context): ReturnedMessage | null {
   if (!isBounceNotice(context.message)) return null;
   const notice = readBounceNotice(context.message.text, excludedAddresses(context));
   const segments = notice.segments.length > 0 ? notice.segments : fallbackSegments(context, notice);
-  const failed = failedRecipients(context.message.headers);
+  // The header is a summary of the notice; where the two disagree (an address rewritten in one of them)
+  // the notice's own words about each recipient are the better evidence.
+  const listed = failedRecipients(context.message.headers);
+  const failed = notice.segments.length > 0 && !listed.some((recipient) => notice.segments.some((s) => s.recipient === recipient)) ? [] : listed;
   if (failed.length > 0) return noticeResults(context, notice, failed.map((recipient) => segments.find((s) => s.recipient === recipient) ?? { recipient, text: notice.text }));
   if (segments.length === 0) return null;
   return noticeResults(context, notice, segments);
