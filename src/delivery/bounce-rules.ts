@@ -62,6 +62,30 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'expired', pattern: /\bmessage (?:has )?expired\b|\bdelivery (?:time )?expired\b|\bexpired (?:in|after sitting in) (?:the )?queue\b/i,
     example: 'smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>' },
   // OpenSMTPD "Envelope expired", DragonFly "Could not deliver for the last 432000 seconds".
+  // Exim's router and transport errors (routers/dnslookup.c, transports/smtp.c).
+  { reason: 'hostunknown', pattern: /\ball host address lookups failed permanently\b|\ball relevant MX records point to non-existent hosts\b|\bcouldn't find any host (?:named|by that name)\b/i,
+    example: 'all relevant MX records point to non-existent hosts' },
+  { reason: 'notaccept', pattern: /\bno host found for existing SMTP connection\b/i,
+    example: 'no host found for existing SMTP connection' },
+  // Exim's "Too many \"Received\" headers - suspected mail loop" is about the message's headers.
+  { reason: 'contenterror', pattern: /\btoo many "?received"? headers\b/i,
+    example: 'Too many "Received" headers - suspected mail loop' },
+  // Exim's address parser (parser.c) and local delivery refusals (deliver.c, transports/pipe.c).
+  { reason: 'syntaxerror', pattern: /\bangle-brackets nested too deep\b|\bexpected word or "<"|\bdomain missing in source-routed address\b|\bmalformed address:/i,
+    example: 'malformed address: > may not follow <ann@example.org' },
+  { reason: 'systemerror', pattern: /\bdelivery to (?:file|pipe) forbidden\b|\blocal delivery failed\b|\bLMTP error after\b/i,
+    example: 'delivery to pipe forbidden' },
+  // qmail-ldap's errors (qmail-ldap patch), and qmail's own words for a full disk at the receiver.
+  { reason: 'suspend', pattern: /\bmailaddress is administrative?le?y disabled\b/i,
+    example: 'Sorry, your intended recipient is unavailable. Mailaddress is administrativley disabled. (#5.2.1)' },
+  { reason: 'exceedlimit', pattern: /\bexee?ded the maximum size the user accepts\b/i,
+    example: 'The message exeeded the maximum size the user accepts. (#5.2.3)' },
+  { reason: 'systemerror', pattern: /\bautomatic homedir creat(?:or crashed|ion)\b|\bLDAP (?:attribute|lookup|server)\b|\bwhile executing qmail-forward\b|\btoo many results returned but needs to be unique\b/i,
+    example: 'Temporary failure in LDAP lookup. (#4.4.3)' },
+  { reason: 'systemfull', pattern: /\bmailbox unavailable \(not enough free space\)/i,
+    example: '452 Requested action not taken: mailbox unavailable (not enough free space)' },
+  { reason: 'networkerror', pattern: /\bwasn't able to establish an SMTP connection\b|\bAlthough I'm listed as a best-preference MX\b/i,
+    example: "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)" },
   // cPanel's Exim template for a recipient domain whose host lookup failed; it names block lists only as
   // a possibility, so it comes before the block-list rules.
   { reason: 'hostunknown', pattern: /\bthe account or domain may not exist\b/i,
@@ -73,6 +97,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: 'ann@example.org: Envelope expired' },
   { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b|\bdelivery failed \d+ attempts\b/i,
     example: 'retry timeout exceeded' },
+  // Exim freezes a message it cannot deliver or bounce; the retries are over for it.
+  { reason: 'expired', pattern: /\bhas been frozen\b|\bwas frozen on arrival\b/i,
+    example: 'Message 1P1YNN-0003AD-Ga has been frozen by the system filter.' },
   // Postfix reports a connect timeout in a *failed* DSN only when the queue lifetime ran out (4.4.1).
   { reason: 'expired', pattern: /\bconnection timed out\b|\bdid not accept our requests to connect\b|\bserver did not respond\b/i,
     example: 'X-Postfix; connect to mx.example.org[192.0.2.25]:25: Connection timed out' },
@@ -103,7 +130,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
 
   { reason: 'mailboxfull', pattern: /\b(?:mail ?box|inbox|mail folder)(?: is)? (?:full|over ?quota)\b|\bfull mailbox\b/i,
     example: '550 5.2.2 STOREDRV.Deliver: mailbox full. The following information should help identify the cause: "MapiExceptionShutoffQuotaExceeded"' },
-  { reason: 'mailboxfull', pattern: /\bover ?quota\b|\bquota (?:exceeded|full|limit (?:exceeded|reached))\b|\bexceed(?:s|ed)? (?:its |the |their |his |her )?(?:storage|disk|mailbox|quota)\b|\bQuotaExceeded\b/i,
+  { reason: 'mailboxfull', pattern: /\bover ?quota\b|\bquota (?:exceed(?:ed)?|full|limit (?:exceeded|reached))\b|\bexceed(?:s|ed)? (?:its |the |their |his |her )?(?:storage|disk|mailbox|quota)\b|\bQuotaExceeded\b/i,
     example: '552 5.2.2 <ann@icloud.com>: user is over quota' },
   { reason: 'mailboxfull', pattern: /メールボックスが(?:一杯|いっぱい)|容量(?:が|を)?(?:超過|オーバー)/,
     example: '送信先のメールボックスが一杯のため、送信できませんでした。' },
@@ -283,7 +310,7 @@ export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
   { pattern: /\bthe recipient name is not recognized\b/i,
     example: 'The recipient name is not recognized MSEXCH:IMS:EXAMPLE:ANN 0 (000C05A6) Unknown Recipient' },
   // RFC 5321 §4.2.3's own text for a 550 refusing a mailbox (servers send it in reply to RCPT TO).
-  { pattern: /\brequested action not taken: mailbox unavailable\b/i,
+  { pattern: /\brequested action not taken: mailbox unavailable\b(?! \(not enough free space\))/i,
     example: '550 Requested action not taken: mailbox unavailable (-0000000022:2222:-0000000022)' },
   // Yahoo's documented "dd" (does not exist) delivery error.
   { pattern: /\bdelivery error: dd\b.{0,20}?\bdoesn't have an? \S{1,60} account\b/i,
