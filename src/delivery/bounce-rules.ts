@@ -157,7 +157,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.7.350 Remote server returned message detected as spam' },
   { reason: 'spamdetected', pattern: /\b(?:black|block)listed URL\b|\bURL (?:is )?(?:black|block)listed\b/i,
     example: '550-REJECTED - Blacklisted URL in message. (example.com) in [black]' },
-  { reason: 'spamdetected', pattern: /\bmessage content rejected\b|\breject, id=\S{1,80} - spam\b/i,
+  { reason: 'spamdetected', pattern: /\bmessage content rejected\b|\breject, id=[^\n]{1,80}? - spam\b/i,
     example: '550 5.7.1 Message content rejected, UBE, id=12345-01-2' },
 
   { reason: 'authfailure', pattern: /\bDMARC\b/i,

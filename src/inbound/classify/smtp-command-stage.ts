@@ -4,12 +4,13 @@
 export type SmtpStage = 'connect' | 'mail' | 'rcpt' | 'data';
 
 /** How MTA families name the command: Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:",
- * Sendmail's transcript ">>> DATA", qmail/Courier "after end of data" ... */
+ * Sendmail's transcript ">>> DATA", qmail/Courier "after end of data" ... Gmail ends the remote reply with
+ * the state its SMTP client was in: "(state 13)" after EHLO, 14 at RCPT TO, 15/17/18 at DATA. */
 const STAGES: readonly { stage: SmtpStage; pattern: RegExp; example: string }[] = [
-  { stage: 'data', pattern: /\bin reply to (?:end of )?DATA\b|\bfailed on DATA command\b|\bfailed after I sent the message\b|\bafter (?:end of )?data\b|>>> DATA\b|\bSMTP command:? DATA\b|\bafter DATA command\b/i, example: '(in reply to end of DATA command)' },
-  { stage: 'rcpt', pattern: /\bin reply to RCPT TO\b|\bdoes not like recipient\b|\bSMTP:RCPT\b|\bafter RCPT(?: TO)?\b|>>> RCPT TO\b|\bRCPT command\b/i, example: 'SMTP error from remote mail server after RCPT TO:<ann@example.org>:' },
+  { stage: 'data', pattern: /\bin reply to (?:end of )?DATA\b|\bfailed on DATA command\b|\(state 1[578]\)|\bfailed after I sent the message\b|\bafter (?:end of )?data\b|>>> DATA\b|\bSMTP command:? DATA\b|\bafter DATA command\b/i, example: '(in reply to end of DATA command)' },
+  { stage: 'rcpt', pattern: /\bin reply to RCPT TO\b|\bdoes not like recipient\b|\(state 14\)|\bSMTP:RCPT\b|\bafter RCPT(?: TO)?\b|>>> RCPT TO\b|\bRCPT command\b/i, example: 'SMTP error from remote mail server after RCPT TO:<ann@example.org>:' },
   { stage: 'mail', pattern: /\bin reply to MAIL FROM\b|\bbut sender was rejected\b|\bafter MAIL FROM\b|>>> MAIL FROM\b|\bMAIL command\b/i, example: 'SMTP error from remote mail server after MAIL FROM:<news@example.net> SIZE=1234:' },
-  { stage: 'connect', pattern: /\bafter initial connection\b|\bbut greeting failed\b|\bbut my name was rejected\b|\bin reply to (?:HELO|EHLO)\b|\bafter (?:HELO|EHLO)\b|\bsaid in greeting\b|\bgreeting (?:failure|error)\b/i, example: 'SMTP error from remote mail server after initial connection:' },
+  { stage: 'connect', pattern: /\bafter initial connection\b|\bbut greeting failed\b|\bbut my name was rejected\b|\(state 13\)|\bin reply to (?:HELO|EHLO)\b|\bafter (?:HELO|EHLO)\b|\bsaid in greeting\b|\bgreeting (?:failure|error)\b/i, example: 'SMTP error from remote mail server after initial connection:' },
 ];
 
 /** The stage named earliest in the text; null when it names none. */
