@@ -1,7 +1,7 @@
 // Owns turning the evidence about one recipient (DSN fields, the notice's words) into a BounceResult.
 import { isHardReason, mentionsUnknownUser, statesUnknownAddress, reasonByCode, reasonByStatus, reasonFromText, replyCodeIn, statusIn } from '../../delivery/index.ts';
 import type { BounceResult } from './returned-message.ts';
-import { reasonForStage, smtpStageIn } from './smtp-command-stage.ts';
+import { reasonForGreeting, reasonForStage, smtpStageIn } from './smtp-command-stage.ts';
 
 export type RecipientEvidence = {
   recipient: string | null;
@@ -30,7 +30,7 @@ export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
   const byText = firstOf(texts, reasonFromText);
   const stage = firstOf(texts, smtpStageIn);
   const words = { unknownUser: texts.some(mentionsUnknownUser), addressVerdict: texts.some(statesUnknownAddress) };
-  const reason = reasonForStage(byText, stage, status, words) ?? reasonByStatus(status) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status, replyCode, diagnostic);
+  const reason = reasonForStage(byText, stage, status, words) ?? reasonByStatus(status) ?? reasonForGreeting(stage) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status, replyCode, diagnostic);
   // The reply code decides hard/soft; a report without one still carries the status class (RFC 3464 §2.3.4).
   // A failed report with neither is permanent: the MTA gave up (RFC 3464 §2.3.3 "failed").
   const effectiveCode = replyCode ?? (status ? Number(status[0]) * 100 : evidence.action === 'failed' ? 500 : null);

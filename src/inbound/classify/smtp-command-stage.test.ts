@@ -1,6 +1,6 @@
 // Owns the tests of reasonForStage: when "User unknown" is a missing mailbox and when a filter speaking.
 import { describe, expect, it } from 'vitest';
-import { reasonForStage, type SmtpStage } from './smtp-command-stage.ts';
+import { reasonForGreeting, reasonForStage, type SmtpStage } from './smtp-command-stage.ts';
 
 const unknownUser = { unknownUser: true, addressVerdict: false };
 
@@ -30,7 +30,9 @@ describe('unknown-user words decide by status and SMTP stage', () => {
   it('other reasons pass through, and a bare refusal at MAIL FROM or the greeting gets the sender or host reason', () => {
     expect(reasonForStage('mailboxfull', 'data', null)).toBe('mailboxfull');
     expect(reasonForStage(null, 'mail', null)).toBe('rejected');
-    expect(reasonForStage(null, 'connect', null)).toBe('blocked');
+    expect(reasonForStage(null, 'connect', null)).toBeNull();
+    expect(reasonForGreeting('connect')).toBe('blocked');
+    expect(reasonForGreeting('rcpt')).toBeNull();
     expect(reasonForStage(null, null, null)).toBeNull();
   });
 });

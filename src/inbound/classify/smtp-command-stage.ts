@@ -37,7 +37,7 @@ const MAILBOX_STATE_STATUS = /^[45]\.(?:2\.[014]|1\.4)$/;
  * under a mailbox-state status, or with nothing to say which command they answered come from a filter
  * speaking for the mailbox (`filtered`, soft): erring soft there is cheaper than suppressing a real
  * recipient. (This is Sisimai's decision between its UserUnknown and Filtered reasons.) A refusal with no
- * known cause at MAIL FROM is about the sender, and at the greeting about the sending host.
+ * known cause at MAIL FROM is about the sender (for the greeting see reasonForGreeting).
  * `words.unknownUser`: the text speaks of an unknown mailbox (a `filtered` text rule may have won over it);
  * `words.addressVerdict`: the mail system states it has no such mailbox in its own directory.
  */
@@ -49,6 +49,11 @@ export function reasonForStage(reason: string | null, stage: SmtpStage | null, s
   }
   if (reason !== null) return reason;
   if (stage === 'mail') return 'rejected';
-  if (stage === 'connect') return 'blocked';
   return null;
+}
+
+/** A refusal at the greeting is about the sending host (`blocked`), when neither its words nor a specific
+ * status (Gmail's "5.7.1 ... (state 13)" is a security refusal) say more. */
+export function reasonForGreeting(stage: SmtpStage | null): string | null {
+  return stage === 'connect' ? 'blocked' : null;
 }
