@@ -21,9 +21,12 @@ const MAX_DIAGNOSTIC_CHARS = 1000;
 export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
   const diagnostic = tidy(evidence.diagnostic);
   const texts = [diagnostic ?? '', ...evidence.context].filter((text) => text.trim() !== '');
-  // A DSN's X.0.0 says "other or undefined" (RFC 3463 §3.1): a specific status in the words is better.
+  // A DSN's X.0.0 says "other or undefined" (RFC 3463 §3.1): a specific status in the words is better, and
+  // so is any status with a subject and detail that the remote server wrote into its reply (the reporting
+  // MTA's Status field is its own summary, e.g. "Status: 5.5.0" over "550 5.1.1 User unknown").
   const statusInText = firstOf(texts, statusIn);
-  const status = evidence.status === null || (/\.0\.0$/.test(evidence.status) && statusInText) ? (statusInText ?? evidence.status) : evidence.status;
+  const specificInText = /^[45]\.[1-9]\.[1-9]\d*$/.test(statusInText ?? '');
+  const status = evidence.status === null || (/\.0\.0$/.test(evidence.status) && statusInText) || specificInText ? (statusInText ?? evidence.status) : evidence.status;
   const replyCode = firstOf(texts, replyCodeIn);
   const base = { recipient: evidence.recipient, action: evidence.action, status, reply_code: replyCode, feedback: false, feedback_type: null, vacation: false, diagnostic, remote_mta: evidence.remoteMta };
   if (evidence.action !== null && DELIVERED_ACTIONS.has(evidence.action)) return { ...base, reason: 'delivered', hard: false };
