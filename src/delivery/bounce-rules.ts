@@ -164,6 +164,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '送信先のメールボックスが一杯のため、送信できませんでした。' },
   { reason: 'mailboxfull', pattern: /\bout of storage space\b|\bmailbox (?:size|storage) limit\b/i,
     example: '452-4.2.2 The recipient\'s inbox is out of storage space. Please direct the recipient to 452 4.2.2 https://support.google.com/mail/?p=OverQuotaTemp' },
+  { reason: 'mailboxfull', pattern: /\bdoes not have enough space\b|\bnot enough storage space in\b|\bexceeded storage allocation\b|\bexceeded its disk space limit\b|\bmailbox exceeded the local limit\b|\bmail ?folder is full\b|\bdis[ck] quota exceeded\b|\bquota violation for\b|\bspace has been used up\b|\btoo much mail data\b|\btoo many messages on the server\b|\bwould exceed maximum allowed storage\b/i,
+    example: '552 5.2.2 <ann@example.org>... Mailbox exceeded the local limit' },
 
   // RFC 3463 X.2.3: the recipient's own size limit, not the system's (X.3.4).
   { reason: 'exceedlimit', pattern: /\btoo (?:large|big) for this recipient\b|\bRecipSizeLimit\b/i,
@@ -243,6 +245,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: "** Message not delivered ** You're sending this from a different address or alias using the 'Send mail as' feature." },
   { reason: 'rejected', pattern: /\bsender address rejected\b|\bdomain of sender address\b|\bsender (?:verify|verification) failed\b|\bverification failed for <|\bsender (?:is |was )?(?:rejected|refused|denied|not allowed)\b|\b(?:sender|MAIL FROM) (?:address |domain )?(?:\S{1,100} )?(?:does not exist|not found|unknown|invalid)\b|\bsender ID\b|\bpurported responsible address\b|\bFrom: Domain is invalid\b|\bprovide a valid From\b/i,
     example: '550-Verification failed for <bounce@example.net> 550-Unrouteable address 550 Sender verify failed' },
+  { reason: 'rejected', pattern: /\bis not a registered gateway user\b|\bmail from not owned by user\b|\b(?:empty envelope senders?|null sender) (?:is )?not allowed\b|\bfully qualified email address required\b|\binvalid sender\b|\bemetteur invalide\b|\bunroutable sender address\b|\bsender (?:domain is empty|not pre-approved|is spammer)\b|\bsender domain listed at\b|\bhas an outgoing mail suspension\b|\bserver does not accept mail from\b|\breturned mail not accepted here\b|\bbadsendermx\b|\bsendernoa\b|\btoo many spam complaints\b|\bspam reporting address\b|\bmailfrom domain is listed in\b|\bconnections not accepted from servers without a valid sender domain\b|\byour access to submit messages to this e-mail system has been rejected\b|\byour email address has been blacklisted\b|\b(?:you are not allowed to post to this mailing list|by non-member to a members-only list)\b/i,
+    example: "550 'ann@example.org' is not a registered gateway user" },
   // Sendmail's access database (and many filters) answer a REJECT entry with a bare "Access denied".
   { reason: 'rejected', pattern: /^(?:[\w-]+; ?)?(?:[45]\d\d[ -])?(?:[45]\.\d{1,3}\.\d{1,3} )?(?:<[^>]{0,200}>\.{0,3}:? ?)?access denied\b/i,
     example: '550 5.7.1 <news@example.net>... Access denied' },
@@ -266,6 +270,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: 'DNS lookup failure: host nowhere.example not found' },
   { reason: 'hostunknown', pattern: /\bhost (?:or domain name )?(?:unknown|not found)\b|\b(?:domain|host) name not found\b|\bunrouteable (?:mail )?(?:address|domain)\b|\bno such domain\b|\bdomain (?:does not exist|not found|unknown)\b|\bNXDOMAIN\b|\bunknown (?:host|domain)\b/i,
     example: '550 5.1.2 <ann@nonexistent.example>... Host unknown (Name server: nonexistent.example: host not found)' },
+  { reason: 'hostunknown', pattern: /\b(?:recipient )?domain must exist\b|\bmail domain mentioned in email address is unknown\b|\bname or service not known\b|\bunknown domain name\b|\bdomain is not reachable\b/i,
+    example: '550 5.1.2 <ann@nowhere.example>: Recipient address rejected: unknown domain name' },
 
   { reason: 'userunknown', pattern: /\b(?:user|recipient|mailbox|address|account|addressee)\b.{0,60}?\b(?:does not|doesn't|do not|not) exist\b/i,
     example: '550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient\'s email address for typos or 550-5.1.1 unnecessary spaces.' },
