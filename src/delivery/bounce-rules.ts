@@ -125,6 +125,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: 'ann@example.org: Envelope expired' },
   { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b|\bdelivery failed \d+ attempts\b/i,
     example: 'retry timeout exceeded' },
+  { reason: 'expired', pattern: /\bcould not find a gateway for\b|\bfailed to deliver to domain \S{1,253} after \d+ tries\b|\bit has not been collected after\b|\bmessage timed out\b|\bwas not reachable within the allowed queue period\b/i,
+    example: 'Failed to deliver to domain example.org after 24 tries' },
   // Exim freezes a message it cannot deliver or bounce; the retries are over for it.
   { reason: 'expired', pattern: /\bhas been frozen\b|\bwas frozen on arrival\b/i,
     example: 'Message 1P1YNN-0003AD-Ga has been frozen by the system filter.' },
@@ -155,6 +157,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.2.1 The email account that you tried to reach is disabled. Learn more at https://support.google.com/mail/?p=DisabledUser' },
   { reason: 'suspend', pattern: /\b(?:user|recipient|mailbox|account)\b.{0,60}?\btemporar(?:il)?y locked\b|\b(?:mailbox|account) (?:disabled|suspended|inactive|frozen)\b/i,
     example: '550 5.7.1 <ann@example.com>: Recipient address rejected: User ann@example.com temporary locked. Please try again later!' },
+  { reason: 'suspend', pattern: /\binvalid\/inactive user\b|\bis a deactivated mailbox\b|\bmailbox currently suspended\b|\bmailbox unavailable or access denied\b|\buser suspended\b|\brecipient suspend the service\b|\baccount has been disabled or discontinued\b|\baccount is locked\b/i,
+    example: '550 5.2.1 <ann@example.org>... Mailbox currently suspended - Please contact correspondent directly' },
 
   { reason: 'mailboxfull', pattern: /\b(?:mail ?box|inbox|mail folder)(?: is)? (?:full|over ?quota)\b|\bfull mailbox\b/i,
     example: '550 5.2.2 STOREDRV.Deliver: mailbox full. The following information should help identify the cause: "MapiExceptionShutoffQuotaExceeded"' },
@@ -189,6 +193,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550-REJECTED - Blacklisted URL in message. (example.com) in [black]' },
   { reason: 'spamdetected', pattern: /\bmessage content rejected\b|\breject, id=[^\n]{1,80}? - spam\b/i,
     example: '550 5.7.1 Message content rejected, UBE, id=12345-01-2' },
+  // More spam verdicts as servers word them (Sisimai's SpamDetected list).
+  { reason: 'spamdetected', pattern: /\bblock(?:ed)? for spam\b|\bblocked by spamassassin\b|\bbulk (?:e-?mail|advertising)\b|\bcontent filter rejection\b|\bdenied due to spam list\b|\bmail content denied\b|\bmay consider spam\b|\bmessage rejected (?:as spam|because of unacceptable content|due to suspected spam content)\b|\bthinks this email is spam\b|\bprobable spam\b|\bspamassassin score\b|\brejected due to spam content\b|\brejecting banned content\b|\bspam-like\b|\bspam (?:blocked|check|content matched|e-?mail|not accepted|refused|rejection|message rejected)\b|\bspambouncer\b|\bspamming not allowed\b|\btoo much spam\b|\bspam filtering engine\b|\bclassification as bulk mail\b|\blooked like spam\b|\bappears to be spam\b|\b(?:identified|scored) as spam\b|\bspam points\b|\bRecurrent Pattern Detection System\b|\bwe dont accept spam\b|\busing a mass mailer\b|\bappears similar to spam\b|\bURIBL\b|\b(?:considered|probably) spam\b|\btriggered a SPAM block\b|\bspam contents\b|\bantispam checks\b|\btemporarily blocked by our filter\b/i,
+    example: '550 5.7.1 Your message has triggered a SPAM block and has been rejected' },
 
   { reason: 'authfailure', pattern: /\bDMARC\b/i,
     example: '550-5.7.26 Unauthenticated email from example.org is not accepted due to domain\'s DMARC policy. Please contact the administrator of example.org domain.' },
