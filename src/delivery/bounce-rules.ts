@@ -307,6 +307,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '554 5.7.9 Header error' },
   { reason: 'policyviolation', pattern: /\bpolicy violation\b|\b(?:denied|rejected|blocked|refused|not accepted) (?:by|for|due to) (?:local |our |security |site )?polic(?:y|ies)\b|\bpolicy reasons?\b|\bprotocol violation\b|\bits content presents a potential\b/i,
     example: '554 5.7.9 Message not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes' },
+  { reason: 'policyviolation', pattern: /\bnot accepting mail with (?:attachments|embedded images)\b|\bclosed mailing list\b|\bheaders? are not accepted\b|\bmessage given low priority\b|\bnot subscribed to this group\b|\bwithout solving a captcha\b/i,
+    example: '554 5.7.1 The message was rejected because the recipient is not accepting mail with attachments' },
 
   // RFC 3207 §4: the server demands STARTTLS before the transaction.
   { reason: 'failedstarttls', pattern: /\bmust issue a STARTTLS\b|\b(?:TLS|encryption) (?:is )?required\b|\bSTARTTLS (?:is )?required\b/i,
@@ -318,6 +320,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: 'X-Postfix; connect to mx.example.org[192.0.2.2]:25: No route to host' },
   { reason: 'networkerror', pattern: /\b(?:routing|mail|forwarding) loop\b|\btoo many hops\b|\bhop count exceeded\b|\bloop detected\b|\bloops back to myself\b/i,
     example: 'X-Postfix; mail for example.org loops back to myself' },
+  { reason: 'networkerror', pattern: /\bcould not connect and send the mail to\b|\bdns records for the destination computer could not be found\b|\bmalformed name server reply\b|\bmaximum forwarding loop count exceeded\b|\bmessage looping\b|\bunable to resolve route\b/i,
+    example: 'DNS records for the destination computer could not be found' },
 
   { reason: 'systemfull', pattern: /\binsufficient (?:system )?storage\b|\bdisk (?:is )?full\b|\bno space left on device\b/i,
     example: '452 4.3.1 Insufficient system storage' },
@@ -328,6 +332,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '554 5.3.0 unknown mailer error 1' },
   { reason: 'systemerror', pattern: /\binternal (?:server |system |mail )?error\b|\bsystem error\b|\blocal error in processing\b|\bqueue file write error\b/i,
     example: '451 4.3.0 Error: queue file write error' },
+  // Receiving systems reporting their own faults (Sisimai's SystemError list).
+  { reason: 'systemerror', pattern: /\baliasing\/forwarding loop broken\b|\bcan't create user output file\b|\bcould not load drd for domain\b|\binternal error reading data\b|\binterrupted system call\b|\bit encountered an error while being processed\b|\bit would create a mail loop\b|\b(?:local|server|mail system) configuration error\b|\bloop was found in the mail exchanger\b|\bthere is no mdb\b|\bremote server is misconfigured\b|\bsystem config error\b|\btemporary local problem\b|\btimeout waiting for input\b|\bunable to (?:connect|contact) (?:to )?(?:the )?(?:destination )?SMTP daemon\b/i,
+    example: '421 dns.example.org Sorry, unable to contact destination SMTP daemon.' },
   { reason: 'systemerror', pattern: /\btransaction failed\b|\bservice (?:is )?(?:currently |temporarily )?(?:unavailable|not available)\b|\bservice refused\b|\bserver (?:is )?(?:too )?busy\b/i,
     example: '421 4.3.2 Service not available, closing transmission channel' },
   // RFC 3464 §2.3.6 "X-Unix" diagnostics come from a local delivery agent (sysexits code or message).
