@@ -293,6 +293,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup' },
   { reason: 'userunknown', pattern: /\bdoes(?:n't| not) have an? \S{1,60} account\b/i,
     example: '554 delivery error: dd This user doesn\'t have a yahoo.com account (ann@yahoo.com) [0] - mta1010.mail.ne1.yahoo.com' },
+  // More of the ways servers say a mailbox does not exist (Sisimai's UserUnknown list).
+  { reason: 'userunknown', pattern: /#5\.1\.1 bad address\b|\baddress unknown\b|\barchived recipient\b|\bbad[-_ ]recipient\b|\bcan't accept user\b|\bdestination addresses were unknown\b|\bdestination server rejected recipients\b|\bemail address could not be found\b|\binvalid mailbox(?: path|:)|\bis not an active address at this host\b|\bmailbox (?:is inactive|not present|invalid)\b|\bno mail ?box available for this user\b|\bno matches to nameserver query\b|\brejected: account unavailable\b|\bnot a local address\b|\brecipient (?:is not local|not OK)\b|\brecipient \S{1,254} was not found in\b|\bsorry, badrcptto\b|\bin my badrcptto list\b|\bemail name is not found\b|\bthere is no one at this address\b|\bthis address no longer accepts mail\b|\bemail address is wrong or no longer valid\b|\buser missing home directory\b|\buser not active\b|\binvalid or unknown virtual user\b|\bno existe (?:dicha persona|ese usuario)\b/i,
+    example: "550 5.1.1 Sorry, your envelope recipient is in my badrcptto list." },
   { reason: 'userunknown', pattern: /\b(?:utilisateur|destinataire) inconnu\b|\bbenutzer unbekannt\b|\busuario (?:desconocido|inexistente)\b|\butente sconosciuto\b/i,
     example: '550 5.1.1 <ann@example.fr>: Destinataire inconnu' },
   // RFC 5321 §4.2.3: the default 550 text; at 450 it means "busy" and stays soft.
