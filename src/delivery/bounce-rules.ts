@@ -123,16 +123,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: 'Your message was not delivered within 0 days and 1 hours. Remote host is not responding.' },
   { reason: 'expired', pattern: /\benvelope expired\b|\bcould not deliver for the last \d+ (?:seconds|minutes|hours|days)\b/i,
     example: 'ann@example.org: Envelope expired' },
-  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b|\bdelivery failed \d+ attempts\b/i,
-    example: 'retry timeout exceeded' },
   { reason: 'expired', pattern: /\bcould not find a gateway for\b|\bfailed to deliver to domain \S{1,253} after \d+ tries\b|\bit has not been collected after\b|\bmessage timed out\b|\bwas not reachable within the allowed queue period\b/i,
     example: 'Failed to deliver to domain example.org after 24 tries' },
-  // Exim freezes a message it cannot deliver or bounce; the retries are over for it.
-  { reason: 'expired', pattern: /\bhas been frozen\b|\bwas frozen on arrival\b/i,
-    example: 'Message 1P1YNN-0003AD-Ga has been frozen by the system filter.' },
-  // Postfix reports a connect timeout in a *failed* DSN only when the queue lifetime ran out (4.4.1).
-  { reason: 'expired', pattern: /\bconnection timed out\b|\bdid not accept our requests to connect\b|\bserver did not respond\b/i,
-    example: 'X-Postfix; connect to mx.example.org[192.0.2.25]:25: Connection timed out' },
 
   // RFC 7505 null MX: the domain declares it accepts no mail. A sender's null MX (5.7.27) is `rejected`.
   // Sendmail's and Exim's words for a host that takes no mail (RFC 7505 null MX, RFC 7504 521).
@@ -345,6 +337,17 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: 'x-unix; temporary failure' },
   { reason: 'syntaxerror', pattern: /\b(?:bad|improper) sequence of commands\b|\bsyntax error\b|\bcommand (?:not recognized|unrecognized|not implemented)\b/i,
     example: '503 5.5.1 Bad sequence of commands' },
+  // Words that say only that the retries ran out (Exim's retry timeout, qmail's queue lifetime, a frozen
+  // message, a connect timeout): the cause a report names beside them, a full mailbox or a DNS failure, is
+  // the better reason, so they come after every rule that names one (Sisimai reads them last too).
+  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b|\bdelivery failed \d+ attempts\b/i,
+    example: 'retry timeout exceeded' },
+  // Exim freezes a message it cannot deliver or bounce; the retries are over for it.
+  { reason: 'expired', pattern: /\bhas been frozen\b|\bwas frozen on arrival\b/i,
+    example: 'Message 1P1YNN-0003AD-Ga has been frozen by the system filter.' },
+  // Postfix reports a connect timeout in a *failed* DSN only when the queue lifetime ran out (4.4.1).
+  { reason: 'expired', pattern: /\bconnection timed out\b|\bdid not accept our requests to connect\b|\bserver did not respond\b/i,
+    example: 'X-Postfix; connect to mx.example.org[192.0.2.25]:25: Connection timed out' },
 ];
 
 export interface VerdictRule {
