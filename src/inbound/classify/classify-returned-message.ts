@@ -66,7 +66,14 @@ function deliveryReport(context: Context): ReturnedMessage | null {
   const report = readDeliveryStatus(context.message);
   if (!report) return null;
   const notice = readBounceNotice(context.message.text, excludedAddresses(context));
-  const results = report.recipients.map((recipient) => {
+  // A Final-Recipient that is no address (Exim's file or pipe delivery, "rfc822;/var/spool/...") leaves the
+  // address to X-Failed-Recipients, when that header names exactly one per such record.
+  const listed = failedRecipients(context.message.headers);
+  const unnamed = report.recipients.filter((recipient) => recipient.recipient === null);
+  const recipients = unnamed.length > 0 && unnamed.length === listed.length
+    ? report.recipients.map((recipient) => (recipient.recipient === null ? { ...recipient, recipient: listed[unnamed.indexOf(recipient)] ?? null } : recipient))
+    : report.recipients;
+  const results = recipients.map((recipient) => {
     const segment = notice.segments.find((s) => s.recipient === recipient.recipient || s.recipient === recipient.originalRecipient);
     return buildBounceResult({ ...recipient, context: [segment?.text ?? '', notice.segments.length <= 1 ? notice.text : ''] });
   });
