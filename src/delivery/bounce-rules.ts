@@ -1,4 +1,4 @@
-// Owns the bounce classification data: reply-text rules, RFC 3463 status rules and RFC 5321 code rules.
+// Owns the generic bounce classification data: reply-text rules shared by many MTA families.
 //
 // Modelled on ZoneMTA's config/bounces.txt: each rule is a pattern with a real-looking reply beside it,
 // and one function (classifySmtpReply) reads the tables. Rules describe reply *patterns* shared by an MTA
@@ -8,112 +8,19 @@
 //
 // Patterns must stay linear: no nested quantifiers and only bounded gaps (`.{0,60}?`), because replies come
 // from remote servers and may be hostile or huge.
+import { MTA_BOUNCE_RULES } from './mta-bounce-rules.ts';
+import type { BounceRule } from './bounce-rule-types.ts';
 
-/** Sisimai's reason vocabulary (shared/data/bounces/README.md); `feedback`, `vacation`, `delivered` are
- * never produced from an SMTP reply. */
-export type BounceReason =
-  | 'userunknown' | 'hostunknown' | 'hasmoved' | 'notaccept' | 'mailboxfull' | 'exceedlimit' | 'mesgtoobig'
-  | 'suspend' | 'filtered' | 'rejected' | 'blocked' | 'badreputation' | 'requireptr' | 'authfailure'
-  | 'notcompliantrfc' | 'spamdetected' | 'virusdetected' | 'policyviolation' | 'securityerror'
-  | 'contenterror' | 'norelaying' | 'speeding' | 'toomanyconn' | 'expired' | 'networkerror' | 'systemerror'
-  | 'systemfull' | 'mailererror' | 'syntaxerror' | 'failedstarttls' | 'suppressed' | 'onhold' | 'undefined';
-
-export interface BounceRule {
-  readonly reason: BounceReason;
-  readonly pattern: RegExp;
-  /** A reply this pattern must match and that must classify to `reason` (checked by the tests). */
-  readonly example: string;
-}
+export type { BounceReason, BounceRule, VerdictRule } from './bounce-rule-types.ts';
+export { ADDRESS_VERDICT_RULES } from './mta-bounce-rules.ts';
+export { CODE_RULES, STATUS_RULES, type CodeRule, type StatusRule } from './bounce-status-rules.ts';
 
 /** Text rules, most specific first: the first match wins. */
 export const BOUNCE_RULES: readonly BounceRule[] = [
-  // Orange and La Poste end every reply with their own error code ("LPN007_416", "OFR_506", "OUK_513"):
-  // the code is documented and decides over the words (Sisimai's FrancePTT table).
-  { reason: 'blocked', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:102|103|401|510|999)\b/i,
-    example: '550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues. OFR006_102 Ref' },
-  { reason: 'toomanyconn', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])104\b/i,
-    example: '421 Too many connections, slow down. LPN105_104' },
-  { reason: 'securityerror', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:305|402)\b/i,
-    example: '550 5.5.0 Authentification requise. Authentication Required. LPN105_402' },
-  { reason: 'rejected', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:403|405|415|421)\b/i,
-    example: '550 5.0.1 Emetteur invalide. Invalid Sender. LPN105_405' },
-  { reason: 'userunknown', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
-    example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416' },
-  { reason: 'mailboxfull', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])417\b/i,
-    example: '552 5.1.1 Boite du destinataire pleine. Recipient overquota. OFR_417' },
-  { reason: 'suspend', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:420|426)\b/i,
-    example: '550 5.5.0 Le compte du destinataire est bloque. The recipient account isblocked. LPN007_426' },
-  { reason: 'systemerror', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])505\b/i,
-    example: '421 4.2.0 Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR005_505 [505]' },
-  { reason: 'spamdetected', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])506\b/i,
-    example: '550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]' },
-  { reason: 'mesgtoobig', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])514\b/i,
-    example: '552 Taille limite du message atteinte. OFR_514' },
-  // Exchange 2007+ names the failure with an NDR code after the status ("550 5.1.1 RESOLVER.ADR.RecipNotFound").
-  { reason: 'hostunknown', pattern: /\bSMTPSEND\.DNS\.NonExistentDomain\b/i,
-    example: '554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain' },
-  { reason: 'networkerror', pattern: /\bSMTPSEND\.DNS\.MxLoopback\b/i,
-    example: '554 5.4.4 SMTPSEND.DNS.MxLoopback; DNS records for this domain are configured in a loop' },
-  { reason: 'systemerror', pattern: /\bRESOLVER\.ADR\.(?:BadPrimary|InvalidInSmtp|Ambiguous)\b/i,
-    example: '550 5.2.0 RESOLVER.ADR.BadPrimary; the primary SMTP address is invalid' },
-  { reason: 'toomanyconn', pattern: /\bRESOLVER\.ADR\.RecipLimit\b/i,
-    example: '550 5.5.3 RESOLVER.ADR.RecipLimit; too many recipients' },
-  { reason: 'securityerror', pattern: /\bRESOLVER\.RST\.AuthRequired\b/i,
-    example: '550 5.7.1 RESOLVER.RST.AuthRequired; authentication required' },
-  { reason: 'rejected', pattern: /\bRESOLVER\.RST\.NotAuthorized\b/i,
-    example: '550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized' },
-  { reason: 'expired', pattern: /\bQUEUE\.Expired\b/i,
-    example: "Remote Server at mydomain.com (10.1.1.3) returned '550 4.4.7 QUEUE.Expired; message expired'" },
-  // Exchange 2003 names the failure with an MSEXCH code in parentheses.
-  { reason: 'systemerror', pattern: /\bMSEXCH:[^\n]{0,200}?\((?:00010256|000D06B5)\)/i,
-    example: 'MSEXCH:IMS:EXAMPLE:EXCHANGE 0 (00010256) Too many recipients.' },
-  { reason: 'networkerror', pattern: /\bMSEXCH:[^\n]{0,200}?\(00120270\)/i,
-    example: 'MSEXCH:IMS:EXAMPLE:EXCHANGE 0 (00120270) Too Many Hops' },
-  { reason: 'contenterror', pattern: /\bMSEXCH:[^\n]{0,200}?\((?:00050311|000502CC)\)/i,
-    example: 'MSEXCH:IMS:EXAMPLE:EXCHANGE 0 (00050311) Conversion to Internet format failed' },
-  { reason: 'securityerror', pattern: /\bMSEXCH:[^\n]{0,200}?\(000B0981\)/i,
-    example: 'MSEXCH:IMS:EXAMPLE:EXCHANGE 0 (000B0981) 502 Server does not support AUTH' },
-  { reason: 'filtered', pattern: /\bMSEXCH:[^\n]{0,200}?\(000C0595\)/i,
-    example: 'MSEXCH:IMS:EXAMPLE:EXCHANGE 0 (000C0595) Ambiguous Recipient' },
-  { reason: 'userunknown', pattern: /\bMSEXCH:[^\n]{0,200}?\(000C05A6\)/i,
-    example: 'MSEXCH:IMS:EXAMPLE:EXCHANGE 0 (000C05A6) Unknown Recipient' },
-  // Mimecast's documented replies (its "SMTP Error Codes" page): a signature hit is a virus verdict.
-  { reason: 'virusdetected', pattern: /\bemail rejected due to security policies\b/i,
-    example: '554 email rejected due to security policies - MCSpamSignature.sa.2.2' },
-  { reason: 'policyviolation', pattern: /\banti-spoofing policy\b|\bcontent examination policy\b|\bhost network not allowed\b/i,
-    example: '550 Rejected by header based Anti-Spoofing policy' },
-
-  // RFC 3463 X.4.3 "Directory server failure": qmail-ldap names it before its own queue-lifetime words.
-  { reason: 'systemerror', pattern: /\bunable to contact LDAP server\b|\bdirectory server failure\b/i,
-    example: "Unable to contact LDAP server. (#4.4.3)I'm not going to try again; this message has been in the queue too long." },
+  ...MTA_BOUNCE_RULES,
   // A final DSN about a queue timeout names the last attempt's error too: the expiry is the outcome.
   { reason: 'expired', pattern: /\bmessage (?:has )?expired\b|\bdelivery (?:time )?expired\b|\bexpired (?:in|after sitting in) (?:the )?queue\b/i,
     example: 'smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>' },
-  // OpenSMTPD "Envelope expired", DragonFly "Could not deliver for the last 432000 seconds".
-  // Exim's router and transport errors (routers/dnslookup.c, transports/smtp.c).
-  { reason: 'hostunknown', pattern: /\ball host address lookups failed permanently\b|\ball relevant MX records point to non-existent hosts\b|\bcouldn't find any host (?:named|by that name)\b/i,
-    example: 'all relevant MX records point to non-existent hosts' },
-  { reason: 'notaccept', pattern: /\bno host found for existing SMTP connection\b/i,
-    example: 'no host found for existing SMTP connection' },
-  // Exim's "Too many \"Received\" headers - suspected mail loop" is about the message's headers.
-  { reason: 'contenterror', pattern: /\btoo many "?received"? headers\b/i,
-    example: 'Too many "Received" headers - suspected mail loop' },
-  // Exim's address parser (parser.c) and local delivery refusals (deliver.c, transports/pipe.c).
-  { reason: 'syntaxerror', pattern: /\bangle-brackets nested too deep\b|\bexpected word or "<"|\bdomain missing in source-routed address\b|\bmalformed address:/i,
-    example: 'malformed address: > may not follow <ann@example.org' },
-  { reason: 'systemerror', pattern: /\bdelivery to (?:file|pipe) forbidden\b|\blocal delivery failed\b|\bLMTP error after\b/i,
-    example: 'delivery to pipe forbidden' },
-  // qmail-ldap's errors (qmail-ldap patch), and qmail's own words for a full disk at the receiver.
-  { reason: 'suspend', pattern: /\bmailaddress is administrative?le?y disabled\b/i,
-    example: 'Sorry, your intended recipient is unavailable. Mailaddress is administrativley disabled. (#5.2.1)' },
-  { reason: 'exceedlimit', pattern: /\bexee?ded the maximum size the user accepts\b/i,
-    example: 'The message exeeded the maximum size the user accepts. (#5.2.3)' },
-  { reason: 'systemerror', pattern: /\bautomatic homedir creat(?:or crashed|ion)\b|\bLDAP (?:attribute|lookup|server)\b|\bwhile executing qmail-forward\b|\btoo many results returned but needs to be unique\b/i,
-    example: 'Temporary failure in LDAP lookup. (#4.4.3)' },
-  { reason: 'systemfull', pattern: /\bmailbox unavailable \(not enough free space\)/i,
-    example: '452 Requested action not taken: mailbox unavailable (not enough free space)' },
-  { reason: 'networkerror', pattern: /\bwasn't able to establish an SMTP connection\b|\bAlthough I'm listed as a best-preference MX\b/i,
-    example: "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)" },
   // cPanel's Exim template for a recipient domain whose host lookup failed; it names block lists only as
   // a possibility, so it comes before the block-list rules.
   { reason: 'hostunknown', pattern: /\bthe account or domain may not exist\b/i,
@@ -121,6 +28,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // EZweb (au) and similar gateways: "Your message was not delivered within 0 days and 1 hours."
   { reason: 'expired', pattern: /\bnot (?:been )?delivered within \d+ days?\b/i,
     example: 'Your message was not delivered within 0 days and 1 hours. Remote host is not responding.' },
+  // OpenSMTPD "Envelope expired", DragonFly "Could not deliver for the last 432000 seconds".
   { reason: 'expired', pattern: /\benvelope expired\b|\bcould not deliver for the last \d+ (?:seconds|minutes|hours|days)\b/i,
     example: 'ann@example.org: Envelope expired' },
   { reason: 'expired', pattern: /\bcould not find a gateway for\b|\bfailed to deliver to domain \S{1,253} after \d+ tries\b|\bit has not been collected after\b|\bmessage timed out\b|\bwas not reachable within the allowed queue period\b/i,
@@ -348,99 +256,4 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // Postfix reports a connect timeout in a *failed* DSN only when the queue lifetime ran out (4.4.1).
   { reason: 'expired', pattern: /\bconnection timed out\b|\bdid not accept our requests to connect\b|\bserver did not respond\b/i,
     example: 'X-Postfix; connect to mx.example.org[192.0.2.25]:25: Connection timed out' },
-];
-
-export interface VerdictRule {
-  readonly pattern: RegExp;
-  readonly example: string;
-}
-
-/** Words with which a mail system states that it looked the recipient up in its own directory and found
- * no such mailbox (Domino, Exchange 2003, IMail, InterScan, Verizon's MMS gateway). They weigh like an
- * X.1.1 status (RFC 3463 §3.2): the bare "User unknown" of a remote reply does not (see reasonForStage). */
-export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
-  { pattern: /\bnot listed in (?:the )?(?:public )?(?:Name & Address Book|Domino Directory)\b/i,
-    example: 'User some.name (ann@example.org) not listed in Domino Directory' },
-  { pattern: /\bMSEXCH:[^\n]{0,200}?\(000C05A6\)|\bRESOLVER\.ADR\.(?:Ex)?RecipNotFound\b/i,
-    example: 'MSEXCH:IMS:EXAMPLE:EXCHANGE 0 (000C05A6) Unknown Recipient' },
-  { pattern: /\bthe recipient name is not recognized\b/i,
-    example: 'The recipient name is not recognized MSEXCH:IMS:EXAMPLE:ANN 0 (000C05A6) Unknown Recipient' },
-  // RFC 5321 §4.2.3's own text for a 550 refusing a mailbox (servers send it in reply to RCPT TO).
-  { pattern: /\brequested action not taken: mailbox unavailable\b(?! \(not enough free space\))/i,
-    example: '550 Requested action not taken: mailbox unavailable (-0000000022:2222:-0000000022)' },
-  // Yahoo's documented "dd" (does not exist) delivery error.
-  { pattern: /\bdelivery error: dd\b.{0,20}?\bdoesn't have an? \S{1,60} account\b/i,
-    example: "554 delivery error: dd This user doesn't have a yahoo.com account (ann@yahoo.com) [0] - mta1061.mail.ne1.yahoo.com" },
-  // Orange / La Poste reply codes 416 and 418: "Adresse d'au moins un destinataire invalide".
-  { pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
-    example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416' },
-  { pattern: /\binvalid (?:final )?delivery userid\b|\bcheck if (?:the )?address is correct\b|\bno valid recipients? for this\b/i,
-    example: 'Invalid final delivery userid: ann@example.org' },
-];
-
-export interface StatusRule {
-  /** `5.4.4` exact, `x.1.1` any class, `x.6` any detail of a subject (RFC 3463 §3). */
-  readonly status: string;
-  readonly reason: BounceReason;
-  /** The code's meaning in RFC 3463 / RFC 5248's registry, or why we map it so. */
-  readonly meaning: string;
-}
-
-/** Used when no text rule matched. X.7.1 is deliberately generic: servers use it for every refusal. */
-export const STATUS_RULES: readonly StatusRule[] = [
-  { status: 'x.1.1', reason: 'userunknown', meaning: 'Bad destination mailbox address' },
-  { status: 'x.1.2', reason: 'hostunknown', meaning: 'Bad destination system address' },
-  { status: 'x.1.3', reason: 'userunknown', meaning: 'Bad destination mailbox address syntax' },
-  { status: 'x.1.6', reason: 'hasmoved', meaning: 'Destination mailbox has moved, no forwarding address' },
-  { status: 'x.1.7', reason: 'rejected', meaning: "Bad sender's mailbox address syntax" },
-  { status: 'x.1.8', reason: 'rejected', meaning: "Bad sender's system address" },
-  { status: '5.1.10', reason: 'notaccept', meaning: 'Recipient address has null MX (RFC 7505 §4.1)' },
-  { status: 'x.2.1', reason: 'suspend', meaning: 'Mailbox disabled, not accepting messages' },
-  { status: 'x.2.2', reason: 'mailboxfull', meaning: 'Mailbox full' },
-  { status: 'x.2.3', reason: 'mesgtoobig', meaning: 'Message length exceeds administrative limit' },
-  { status: 'x.2.4', reason: 'systemerror', meaning: 'Mailing list expansion problem' },
-  { status: 'x.3.1', reason: 'systemfull', meaning: 'Mail system full' },
-  { status: 'x.3.4', reason: 'mesgtoobig', meaning: 'Message too big for system' },
-  { status: 'x.3', reason: 'systemerror', meaning: 'Mail system status (not accepting, misconfigured, ...)' },
-  // Postfix uses 5.4.4 for a domain with no DNS records; 4.4.x are transient and stay network errors.
-  { status: '5.4.4', reason: 'hostunknown', meaning: 'Unable to route' },
-  { status: 'x.4.5', reason: 'systemfull', meaning: 'Mail system congestion' },
-  { status: 'x.4.7', reason: 'expired', meaning: 'Delivery time expired' },
-  { status: 'x.4', reason: 'networkerror', meaning: 'Network and routing status' },
-  { status: 'x.5.3', reason: 'toomanyconn', meaning: 'Too many recipients' },
-  { status: 'x.5', reason: 'syntaxerror', meaning: 'Mail delivery protocol status' },
-  { status: 'x.6', reason: 'contenterror', meaning: 'Message content or media status' },
-  { status: 'x.7.10', reason: 'failedstarttls', meaning: 'Encryption needed (RFC 5248)' },
-  { status: 'x.7.13', reason: 'suspend', meaning: 'User account disabled (RFC 5248)' },
-  { status: 'x.7.20', reason: 'authfailure', meaning: 'No passing DKIM signature found (RFC 7372)' },
-  { status: 'x.7.21', reason: 'authfailure', meaning: 'No acceptable DKIM signature found (RFC 7372)' },
-  { status: 'x.7.22', reason: 'authfailure', meaning: 'No valid author-matched DKIM signature found (RFC 7372)' },
-  { status: 'x.7.23', reason: 'authfailure', meaning: 'SPF validation failed (RFC 7372)' },
-  { status: 'x.7.24', reason: 'authfailure', meaning: 'SPF validation error (RFC 7372)' },
-  { status: 'x.7.25', reason: 'requireptr', meaning: 'Reverse DNS validation failed (RFC 7372)' },
-  { status: 'x.7.26', reason: 'authfailure', meaning: 'Multiple authentication checks failed (RFC 7372)' },
-  { status: 'x.7.27', reason: 'rejected', meaning: 'Sender address has null MX (RFC 7505 §4.2)' },
-  { status: 'x.7', reason: 'securityerror', meaning: 'Security or policy status; text decides when it can' },
-];
-
-export interface CodeRule {
-  readonly code: number;
-  readonly reason: BounceReason;
-  /** The reply's meaning in RFC 5321 §4.2.3 (or the RFC cited). */
-  readonly meaning: string;
-}
-
-/** Used when neither text nor an enhanced status decided. Other codes fall back to `undefined`. */
-export const CODE_RULES: readonly CodeRule[] = [
-  { code: 451, reason: 'systemerror', meaning: 'Requested action aborted: local error in processing' },
-  { code: 452, reason: 'systemfull', meaning: 'Requested action not taken: insufficient system storage' },
-  { code: 500, reason: 'syntaxerror', meaning: 'Syntax error, command unrecognized' },
-  { code: 501, reason: 'syntaxerror', meaning: 'Syntax error in parameters or arguments' },
-  { code: 502, reason: 'syntaxerror', meaning: 'Command not implemented' },
-  { code: 503, reason: 'syntaxerror', meaning: 'Bad sequence of commands' },
-  { code: 504, reason: 'syntaxerror', meaning: 'Command parameter not implemented' },
-  { code: 521, reason: 'notaccept', meaning: 'Host does not accept mail (RFC 7504)' },
-  { code: 551, reason: 'hasmoved', meaning: 'User not local; please try <forward-path>' },
-  { code: 552, reason: 'mailboxfull', meaning: 'Requested mail action aborted: exceeded storage allocation' },
-  { code: 556, reason: 'notaccept', meaning: 'Domain does not accept mail (RFC 7504)' },
 ];
