@@ -55,6 +55,15 @@ export const MTA_BOUNCE_RULES: readonly BounceRule[] = [
     example: 'MSEXCH:IMS:EXAMPLE:EXCHANGE 0 (000C0595) Ambiguous Recipient' },
   { reason: 'userunknown', pattern: /\bMSEXCH:[^\n]{0,200}?\(000C05A6\)/i,
     example: 'MSEXCH:IMS:EXAMPLE:EXCHANGE 0 (000C05A6) Unknown Recipient' },
+  // Domino's and IMail's own notices; au (EZweb) for a recipient whose account is limited.
+  { reason: 'filtered', pattern: /\bcannot route mail to user\b/i,
+    example: 'Cannot route mail to user (ann@example.org)' },
+  { reason: 'systemerror', pattern: /\bseveral matches found in Domino Directory\b/i,
+    example: 'Several matches found in Domino Directory for ann@example.org' },
+  { reason: 'mailboxfull', pattern: /\buser mailbox exceeds allowed size\b/i,
+    example: 'User mailbox exceeds allowed size: ann@example.org' },
+  { reason: 'suspend', pattern: /\baccount is temporarily limited\b/i,
+    example: 'The user(s) account is temporarily limited.' },
   // Mimecast's documented replies (its "SMTP Error Codes" page): a signature hit is a virus verdict.
   { reason: 'virusdetected', pattern: /\bemail rejected due to security policies\b/i,
     example: '554 email rejected due to security policies - MCSpamSignature.sa.2.2' },
@@ -93,6 +102,11 @@ export const MTA_BOUNCE_RULES: readonly BounceRule[] = [
  * no such mailbox (Domino, Exchange 2003, IMail, InterScan, Verizon's MMS gateway). They weigh like an
  * X.1.1 status (RFC 3463 §3.2): the bare "User unknown" of a remote reply does not (see reasonForStage). */
 export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
+  { pattern: /Domino ディレクトリには見つかりません/,
+    example: 'User ann (ann@example.org) は Domino ディレクトリには見つかりません' },
+  // IMail states it in a line of its own, with no remote reply code: "Unknown user: ann@example.org".
+  { pattern: /^(?:[\w-]+; ?)?unknown user: [^\s@]{1,64}@/i,
+    example: 'Unknown user: ann@example.org' },
   { pattern: /\bnot listed in (?:the )?(?:public )?(?:Name & Address Book|Domino Directory)\b/i,
     example: 'User some.name (ann@example.org) not listed in Domino Directory' },
   { pattern: /\bMSEXCH:[^\n]{0,200}?\(000C05A6\)|\bRESOLVER\.ADR\.(?:Ex)?RecipNotFound\b/i,
