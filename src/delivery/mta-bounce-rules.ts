@@ -64,6 +64,15 @@ export const MTA_BOUNCE_RULES: readonly BounceRule[] = [
     example: 'User mailbox exceeds allowed size: ann@example.org' },
   { reason: 'suspend', pattern: /\baccount is temporarily limited\b/i,
     example: 'The user(s) account is temporarily limited.' },
+  // Courier's esmtpclient, Lotus Notes and au (KDDI) notices.
+  { reason: 'systemerror', pattern: /\bthis domain's DNS violates RFC 1035\b/i,
+    example: "This domain's DNS violates RFC 1035." },
+  { reason: 'networkerror', pattern: /\bDNS lookup failed\.|\bexceeded maximum hop count\b/i,
+    example: 'Message has exceeded maximum hop count' },
+  { reason: 'hostunknown', pattern: /\bas the remote domain doesn'?t exist\b/i,
+    example: 'Could not be delivered to: <ann@example.org> As the remote domain doesnt exist.' },
+  { reason: 'norelaying', pattern: /\bdue to the following SMTP relay error\b/i,
+    example: 'Could not be delivered to: <ann@example.org> Due to the following SMTP relay error' },
   // Mimecast's documented replies (its "SMTP Error Codes" page): a signature hit is a virus verdict.
   { reason: 'virusdetected', pattern: /\bemail rejected due to security policies\b/i,
     example: '554 email rejected due to security policies - MCSpamSignature.sa.2.2' },
@@ -102,6 +111,8 @@ export const MTA_BOUNCE_RULES: readonly BounceRule[] = [
  * no such mailbox (Domino, Exchange 2003, IMail, InterScan, Verizon's MMS gateway). They weigh like an
  * X.1.1 status (RFC 3463 §3.2): the bare "User unknown" of a remote reply does not (see reasonForStage). */
 export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
+  { pattern: /ディレクトリのリストにありません/,
+    example: 'ann@example.org はディレクトリのリストにありません' },
   { pattern: /Domino ディレクトリには見つかりません/,
     example: 'User ann (ann@example.org) は Domino ディレクトリには見つかりません' },
   // IMail states it in a line of its own, with no remote reply code: "Unknown user: ann@example.org".
