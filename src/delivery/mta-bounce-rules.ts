@@ -73,6 +73,13 @@ export const MTA_BOUNCE_RULES: readonly BounceRule[] = [
     example: 'Could not be delivered to: <ann@example.org> As the remote domain doesnt exist.' },
   { reason: 'norelaying', pattern: /\bdue to the following SMTP relay error\b/i,
     example: 'Could not be delivered to: <ann@example.org> Due to the following SMTP relay error' },
+  // fml (a mailing-list manager) refusing a post or stopping a loop.
+  { reason: 'rejected', pattern: /\bNOT MEMBER article from\b|\breject mail from\b|\breject spammers:|\bheader may cause mail loop\b/i,
+    example: 'NOT MEMBER article from ann@example.org' },
+  { reason: 'systemerror', pattern: /\bhas detected a loop condition so that\b|\bduplicated Message-ID\b|\bLoop Back Warning:/i,
+    example: 'Duplicated Message-ID in <news@example.org>.' },
+  { reason: 'securityerror', pattern: /\bSecurity alert:/i,
+    example: 'Security alert: a message from ann@example.org contains a forbidden command' },
   // Mimecast's documented replies (its "SMTP Error Codes" page): a signature hit is a virus verdict.
   { reason: 'virusdetected', pattern: /\bemail rejected due to security policies\b/i,
     example: '554 email rejected due to security policies - MCSpamSignature.sa.2.2' },

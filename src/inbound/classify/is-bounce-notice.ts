@@ -13,6 +13,8 @@ export function isBounceNotice(message: ParsedMessage): boolean {
   const saysFailed = BOUNCE_PHRASES.some((rule) => rule.pattern.test(notice));
   if (BOUNCE_SUBJECTS.some((rule) => rule.pattern.test(subject))) return true;
   if (BOUNCE_SENDERS.some((rule) => rule.pattern.test(from))) return true;
+  // fml, a mailing-list manager, answers from its "-admin" address with an X-MLServer header.
+  if (message.headers.has('x-mlserver') && /-admin@/i.test(from)) return true;
   return saysFailed && /^<?>?$/.test((firstField(message.headers, 'return-path') ?? 'x').trim());
 }
 

@@ -35,7 +35,7 @@ export const BOUNCE_PHRASES: readonly NoticeRule[] = [
 export const ORIGINAL_MARKERS: readonly NoticeRule[] = [
   { pattern: /^[ \t>]*-{2,} ?(?:Below this line is a copy of the message|This is a copy of the message|Original message|original message follows|The original message|Unsent message (?:below|follows)|Returned message|Message (?:text )?follows|Original message headers|Headers of the original message|(?:The )?header of the original message|Returned mail follows)/im,
     example: '--- Below this line is a copy of the message.' },
-  { pattern: /^[ \t]*(?:Original message headers:|Included is a copy of the message header:|Message headers follow\.|Original message follows\.|-+ ?Original Message ?-+|The (?:original|returned) message (?:was|is) (?:attached|included|below)\b[^\n]*\n)/im,
+  { pattern: /^[ \t]*(?:Original message headers:|Original mail as follows:|Included is a copy of the message header:|Message headers follow\.|Original message follows\.|-+ ?Original Message ?-+|The (?:original|returned) message (?:was|is) (?:attached|included|below)\b[^\n]*\n)/im,
     example: 'Original message headers:' },
   // A header block of the returned message after a blank line, when no marker announces it.
   { pattern: /\n[ \t]*\n(?=(?:Return-Path|Received|DKIM-Signature|Delivered-To|X-Original-To): )/i,
