@@ -44,3 +44,15 @@ describe('unknown-user words in a report', () => {
     expect(result).toMatchObject({ reason: 'userunknown', hard: true });
   });
 });
+
+describe('a missing domain', () => {
+  it('is a hard hostunknown under a permanent status', () => {
+    expect(buildBounceResult(evidence({ status: '5.4.4', diagnostic: 'X-Postfix; Host or domain name not found. Name service error for name=nowhere.example type=A: Host not found' })))
+      .toMatchObject({ reason: 'hostunknown', hard: true });
+  });
+
+  it('is a soft networkerror under a transient status: the reporting MTA will ask DNS again', () => {
+    expect(buildBounceResult(evidence({ status: '4.0.0', diagnostic: "smtp; DNS Error: DNS type 'mx' lookup of nowhere.example responded with code NXDOMAIN Domain name not found: nowhere.example" })))
+      .toMatchObject({ reason: 'networkerror', hard: false });
+  });
+});

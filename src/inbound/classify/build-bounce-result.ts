@@ -33,7 +33,10 @@ export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
   const byText = firstOf(texts, reasonFromText);
   const stage = firstOf(texts, smtpStageIn);
   const words = { unknownUser: texts.some(mentionsUnknownUser), addressVerdict: texts.some(statesUnknownAddress) };
-  const reason = reasonForStage(byText, stage, status, words) ?? reasonByStatus(status) ?? reasonForGreeting(stage) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status, replyCode, diagnostic);
+  const found = reasonForStage(byText, stage, status, words) ?? reasonByStatus(status) ?? reasonForGreeting(stage) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status, replyCode, diagnostic);
+  // A domain reported missing under a transient status (RFC 3463 class 4) and no 5xx reply is a DNS answer
+  // the reporting MTA will retry, not a verdict that the domain does not exist.
+  const reason = found === 'hostunknown' && status?.startsWith('4.') && !(replyCode !== null && replyCode >= 500) ? 'networkerror' : found;
   // The reply code decides hard/soft; a report without one still carries the status class (RFC 3464 §2.3.4).
   // A failed report with neither is permanent: the MTA gave up (RFC 3464 §2.3.3 "failed").
   const effectiveCode = replyCode ?? (status ? Number(status[0]) * 100 : evidence.action === 'failed' ? 500 : null);
