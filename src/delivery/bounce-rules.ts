@@ -76,6 +76,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient' },
   { reason: 'mesgtoobig', pattern: /\bmessage (?:is )?too (?:large|big)\b|\bmessage (?:size|length) exceeds\b|\bexceeds? (?:the )?(?:fixed )?(?:maximum|max\.?) (?:allowed )?(?:message )?size\b|\bsize limit exceeded\b/i,
     example: '552 5.3.4 Message size exceeds fixed maximum message size' },
+  { reason: 'mesgtoobig', pattern: /\bexceeded (?:the )?maximum (?:inbound|incoming) message size\b|\bmax(?:imum)? message size exceeded\b|\bmessage file too big\b|\bmessage size exceeds (?:fixed limit|maximum value)\b|\bline limit exceeded\b|\btaille limite du message atteinte\b/i,
+    example: '552 5.3.4 Error: message file too big' },
 
   { reason: 'virusdetected', pattern: /\bvirus(?:es)?\b|\bmalware\b|\binfected\b|\btrojan\b/i,
     example: '554 5.7.1 The message was rejected because it contains prohibited virus or spam content' },
@@ -125,6 +127,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // Sisimai's `toomanyconn` also covers RFC 5321 §4.5.3.1.10 "too many recipients" (X.5.3).
   { reason: 'toomanyconn', pattern: /\btoo many (?:\w+ )?(?:connections|sessions)\b|\bconnection (?:frequency|rate|count) limit|\bconnection limit\b/i,
     example: '421 4.7.0 mx.example.org Error: too many connections from 192.0.2.1' },
+  { reason: 'toomanyconn', pattern: /\bat maximum connection limit\b|\bexceeds per-domain connection limit\b|\bthrottling failure: (?:daily message quota|maximum sending rate) exceeded\b|\btoo many errors from your ip\b|\btrop de connexions\b|\balready made numerous attempts to deliver this message\b/i,
+    example: '421 4.7.0 all available IPs are at maximum connection limit' },
 
   { reason: 'speeding', pattern: /\bat a rate that\b|\bexceed(?:ed|s)? the (?:allowed )?rate\b|\brate limit(?:ed|ing)?\b|\bsending too fast\b|\btoo (?:many|much) (?:\w+ )?(?:messages|mails?|e-?mails|recipients)\b.{0,30}?\b(?:per|this|an|in the last) (?:hour|minute|day|second)s?\b/i,
     example: '550-5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.' },
@@ -218,6 +222,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '530 5.7.0 Must issue a STARTTLS command first' },
   { reason: 'securityerror', pattern: /\bunauthenticated senders? not allowed\b|\bauthentication (?:is )?required\b|\bmust (?:be )?authenticated?\b|\bsender is not authenticated\b/i,
     example: '530 5.7.0 Authentication required' },
+  { reason: 'securityerror', pattern: /\baccount not subscribed to SES\b|\bauthentication (?:credentials invalid|failure)\b|\bauthentication turned on in your email client\b|\bnot authorized to perform ses:SendRawEmail\b|\bauthentication failed; server \S{1,253} said:/i,
+    example: '535 5.7.8 Error: authentication failed; server smtp.example.net[192.0.2.1] said: 535 5.7.8 Authentication credentials invalid' },
 
   { reason: 'networkerror', pattern: /\bno route to host\b|\bnetwork is unreachable\b|\bhost is unreachable\b|\bconnection (?:refused|reset)\b|\blost connection\b/i,
     example: 'X-Postfix; connect to mx.example.org[192.0.2.2]:25: No route to host' },
