@@ -107,11 +107,15 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550-5.7.1 Unauthenticated email is not accepted from this domain. Please contact the administrator of example.com domain.' },
   { reason: 'authfailure', pattern: /\bSPF (?:check|record|validation|fail|hard ?fail|soft ?fail|policy|authentication)|\bfails? to pass SPF\b|\b(?:bad|invalid) SPF\b|\bsender policy framework\b/i,
     example: '550 5.7.23 Message rejected due to SPF check failure for example.org' },
+  { reason: 'authfailure', pattern: /\/\/spf\.pobox\.com\b|\bsender policy framework (?:\(SPF\) fail|violation)\b|\bSPF \(sender policy framework\) domain authentication fail\b|\bplease inspect your SPF settings\b|\bis not allowed to send from <[^>]{1,254}> per it's SPF record\b/i,
+    example: "550 5.7.1 192.0.2.1 is not allowed to send from <example.org> per it's SPF Record" },
   { reason: 'authfailure', pattern: /\bDKIM (?:signature|check|validation|fail|verification)|\b(?:bad|invalid|missing|failed) DKIM\b/i,
     example: '550 5.7.20 No passing DKIM signature found' },
 
   { reason: 'contenterror', pattern: /\bheaders? (?:too (?:large|long)|exceed)|\bline too long\b|\b(?:invalid|malformed) (?:MIME|header|content)\b|\b8-?bit (?:data|content) not (?:allowed|supported)\b/i,
     example: '552 5.6.0 Headers too large (32000 max)' },
+  { reason: 'contenterror', pattern: /\bimproper use of 8-bit data in message header\b|\bheader size, or recipient list, exceeds policy limit\b|\bMIME complexity exceeds the policy maximum\b|\bcontains? (?:invalid MIME headers|improperly-formatted binary content|text that uses unnecessary base64 encoding)\b/i,
+    example: '550 5.6.9 improper use of 8-bit data in message header' },
 
   { reason: 'requireptr', pattern: /\breverse (?:DNS|lookup|hostname|resolution)\b|\bunverif(?:y|i)able sending IPs?\b|\brDNS\b|\bPTR\b/i,
     example: '550-5.7.25 [192.0.2.1] The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP.' },
@@ -148,6 +152,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
 
   { reason: 'norelaying', pattern: /\brelay(?:ing)? (?:access )?(?:denied|not permitted|not allowed|prohibited|refused)\b|\bnot (?:configured|permitted|allowed|authori[sz]ed) to relay\b|\bunable to relay\b|\bwe do not relay\b|\ballowed rcpthosts\b/i,
     example: '554 5.7.1 <ann@example.org>: Relay access denied' },
+  { reason: 'norelaying', pattern: /\bas a relay\b|\binsecure mail relay\b|\brequires authentication when attempting to send to a non-local e-mail address\b|\bnot an open relay\b|\bnot configured to relay mail\b|\bthat domain isn't in my list of allowed rcpthosts?\b/i,
+    example: "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)" },
 
   // The sender (MAIL FROM) was refused, including a failed Sender ID check (RFC 4406). Before hostunknown:
   // these texts say "domain not found" too.
