@@ -1,4 +1,4 @@
-// Owns the bounce classification data: reply-text rules, RFC 3463 status rules and RFC 5321 code rules.
+// Owns the generic bounce classification data: reply-text rules shared by many MTA families.
 //
 // Modelled on ZoneMTA's config/bounces.txt: each rule is a pattern with a real-looking reply beside it,
 // and one function (classifySmtpReply) reads the tables. Rules describe reply *patterns* shared by an MTA
@@ -8,57 +8,19 @@
 //
 // Patterns must stay linear: no nested quantifiers and only bounded gaps (`.{0,60}?`), because replies come
 // from remote servers and may be hostile or huge.
+import { MTA_BOUNCE_RULES } from './mta-bounce-rules.ts';
+import type { BounceRule } from './bounce-rule-types.ts';
 
-/** Sisimai's reason vocabulary (shared/data/bounces/README.md); `feedback`, `vacation`, `delivered` are
- * never produced from an SMTP reply. */
-export type BounceReason =
-  | 'userunknown' | 'hostunknown' | 'hasmoved' | 'notaccept' | 'mailboxfull' | 'exceedlimit' | 'mesgtoobig'
-  | 'suspend' | 'filtered' | 'rejected' | 'blocked' | 'badreputation' | 'requireptr' | 'authfailure'
-  | 'notcompliantrfc' | 'spamdetected' | 'virusdetected' | 'policyviolation' | 'securityerror'
-  | 'contenterror' | 'norelaying' | 'speeding' | 'toomanyconn' | 'expired' | 'networkerror' | 'systemerror'
-  | 'systemfull' | 'mailererror' | 'syntaxerror' | 'failedstarttls' | 'suppressed' | 'onhold' | 'undefined';
-
-export interface BounceRule {
-  readonly reason: BounceReason;
-  readonly pattern: RegExp;
-  /** A reply this pattern must match and that must classify to `reason` (checked by the tests). */
-  readonly example: string;
-}
+export type { BounceReason, BounceRule, VerdictRule } from './bounce-rule-types.ts';
+export { ADDRESS_VERDICT_RULES } from './mta-bounce-rules.ts';
+export { CODE_RULES, STATUS_RULES, type CodeRule, type StatusRule } from './bounce-status-rules.ts';
 
 /** Text rules, most specific first: the first match wins. */
 export const BOUNCE_RULES: readonly BounceRule[] = [
-  // Orange and La Poste end every reply with their own error code ("LPN007_416", "OFR_506", "OUK_513"):
-  // the code is documented and decides over the words (Sisimai's FrancePTT table).
-  { reason: 'blocked', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:102|103|401|510|999)\b/i,
-    example: '550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues. OFR006_102 Ref' },
-  { reason: 'toomanyconn', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])104\b/i,
-    example: '421 Too many connections, slow down. LPN105_104' },
-  { reason: 'securityerror', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:305|402)\b/i,
-    example: '550 5.5.0 Authentification requise. Authentication Required. LPN105_402' },
-  { reason: 'rejected', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:403|405|415|421)\b/i,
-    example: '550 5.0.1 Emetteur invalide. Invalid Sender. LPN105_405' },
-  { reason: 'userunknown', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
-    example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416' },
-  { reason: 'mailboxfull', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])417\b/i,
-    example: '552 5.1.1 Boite du destinataire pleine. Recipient overquota. OFR_417' },
-  { reason: 'suspend', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:420|426)\b/i,
-    example: '550 5.5.0 Le compte du destinataire est bloque. The recipient account isblocked. LPN007_426' },
-  { reason: 'systemerror', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])505\b/i,
-    example: '421 4.2.0 Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR005_505 [505]' },
-  { reason: 'spamdetected', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])506\b/i,
-    example: '550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]' },
-  { reason: 'mesgtoobig', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])514\b/i,
-    example: '552 Taille limite du message atteinte. OFR_514' },
-  // Mimecast's documented replies (its "SMTP Error Codes" page): a signature hit is a virus verdict.
-  { reason: 'virusdetected', pattern: /\bemail rejected due to security policies\b/i,
-    example: '554 email rejected due to security policies - MCSpamSignature.sa.2.2' },
-  { reason: 'policyviolation', pattern: /\banti-spoofing policy\b|\bcontent examination policy\b|\bhost network not allowed\b/i,
-    example: '550 Rejected by header based Anti-Spoofing policy' },
-
+  ...MTA_BOUNCE_RULES,
   // A final DSN about a queue timeout names the last attempt's error too: the expiry is the outcome.
   { reason: 'expired', pattern: /\bmessage (?:has )?expired\b|\bdelivery (?:time )?expired\b|\bexpired (?:in|after sitting in) (?:the )?queue\b/i,
     example: 'smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>' },
-  // OpenSMTPD "Envelope expired", DragonFly "Could not deliver for the last 432000 seconds".
   // cPanel's Exim template for a recipient domain whose host lookup failed; it names block lists only as
   // a possibility, so it comes before the block-list rules.
   { reason: 'hostunknown', pattern: /\bthe account or domain may not exist\b/i,
@@ -66,13 +28,11 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // EZweb (au) and similar gateways: "Your message was not delivered within 0 days and 1 hours."
   { reason: 'expired', pattern: /\bnot (?:been )?delivered within \d+ days?\b/i,
     example: 'Your message was not delivered within 0 days and 1 hours. Remote host is not responding.' },
+  // OpenSMTPD "Envelope expired", DragonFly "Could not deliver for the last 432000 seconds".
   { reason: 'expired', pattern: /\benvelope expired\b|\bcould not deliver for the last \d+ (?:seconds|minutes|hours|days)\b/i,
     example: 'ann@example.org: Envelope expired' },
-  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b/i,
-    example: 'retry timeout exceeded' },
-  // Postfix reports a connect timeout in a *failed* DSN only when the queue lifetime ran out (4.4.1).
-  { reason: 'expired', pattern: /\bconnection timed out\b|\bdid not accept our requests to connect\b|\bserver did not respond\b/i,
-    example: 'X-Postfix; connect to mx.example.org[192.0.2.25]:25: Connection timed out' },
+  { reason: 'expired', pattern: /\bcould not find a gateway for\b|\bfailed to deliver to domain \S{1,253} after \d+ tries\b|\bit has not been collected after\b|\bmessage timed out\b|\bwas not reachable within the allowed queue period\b/i,
+    example: 'Failed to deliver to domain example.org after 24 tries' },
 
   // RFC 7505 null MX: the domain declares it accepts no mail. A sender's null MX (5.7.27) is `rejected`.
   // Sendmail's and Exim's words for a host that takes no mail (RFC 7505 null MX, RFC 7504 521).
@@ -97,19 +57,27 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.2.1 The email account that you tried to reach is disabled. Learn more at https://support.google.com/mail/?p=DisabledUser' },
   { reason: 'suspend', pattern: /\b(?:user|recipient|mailbox|account)\b.{0,60}?\btemporar(?:il)?y locked\b|\b(?:mailbox|account) (?:disabled|suspended|inactive|frozen)\b/i,
     example: '550 5.7.1 <ann@example.com>: Recipient address rejected: User ann@example.com temporary locked. Please try again later!' },
+  { reason: 'suspend', pattern: /\binvalid\/inactive user\b|\bis a deactivated mailbox\b|\bmailbox currently suspended\b|\bmailbox unavailable or access denied\b|\buser suspended\b|\brecipient suspend the service\b|\baccount has been disabled or discontinued\b|\baccount is locked\b/i,
+    example: '550 5.2.1 <ann@example.org>... Mailbox currently suspended - Please contact correspondent directly' },
 
   { reason: 'mailboxfull', pattern: /\b(?:mail ?box|inbox|mail folder)(?: is)? (?:full|over ?quota)\b|\bfull mailbox\b/i,
     example: '550 5.2.2 STOREDRV.Deliver: mailbox full. The following information should help identify the cause: "MapiExceptionShutoffQuotaExceeded"' },
-  { reason: 'mailboxfull', pattern: /\bover ?quota\b|\bquota (?:exceeded|full|limit (?:exceeded|reached))\b|\bexceed(?:s|ed)? (?:its |the |their |his |her )?(?:storage|disk|mailbox|quota)\b|\bQuotaExceeded\b/i,
+  { reason: 'mailboxfull', pattern: /\bover ?quota\b|\bquota (?:exceed(?:ed)?|full|limit (?:exceeded|reached))\b|\bexceed(?:s|ed)? (?:its |the |their |his |her )?(?:storage|disk|mailbox|quota)\b|\bQuotaExceeded\b/i,
     example: '552 5.2.2 <ann@icloud.com>: user is over quota' },
+  { reason: 'mailboxfull', pattern: /メールボックスが(?:一杯|いっぱい)|容量(?:が|を)?(?:超過|オーバー)/,
+    example: '送信先のメールボックスが一杯のため、送信できませんでした。' },
   { reason: 'mailboxfull', pattern: /\bout of storage space\b|\bmailbox (?:size|storage) limit\b/i,
     example: '452-4.2.2 The recipient\'s inbox is out of storage space. Please direct the recipient to 452 4.2.2 https://support.google.com/mail/?p=OverQuotaTemp' },
+  { reason: 'mailboxfull', pattern: /\bdoes not have enough space\b|\bnot enough storage space in\b|\bexceeded storage allocation\b|\bexceeded its disk space limit\b|\bmailbox exceeded the local limit\b|\bmail ?folder is full\b|\bdis[ck] quota exceeded\b|\bquota violation for\b|\bspace has been used up\b|\btoo much mail data\b|\btoo many messages on the server\b|\bwould exceed maximum allowed storage\b/i,
+    example: '552 5.2.2 <ann@example.org>... Mailbox exceeded the local limit' },
 
   // RFC 3463 X.2.3: the recipient's own size limit, not the system's (X.3.4).
   { reason: 'exceedlimit', pattern: /\btoo (?:large|big) for this recipient\b|\bRecipSizeLimit\b/i,
     example: '550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient' },
   { reason: 'mesgtoobig', pattern: /\bmessage (?:is )?too (?:large|big)\b|\bmessage (?:size|length) exceeds\b|\bexceeds? (?:the )?(?:fixed )?(?:maximum|max\.?) (?:allowed )?(?:message )?size\b|\bsize limit exceeded\b/i,
     example: '552 5.3.4 Message size exceeds fixed maximum message size' },
+  { reason: 'mesgtoobig', pattern: /\bexceeded (?:the )?maximum (?:inbound|incoming) message size\b|\bmax(?:imum)? message size exceeded\b|\bmessage file too big\b|\bmessage size exceeds (?:fixed limit|maximum value)\b|\bline limit exceeded\b|\btaille limite du message atteinte\b/i,
+    example: '552 5.3.4 Error: message file too big' },
 
   { reason: 'virusdetected', pattern: /\bvirus(?:es)?\b|\bmalware\b|\binfected\b|\btrojan\b/i,
     example: '554 5.7.1 The message was rejected because it contains prohibited virus or spam content' },
@@ -125,8 +93,11 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.7.350 Remote server returned message detected as spam' },
   { reason: 'spamdetected', pattern: /\b(?:black|block)listed URL\b|\bURL (?:is )?(?:black|block)listed\b/i,
     example: '550-REJECTED - Blacklisted URL in message. (example.com) in [black]' },
-  { reason: 'spamdetected', pattern: /\bmessage content rejected\b/i,
+  { reason: 'spamdetected', pattern: /\bmessage content rejected\b|\breject, id=[^\n]{1,80}? - spam\b/i,
     example: '550 5.7.1 Message content rejected, UBE, id=12345-01-2' },
+  // More spam verdicts as servers word them (Sisimai's SpamDetected list).
+  { reason: 'spamdetected', pattern: /\bblock(?:ed)? for spam\b|\bblocked by spamassassin\b|\bbulk (?:e-?mail|advertising)\b|\bcontent filter rejection\b|\bdenied due to spam list\b|\bmail content denied\b|\bmay consider spam\b|\bmessage rejected (?:as spam|because of unacceptable content|due to suspected spam content)\b|\bthinks this email is spam\b|\bprobable spam\b|\bspamassassin score\b|\brejected due to spam content\b|\brejecting banned content\b|\bspam-like\b|\bspam (?:blocked|check|content matched|e-?mail|not accepted|refused|rejection|message rejected)\b|\bspambouncer\b|\bspamming not allowed\b|\btoo much spam\b|\bspam filtering engine\b|\bclassification as bulk mail\b|\blooked like spam\b|\bappears to be spam\b|\b(?:identified|scored) as spam\b|\bspam points\b|\bRecurrent Pattern Detection System\b|\bwe dont accept spam\b|\busing a mass mailer\b|\bappears similar to spam\b|\bURIBL\b|\b(?:considered|probably) spam\b|\btriggered a SPAM block\b|\bspam contents\b|\bantispam checks\b|\btemporarily blocked by our filter\b/i,
+    example: '550 5.7.1 Your message has triggered a SPAM block and has been rejected' },
 
   { reason: 'authfailure', pattern: /\bDMARC\b/i,
     example: '550-5.7.26 Unauthenticated email from example.org is not accepted due to domain\'s DMARC policy. Please contact the administrator of example.org domain.' },
@@ -136,13 +107,17 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550-5.7.1 Unauthenticated email is not accepted from this domain. Please contact the administrator of example.com domain.' },
   { reason: 'authfailure', pattern: /\bSPF (?:check|record|validation|fail|hard ?fail|soft ?fail|policy|authentication)|\bfails? to pass SPF\b|\b(?:bad|invalid) SPF\b|\bsender policy framework\b/i,
     example: '550 5.7.23 Message rejected due to SPF check failure for example.org' },
+  { reason: 'authfailure', pattern: /\/\/spf\.pobox\.com\b|\bsender policy framework (?:\(SPF\) fail|violation)\b|\bSPF \(sender policy framework\) domain authentication fail\b|\bplease inspect your SPF settings\b|\bis not allowed to send from <[^>]{1,254}> per it's SPF record\b/i,
+    example: "550 5.7.1 192.0.2.1 is not allowed to send from <example.org> per it's SPF Record" },
   { reason: 'authfailure', pattern: /\bDKIM (?:signature|check|validation|fail|verification)|\b(?:bad|invalid|missing|failed) DKIM\b/i,
     example: '550 5.7.20 No passing DKIM signature found' },
 
   { reason: 'contenterror', pattern: /\bheaders? (?:too (?:large|long)|exceed)|\bline too long\b|\b(?:invalid|malformed) (?:MIME|header|content)\b|\b8-?bit (?:data|content) not (?:allowed|supported)\b/i,
     example: '552 5.6.0 Headers too large (32000 max)' },
+  { reason: 'contenterror', pattern: /\bimproper use of 8-bit data in message header\b|\bheader size, or recipient list, exceeds policy limit\b|\bMIME complexity exceeds the policy maximum\b|\bcontains? (?:invalid MIME headers|improperly-formatted binary content|text that uses unnecessary base64 encoding)\b/i,
+    example: '550 5.6.9 improper use of 8-bit data in message header' },
 
-  { reason: 'requireptr', pattern: /\breverse (?:DNS|lookup|hostname|resolution)\b|\brDNS\b|\bPTR\b/i,
+  { reason: 'requireptr', pattern: /\breverse (?:DNS|lookup|hostname|resolution)\b|\bunverif(?:y|i)able sending IPs?\b|\brDNS\b|\bPTR\b/i,
     example: '550-5.7.25 [192.0.2.1] The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP.' },
   { reason: 'requireptr', pattern: /\bcannot find your (?:reverse )?hostname\b|\b(?:IP|client|host) name lookup failed\b/i,
     example: '450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]' },
@@ -156,6 +131,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // Sisimai's `toomanyconn` also covers RFC 5321 §4.5.3.1.10 "too many recipients" (X.5.3).
   { reason: 'toomanyconn', pattern: /\btoo many (?:\w+ )?(?:connections|sessions)\b|\bconnection (?:frequency|rate|count) limit|\bconnection limit\b/i,
     example: '421 4.7.0 mx.example.org Error: too many connections from 192.0.2.1' },
+  { reason: 'toomanyconn', pattern: /\bat maximum connection limit\b|\bexceeds per-domain connection limit\b|\bthrottling failure: (?:daily message quota|maximum sending rate) exceeded\b|\btoo many errors from your ip\b|\btrop de connexions\b|\balready made numerous attempts to deliver this message\b/i,
+    example: '421 4.7.0 all available IPs are at maximum connection limit' },
 
   { reason: 'speeding', pattern: /\bat a rate that\b|\bexceed(?:ed|s)? the (?:allowed )?rate\b|\brate limit(?:ed|ing)?\b|\bsending too fast\b|\btoo (?:many|much) (?:\w+ )?(?:messages|mails?|e-?mails|recipients)\b.{0,30}?\b(?:per|this|an|in the last) (?:hour|minute|day|second)s?\b/i,
     example: '550-5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.' },
@@ -175,22 +152,26 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
 
   { reason: 'norelaying', pattern: /\brelay(?:ing)? (?:access )?(?:denied|not permitted|not allowed|prohibited|refused)\b|\bnot (?:configured|permitted|allowed|authori[sz]ed) to relay\b|\bunable to relay\b|\bwe do not relay\b|\ballowed rcpthosts\b/i,
     example: '554 5.7.1 <ann@example.org>: Relay access denied' },
+  { reason: 'norelaying', pattern: /\bas a relay\b|\binsecure mail relay\b|\brequires authentication when attempting to send to a non-local e-mail address\b|\bnot an open relay\b|\bnot configured to relay mail\b|\bthat domain isn't in my list of allowed rcpthosts?\b/i,
+    example: "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)" },
 
   // The sender (MAIL FROM) was refused, including a failed Sender ID check (RFC 4406). Before hostunknown:
   // these texts say "domain not found" too.
   // Gmail's "Send mail as" alias check refuses the sender, not the recipient.
   { reason: 'rejected', pattern: /\bsend mail as\b/i,
     example: "** Message not delivered ** You're sending this from a different address or alias using the 'Send mail as' feature." },
-  { reason: 'rejected', pattern: /\bsender address rejected\b|\bdomain of sender address\b|\bsender (?:verify|verification) failed\b|\bverification failed for <|\bsender (?:is |was )?(?:rejected|refused|denied|not allowed)\b|\b(?:sender|MAIL FROM) (?:address |domain )?(?:\S{1,100} )?(?:does not exist|not found|unknown|invalid)\b|\bsender ID\b|\bpurported responsible address\b/i,
+  { reason: 'rejected', pattern: /\bsender address rejected\b|\bdomain of sender address\b|\bsender (?:verify|verification) failed\b|\bverification failed for <|\bsender (?:is |was )?(?:rejected|refused|denied|not allowed)\b|\b(?:sender|MAIL FROM) (?:address |domain )?(?:\S{1,100} )?(?:does not exist|not found|unknown|invalid)\b|\bsender ID\b|\bpurported responsible address\b|\bFrom: Domain is invalid\b|\bprovide a valid From\b/i,
     example: '550-Verification failed for <bounce@example.net> 550-Unrouteable address 550 Sender verify failed' },
+  { reason: 'rejected', pattern: /\bis not a registered gateway user\b|\bmail from not owned by user\b|\b(?:empty envelope senders?|null sender) (?:is )?not allowed\b|\bfully qualified email address required\b|\binvalid sender\b|\bemetteur invalide\b|\bunroutable sender address\b|\bsender (?:domain is empty|not pre-approved|is spammer)\b|\bsender domain listed at\b|\bhas an outgoing mail suspension\b|\bserver does not accept mail from\b|\breturned mail not accepted here\b|\bbadsendermx\b|\bsendernoa\b|\btoo many spam complaints\b|\bspam reporting address\b|\bmailfrom domain is listed in\b|\bconnections not accepted from servers without a valid sender domain\b|\byour access to submit messages to this e-mail system has been rejected\b|\byour email address has been blacklisted\b|\b(?:you are not allowed to post to this mailing list|by non-member to a members-only list)\b/i,
+    example: "550 'ann@example.org' is not a registered gateway user" },
   // Sendmail's access database (and many filters) answer a REJECT entry with a bare "Access denied".
   { reason: 'rejected', pattern: /^(?:[\w-]+; ?)?(?:[45]\d\d[ -])?(?:[45]\.\d{1,3}\.\d{1,3} )?(?:<[^>]{0,200}>\.{0,3}:? ?)?access denied\b/i,
     example: '550 5.7.1 <news@example.net>... Access denied' },
 
   // Google Groups answers in the poster's language; its help link is the same in all of them.
-  { reason: 'rejected', pattern: /\bgroups\.google\.com\/support\b|\bgroup you tried to contact\b/i,
+  { reason: 'rejected', pattern: /\bgroups\.google\.com\/support\b|\bgroup you tried to contact\b|\bnot a member of (?:this|the) (?:mailing )?list\b/i,
     example: 'We\'re writing to let you know that the group you tried to contact (news) may not exist, or you may not have permission to post messages to the group. https://groups.google.com/support/' },
-  { reason: 'filtered', pattern: /\brecipient preferences\b|\b(?:refused|rejected) by (?:the )?recipient\b|\bmessage filtered\b|\buser (?:has )?(?:rejected|refused)\b|\bonly accepting mail from\b/i,
+  { reason: 'filtered', pattern: /\brecipient preferences\b|\b(?:refused|rejected) by (?:the )?recipient\b(?! domain)|\bmessage filtered\b|\buser (?:has )?(?:rejected|refused)\b|\bonly accepting mail from\b/i,
     example: '550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#rcp Refused due to recipient preferences' },
   // "User unknown" under a policy (X.7) or undefined (X.0) code is a filter speaking
   // for the mailbox, not the mailbox system: RFC 3463 §3.3 reserves X.1.x for addressing failures. Erring
@@ -199,13 +180,15 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.7.1 <ann@example.fr>: Recipient address rejected: User unknown' },
 
   // Temporary DNS failures first: Postfix says "Host not found, try again" for SERVFAIL.
-  { reason: 'networkerror', pattern: /\bmalformed or unexpected name server reply\b|\bhost not found, try again\b|\btemporary failure in name resolution\b|\bSERVFAIL\b|\bcould not contact DNS servers\b/i,
+  { reason: 'networkerror', pattern: /\bmalformed or unexpected name server reply\b|\bhost name lookup failure\b|\bhost not found, try again\b|\btemporary failure in name resolution\b|\bSERVFAIL\b|\bcould not contact DNS servers\b/i,
     example: 'X-Postfix; Host or domain name not found. Name service error for name=example.org type=MX: Host not found, try again' },
 
   { reason: 'hostunknown', pattern: /\bDNS lookup failure: host \S{1,253} not found\b/i,
     example: 'DNS lookup failure: host nowhere.example not found' },
   { reason: 'hostunknown', pattern: /\bhost (?:or domain name )?(?:unknown|not found)\b|\b(?:domain|host) name not found\b|\bunrouteable (?:mail )?(?:address|domain)\b|\bno such domain\b|\bdomain (?:does not exist|not found|unknown)\b|\bNXDOMAIN\b|\bunknown (?:host|domain)\b/i,
     example: '550 5.1.2 <ann@nonexistent.example>... Host unknown (Name server: nonexistent.example: host not found)' },
+  { reason: 'hostunknown', pattern: /\b(?:recipient )?domain must exist\b|\bmail domain mentioned in email address is unknown\b|\bname or service not known\b|\bunknown domain name\b|\bdomain is not reachable\b/i,
+    example: '550 5.1.2 <ann@nowhere.example>: Recipient address rejected: unknown domain name' },
 
   { reason: 'userunknown', pattern: /\b(?:user|recipient|mailbox|address|account|addressee)\b.{0,60}?\b(?:does not|doesn't|do not|not) exist\b/i,
     example: '550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient\'s email address for typos or 550-5.1.1 unnecessary spaces.' },
@@ -220,6 +203,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup' },
   { reason: 'userunknown', pattern: /\bdoes(?:n't| not) have an? \S{1,60} account\b/i,
     example: '554 delivery error: dd This user doesn\'t have a yahoo.com account (ann@yahoo.com) [0] - mta1010.mail.ne1.yahoo.com' },
+  // More of the ways servers say a mailbox does not exist (Sisimai's UserUnknown list).
+  { reason: 'userunknown', pattern: /#5\.1\.1 bad address\b|\baddress unknown\b|\barchived recipient\b|\bbad[-_ ]recipient\b|\bcan't accept user\b|\bdestination addresses were unknown\b|\bdestination server rejected recipients\b|\bemail address could not be found\b|\binvalid mailbox(?: path|:)|\bis not an active address at this host\b|\bmailbox (?:is inactive|not present|invalid)\b|\bno mail ?box available for this user\b|\bno matches to nameserver query\b|\brejected: account unavailable\b|\bnot a local address\b|\brecipient (?:is not local|not OK)\b|\brecipient \S{1,254} was not found in\b|\bsorry, badrcptto\b|\bin my badrcptto list\b|\bemail name is not found\b|\bthere is no one at this address\b|\bthis address no longer accepts mail\b|\bemail address is wrong or no longer valid\b|\buser missing home directory\b|\buser not active\b|\binvalid or unknown virtual user\b|\bno existe (?:dicha persona|ese usuario)\b/i,
+    example: "550 5.1.1 Sorry, your envelope recipient is in my badrcptto list." },
   { reason: 'userunknown', pattern: /\b(?:utilisateur|destinataire) inconnu\b|\bbenutzer unbekannt\b|\busuario (?:desconocido|inexistente)\b|\butente sconosciuto\b/i,
     example: '550 5.1.1 <ann@example.fr>: Destinataire inconnu' },
   // RFC 5321 §4.2.3: the default 550 text; at 450 it means "busy" and stays soft.
@@ -234,17 +220,23 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '554 5.7.9 Header error' },
   { reason: 'policyviolation', pattern: /\bpolicy violation\b|\b(?:denied|rejected|blocked|refused|not accepted) (?:by|for|due to) (?:local |our |security |site )?polic(?:y|ies)\b|\bpolicy reasons?\b|\bprotocol violation\b|\bits content presents a potential\b/i,
     example: '554 5.7.9 Message not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes' },
+  { reason: 'policyviolation', pattern: /\bnot accepting mail with (?:attachments|embedded images)\b|\bclosed mailing list\b|\bheaders? are not accepted\b|\bmessage given low priority\b|\bnot subscribed to this group\b|\bwithout solving a captcha\b/i,
+    example: '554 5.7.1 The message was rejected because the recipient is not accepting mail with attachments' },
 
   // RFC 3207 §4: the server demands STARTTLS before the transaction.
   { reason: 'failedstarttls', pattern: /\bmust issue a STARTTLS\b|\b(?:TLS|encryption) (?:is )?required\b|\bSTARTTLS (?:is )?required\b/i,
     example: '530 5.7.0 Must issue a STARTTLS command first' },
   { reason: 'securityerror', pattern: /\bunauthenticated senders? not allowed\b|\bauthentication (?:is )?required\b|\bmust (?:be )?authenticated?\b|\bsender is not authenticated\b/i,
     example: '530 5.7.0 Authentication required' },
+  { reason: 'securityerror', pattern: /\baccount not subscribed to SES\b|\bauthentication (?:credentials invalid|failure)\b|\bauthentication turned on in your email client\b|\bnot authorized to perform ses:SendRawEmail\b|\bauthentication failed; server \S{1,253} said:/i,
+    example: '535 5.7.8 Error: authentication failed; server smtp.example.net[192.0.2.1] said: 535 5.7.8 Authentication credentials invalid' },
 
   { reason: 'networkerror', pattern: /\bno route to host\b|\bnetwork is unreachable\b|\bhost is unreachable\b|\bconnection (?:refused|reset)\b|\blost connection\b/i,
     example: 'X-Postfix; connect to mx.example.org[192.0.2.2]:25: No route to host' },
   { reason: 'networkerror', pattern: /\b(?:routing|mail|forwarding) loop\b|\btoo many hops\b|\bhop count exceeded\b|\bloop detected\b|\bloops back to myself\b/i,
     example: 'X-Postfix; mail for example.org loops back to myself' },
+  { reason: 'networkerror', pattern: /\bcould not connect and send the mail to\b|\bdns records for the destination computer could not be found\b|\bmalformed name server reply\b|\bmaximum forwarding loop count exceeded\b|\bmessage looping\b|\bunable to resolve route\b/i,
+    example: 'DNS records for the destination computer could not be found' },
 
   { reason: 'systemfull', pattern: /\binsufficient (?:system )?storage\b|\bdisk (?:is )?full\b|\bno space left on device\b/i,
     example: '452 4.3.1 Insufficient system storage' },
@@ -255,6 +247,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '554 5.3.0 unknown mailer error 1' },
   { reason: 'systemerror', pattern: /\binternal (?:server |system |mail )?error\b|\bsystem error\b|\blocal error in processing\b|\bqueue file write error\b/i,
     example: '451 4.3.0 Error: queue file write error' },
+  // Receiving systems reporting their own faults (Sisimai's SystemError list).
+  { reason: 'systemerror', pattern: /\baliasing\/forwarding loop broken\b|\bcan't create user output file\b|\bcould not load drd for domain\b|\binternal error reading data\b|\binterrupted system call\b|\bit encountered an error while being processed\b|\bit would create a mail loop\b|\b(?:local|server|mail system) configuration error\b|\bloop was found in the mail exchanger\b|\bthere is no mdb\b|\bremote server is misconfigured\b|\bsystem config error\b|\btemporary local problem\b|\btimeout waiting for input\b|\bunable to (?:connect|contact) (?:to )?(?:the )?(?:destination )?SMTP daemon\b/i,
+    example: '421 dns.example.org Sorry, unable to contact destination SMTP daemon.' },
   { reason: 'systemerror', pattern: /\btransaction failed\b|\bservice (?:is )?(?:currently |temporarily )?(?:unavailable|not available)\b|\bservice refused\b|\bserver (?:is )?(?:too )?busy\b/i,
     example: '421 4.3.2 Service not available, closing transmission channel' },
   // RFC 3464 §2.3.6 "X-Unix" diagnostics come from a local delivery agent (sysexits code or message).
@@ -262,91 +257,15 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: 'x-unix; temporary failure' },
   { reason: 'syntaxerror', pattern: /\b(?:bad|improper) sequence of commands\b|\bsyntax error\b|\bcommand (?:not recognized|unrecognized|not implemented)\b/i,
     example: '503 5.5.1 Bad sequence of commands' },
-];
-
-export interface VerdictRule {
-  readonly pattern: RegExp;
-  readonly example: string;
-}
-
-/** Words with which a mail system states that it looked the recipient up in its own directory and found
- * no such mailbox (Domino, Exchange 2003, IMail, InterScan, Verizon's MMS gateway). They weigh like an
- * X.1.1 status (RFC 3463 §3.2): the bare "User unknown" of a remote reply does not (see reasonForStage). */
-export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
-  { pattern: /\bnot listed in (?:the )?(?:public )?(?:Name & Address Book|Domino Directory)\b/i,
-    example: 'User some.name (ann@example.org) not listed in Domino Directory' },
-  { pattern: /\bthe recipient name is not recognized\b/i,
-    example: 'The recipient name is not recognized MSEXCH:IMS:EXAMPLE:ANN 0 (000C05A6) Unknown Recipient' },
-  // Orange / La Poste reply codes 416 and 418: "Adresse d'au moins un destinataire invalide".
-  { pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
-    example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416' },
-  { pattern: /\binvalid (?:final )?delivery userid\b|\bcheck if (?:the )?address is correct\b|\bno valid recipients? for this\b/i,
-    example: 'Invalid final delivery userid: ann@example.org' },
-];
-
-export interface StatusRule {
-  /** `5.4.4` exact, `x.1.1` any class, `x.6` any detail of a subject (RFC 3463 §3). */
-  readonly status: string;
-  readonly reason: BounceReason;
-  /** The code's meaning in RFC 3463 / RFC 5248's registry, or why we map it so. */
-  readonly meaning: string;
-}
-
-/** Used when no text rule matched. X.7.1 is deliberately generic: servers use it for every refusal. */
-export const STATUS_RULES: readonly StatusRule[] = [
-  { status: 'x.1.1', reason: 'userunknown', meaning: 'Bad destination mailbox address' },
-  { status: 'x.1.2', reason: 'hostunknown', meaning: 'Bad destination system address' },
-  { status: 'x.1.3', reason: 'userunknown', meaning: 'Bad destination mailbox address syntax' },
-  { status: 'x.1.6', reason: 'hasmoved', meaning: 'Destination mailbox has moved, no forwarding address' },
-  { status: 'x.1.7', reason: 'rejected', meaning: "Bad sender's mailbox address syntax" },
-  { status: 'x.1.8', reason: 'rejected', meaning: "Bad sender's system address" },
-  { status: '5.1.10', reason: 'notaccept', meaning: 'Recipient address has null MX (RFC 7505 §4.1)' },
-  { status: 'x.2.1', reason: 'suspend', meaning: 'Mailbox disabled, not accepting messages' },
-  { status: 'x.2.2', reason: 'mailboxfull', meaning: 'Mailbox full' },
-  { status: 'x.2.3', reason: 'mesgtoobig', meaning: 'Message length exceeds administrative limit' },
-  { status: 'x.2.4', reason: 'systemerror', meaning: 'Mailing list expansion problem' },
-  { status: 'x.3.1', reason: 'systemfull', meaning: 'Mail system full' },
-  { status: 'x.3.4', reason: 'mesgtoobig', meaning: 'Message too big for system' },
-  { status: 'x.3', reason: 'systemerror', meaning: 'Mail system status (not accepting, misconfigured, ...)' },
-  // Postfix uses 5.4.4 for a domain with no DNS records; 4.4.x are transient and stay network errors.
-  { status: '5.4.4', reason: 'hostunknown', meaning: 'Unable to route' },
-  { status: 'x.4.5', reason: 'systemfull', meaning: 'Mail system congestion' },
-  { status: 'x.4.7', reason: 'expired', meaning: 'Delivery time expired' },
-  { status: 'x.4', reason: 'networkerror', meaning: 'Network and routing status' },
-  { status: 'x.5.3', reason: 'toomanyconn', meaning: 'Too many recipients' },
-  { status: 'x.5', reason: 'syntaxerror', meaning: 'Mail delivery protocol status' },
-  { status: 'x.6', reason: 'contenterror', meaning: 'Message content or media status' },
-  { status: 'x.7.10', reason: 'failedstarttls', meaning: 'Encryption needed (RFC 5248)' },
-  { status: 'x.7.13', reason: 'suspend', meaning: 'User account disabled (RFC 5248)' },
-  { status: 'x.7.20', reason: 'authfailure', meaning: 'No passing DKIM signature found (RFC 7372)' },
-  { status: 'x.7.21', reason: 'authfailure', meaning: 'No acceptable DKIM signature found (RFC 7372)' },
-  { status: 'x.7.22', reason: 'authfailure', meaning: 'No valid author-matched DKIM signature found (RFC 7372)' },
-  { status: 'x.7.23', reason: 'authfailure', meaning: 'SPF validation failed (RFC 7372)' },
-  { status: 'x.7.24', reason: 'authfailure', meaning: 'SPF validation error (RFC 7372)' },
-  { status: 'x.7.25', reason: 'requireptr', meaning: 'Reverse DNS validation failed (RFC 7372)' },
-  { status: 'x.7.26', reason: 'authfailure', meaning: 'Multiple authentication checks failed (RFC 7372)' },
-  { status: 'x.7.27', reason: 'rejected', meaning: 'Sender address has null MX (RFC 7505 §4.2)' },
-  { status: 'x.7', reason: 'securityerror', meaning: 'Security or policy status; text decides when it can' },
-];
-
-export interface CodeRule {
-  readonly code: number;
-  readonly reason: BounceReason;
-  /** The reply's meaning in RFC 5321 §4.2.3 (or the RFC cited). */
-  readonly meaning: string;
-}
-
-/** Used when neither text nor an enhanced status decided. Other codes fall back to `undefined`. */
-export const CODE_RULES: readonly CodeRule[] = [
-  { code: 451, reason: 'systemerror', meaning: 'Requested action aborted: local error in processing' },
-  { code: 452, reason: 'systemfull', meaning: 'Requested action not taken: insufficient system storage' },
-  { code: 500, reason: 'syntaxerror', meaning: 'Syntax error, command unrecognized' },
-  { code: 501, reason: 'syntaxerror', meaning: 'Syntax error in parameters or arguments' },
-  { code: 502, reason: 'syntaxerror', meaning: 'Command not implemented' },
-  { code: 503, reason: 'syntaxerror', meaning: 'Bad sequence of commands' },
-  { code: 504, reason: 'syntaxerror', meaning: 'Command parameter not implemented' },
-  { code: 521, reason: 'notaccept', meaning: 'Host does not accept mail (RFC 7504)' },
-  { code: 551, reason: 'hasmoved', meaning: 'User not local; please try <forward-path>' },
-  { code: 552, reason: 'mailboxfull', meaning: 'Requested mail action aborted: exceeded storage allocation' },
-  { code: 556, reason: 'notaccept', meaning: 'Domain does not accept mail (RFC 7504)' },
+  // Words that say only that the retries ran out (Exim's retry timeout, qmail's queue lifetime, a frozen
+  // message, a connect timeout): the cause a report names beside them, a full mailbox or a DNS failure, is
+  // the better reason, so they come after every rule that names one (Sisimai reads them last too).
+  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b|\bdelivery failed \d+ attempts\b/i,
+    example: 'retry timeout exceeded' },
+  // Exim freezes a message it cannot deliver or bounce; the retries are over for it.
+  { reason: 'expired', pattern: /\bhas been frozen\b|\bwas frozen on arrival\b/i,
+    example: 'Message 1P1YNN-0003AD-Ga has been frozen by the system filter.' },
+  // Postfix reports a connect timeout in a *failed* DSN only when the queue lifetime ran out (4.4.1).
+  { reason: 'expired', pattern: /\bconnection timed out\b|\bdid not accept our requests to connect\b|\bserver did not respond\b/i,
+    example: 'X-Postfix; connect to mx.example.org[192.0.2.25]:25: Connection timed out' },
 ];

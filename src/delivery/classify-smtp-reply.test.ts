@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { BOUNCE_RULES, CODE_RULES, STATUS_RULES, type BounceReason } from './bounce-rules.ts';
-import { classifySmtpReply, isHardReason } from './classify-smtp-reply.ts';
+import { ADDRESS_VERDICT_RULES, BOUNCE_RULES, CODE_RULES, STATUS_RULES, type BounceReason } from './bounce-rules.ts';
+import { classifySmtpReply, isHardReason, statesUnknownAddress } from './classify-smtp-reply.ts';
 
 describe('the bounce rule table', () => {
   it.each(BOUNCE_RULES.map((rule, index) => [index, rule.reason, rule] as const))(
@@ -14,6 +14,16 @@ describe('the bounce rule table', () => {
       expect(classifySmtpReply({ message: rule.example }).reason).toBe(reason);
     },
   );
+
+  it.each(ADDRESS_VERDICT_RULES.map((rule, index) => [index, rule] as const))('address verdict %i matches its own example', (_index, rule) => {
+    expect(rule.pattern.test(rule.example)).toBe(true);
+    expect(statesUnknownAddress(rule.example)).toBe(true);
+  });
+
+  it('a remote server\'s bare "User unknown" is no address verdict', () => {
+    expect(statesUnknownAddress('550 5.1.1 <ann@example.org>... User Unknown')).toBe(false);
+    expect(statesUnknownAddress('452 Requested action not taken: mailbox unavailable (not enough free space)')).toBe(false);
+  });
 
   it('keys status rules as RFC 3463 codes and code rules as 4xx/5xx replies', () => {
     for (const rule of STATUS_RULES) expect(rule.status).toMatch(/^(?:[45x])\.\d{1,3}(?:\.\d{1,3})?$/);

@@ -53,8 +53,11 @@ function validCode(code: number | null | undefined): number | null {
   return typeof code === 'number' && Number.isInteger(code) && code >= 200 && code <= 599 ? code : null;
 }
 
+// Zoho writes the code apart: "Error, ERROR_CODE :421, ERROR_CODE :, Host not reachable."
+const LABELLED_CODE = /\bERROR_CODE ?: ?([45]\d\d)\b/;
+
 export function replyCodeIn(text: string): number | null {
-  const match = REPLY_CODE.exec(text);
+  const match = REPLY_CODE.exec(text) ?? LABELLED_CODE.exec(text);
   return match ? Number(match[1]) : null;
 }
 

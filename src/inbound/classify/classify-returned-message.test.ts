@@ -59,6 +59,25 @@ describe('notices without delivery-status fields', () => {
     expect(result.results).toEqual([expect.objectContaining({ recipient: 'bob@example.org', reason: 'mailboxfull', hard: false, status: '5.2.2', reply_code: 552 })]);
     expect(result.correlation.messageIds).toEqual(['em_9@example.com']);
   });
+
+  it('a qmail "User unknown" refused at RCPT is hard; the same words after DATA are a soft filter', async () => {
+    const notice = (stage: string): string => `From: MAILER-DAEMON@mx.example.net\nTo: news@example.com\nSubject: failure notice\n\nHi. This is the qmail-send program at mx.example.net.\n\n<bob@example.org>:\n${stage}\nRemote host said: 550 <bob@example.org>: User unknown\n\n--- Below this line is a copy of the message.\n\nTo: bob@example.org\n`;
+    expect((await classifyReturnedMessage(notice('192.0.2.25 does not like recipient.'))).results[0]).toMatchObject({ reason: 'userunknown', hard: true });
+    expect((await classifyReturnedMessage(notice('192.0.2.25 failed after I sent the message.'))).results[0]).toMatchObject({ reason: 'filtered', hard: false });
+  });
+
+  it('a Japanese carrier notice with a raw UTF-8 subject is a bounce for the address it names', async () => {
+    const raw = Buffer.from('From: no-reply@example.ne.jp\nTo: news@example.com\nSubject: メールエラー通知\nContent-Type: text/plain; charset=utf-8\n\n送信先のメールボックスが一杯のため、送信できませんでした。\nYour mail sent on: Thu, 29 Apr 2013 23:45:22 +0900\n     Could not be delivered to: <ann@example.ne.jp>\n', 'utf8');
+    const result = await classifyReturnedMessage(raw);
+    expect(result.kind).toBe('bounce');
+    expect(result.results).toEqual([expect.objectContaining({ recipient: 'ann@example.ne.jp', reason: 'mailboxfull', hard: false })]);
+  });
+
+  it("an fml mailing list's refusal names the list and is a soft rejected", async () => {
+    const raw = 'From: news-admin@example.org\nTo: ann@example.net\nSubject: You ann@example.net are not member (news ML)\nX-MLServer: fml [fml 4.0.3 release (20040609)];\nList-Subscribe: <mailto:news-ctl@example.org?body=subscribe>\nMessage-ID: <200504292334.FMLAAB12345.news@example.org>\n\nYou are not a member of this mailing list <news@example.org>.\nIf you know the general guide of this list, please send mail with the mail body\n\nguide\n\nto the address\n\n<news-ctl@example.org>\n';
+    const result = await classifyReturnedMessage(raw);
+    expect(result.results).toEqual([expect.objectContaining({ recipient: 'news@example.org', reason: 'rejected', hard: false })]);
+  });
 });
 
 describe('complaints (ARF, RFC 5965)', () => {

@@ -66,7 +66,14 @@ function deliveryReport(context: Context): ReturnedMessage | null {
   const report = readDeliveryStatus(context.message);
   if (!report) return null;
   const notice = readBounceNotice(context.message.text, excludedAddresses(context));
-  const results = report.recipients.map((recipient) => {
+  // A Final-Recipient that is no address (Exim's file or pipe delivery, "rfc822;/var/spool/...") leaves the
+  // address to X-Failed-Recipients, when that header names exactly one per such record.
+  const listed = failedRecipients(context.message.headers);
+  const unnamed = report.recipients.filter((recipient) => recipient.recipient === null);
+  const recipients = unnamed.length > 0 && unnamed.length === listed.length
+    ? report.recipients.map((recipient) => (recipient.recipient === null ? { ...recipient, recipient: listed[unnamed.indexOf(recipient)] ?? null } : recipient))
+    : report.recipients;
+  const results = recipients.map((recipient) => {
     const segment = notice.segments.find((s) => s.recipient === recipient.recipient || s.recipient === recipient.originalRecipient);
     return buildBounceResult({ ...recipient, context: [segment?.text ?? '', notice.segments.length <= 1 ? notice.text : ''] });
   });
@@ -79,7 +86,10 @@ function bounceNotice(context: Context): ReturnedMessage | null {
   if (!isBounceNotice(context.message)) return null;
   const notice = readBounceNotice(context.message.text, excludedAddresses(context));
   const segments = notice.segments.length > 0 ? notice.segments : fallbackSegments(context, notice);
-  const failed = failedRecipients(context.message.headers);
+  // The header is a summary of the notice; where the two disagree (an address rewritten in one of them)
+  // the notice's own words about each recipient are the better evidence.
+  const listed = failedRecipients(context.message.headers);
+  const failed = notice.segments.length > 0 && !listed.some((recipient) => notice.segments.some((s) => s.recipient === recipient)) ? [] : listed;
   if (failed.length > 0) return noticeResults(context, notice, failed.map((recipient) => segments.find((s) => s.recipient === recipient) ?? { recipient, text: notice.text }));
   if (segments.length === 0) return null;
   return noticeResults(context, notice, segments);
@@ -137,13 +147,17 @@ function finish(context: Context, kind: ReturnedMessage['kind'], results: Bounce
   return { kind, results, correlation: { ...context.correlation, recipients: [...recipients] }, messageId: context.messageId };
 }
 
+const LIST_FIELDS = ['list-help', 'list-subscribe', 'list-unsubscribe', 'list-owner', 'list-post', 'mailing-list'];
+
 /** Addresses in a notice that are no recipient: the notice's own sender and addressee, and the
  * original's sender (the notice goes back to it). */
 function excludedAddresses(context: Context): Set<string> {
   const { headers } = context.message;
   const original = context.original ?? new Map<string, string[]>();
   const fields = [firstField(headers, 'from'), firstField(headers, 'to'), firstField(headers, 'return-path'), firstField(headers, 'reply-to'), firstField(headers, 'delivered-to'), firstField(headers, 'x-original-to'), firstField(original, 'from'), firstField(original, 'return-path'), firstField(original, 'sender')];
-  return new Set(fields.map(addressIn).filter((address): address is string => address !== null));
+  // A mailing list's own command addresses (RFC 2369 List-* fields) are named in its notices as help.
+  const listFields = LIST_FIELDS.flatMap((name) => headers.get(name) ?? []).flatMap((value) => value.split(','));
+  return new Set([...fields, ...listFields].map(addressIn).filter((address): address is string => address !== null));
 }
 
 function correlationOf(message: ParsedMessage, original: HeaderFields | null): ReturnedMessage['correlation'] {

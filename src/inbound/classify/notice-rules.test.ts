@@ -26,6 +26,14 @@ describe('the SMTP stage a refusal answered', () => {
     ['Exim', 'SMTP error from remote mail server after MAIL FROM:<news@example.net> SIZE=1234:', 'mail'],
     ['Exim', 'SMTP error from remote mail server after initial connection:', 'connect'],
     ['Sendmail', '>>> DATA\n<<< 550 Unknown user ann@example.org', 'data'],
+    ['Postfix, wrapped', '550 5.1.1 <ann@example.org>: User unknown (in reply to\n    RCPT TO command)', 'rcpt'],
+    ['qmail', '192.0.2.153 does not like recipient.\nRemote host said: 550 5.1.1 <ann@example.org>... User Unknown', 'rcpt'],
+    ['qmail', 'Connected to 192.0.2.135 but sender was rejected.', 'mail'],
+    ['qmail', '192.0.2.153 failed after I sent the message.', 'data'],
+    ['Symantec', 'Technical details: SMTP:RCPT host 192.0.2.8: 553 5.3.0 <ann@example.org>... No such user here', 'rcpt'],
+    ['Gmail', 'The error that the other server returned was: 550 550 Unknown user ann@example.org (state 18).', 'data'],
+    ['Gmail', 'The error that the other server returned was: 550 550 5.1.1 <ann@example.org>... User Unknown (state 14).', 'rcpt'],
+    ['none', '550 5.1.1 <ann@example.org>... User Unknown', null],
   ])('%s: %j is %s', (_family, text, stage) => {
     expect(smtpStageIn(text)).toBe(stage);
   });

@@ -6,7 +6,7 @@ export type NoticeRule = { readonly pattern: RegExp; readonly example: string };
 /** Senders of delivery reports (RFC 5321 §4.5.5 says they use a null reverse-path; their From names
  * the mail system). */
 export const BOUNCE_SENDERS: readonly NoticeRule[] = [
-  { pattern: /\b(?:mailer-daemon|mail-daemon|maildaemon|postmaster|mailerdaemon|mdaemon|bounces?|nobody)@/i, example: 'Mail Delivery System <MAILER-DAEMON@mx.example.org>' },
+  { pattern: /\b(?:mailer-daemon|mail-daemon|maildaemon|post_?master|mailerdaemon|mdaemon|bounces?|nobody)@/i, example: 'Mail Delivery System <MAILER-DAEMON@mx.example.org>' },
   { pattern: /\bmail (?:delivery )?(?:system|subsystem|service|daemon)\b|\bMail Administrator\b|\bmailer-daemon\b/i, example: 'Mail Delivery Subsystem <mailer-daemon@googlemail.com>' },
   { pattern: /\bMicrosoft Outlook\b|\bpostmaster\b/i, example: 'Microsoft Outlook <postmaster@outlook.com>' },
 ];
@@ -17,6 +17,10 @@ export const BOUNCE_SUBJECTS: readonly NoticeRule[] = [
   { pattern: /\bdelivery (?:status notification|failure|failed|problem|report|notification|has failed|error)\b|\bmail delivery failed\b|\bfailure notice\b|\bfailed delivery\b/i, example: 'Delivery Status Notification (Failure)' },
   { pattern: /\breturned (?:mail|to sender)\b|\bmail (?:system )?error\b|\bdelivery (?:delayed|warning)\b|\bdelayed mail\b|\bwarning: could not send\b|\bbounced? (?:mail|message)\b/i, example: 'Returned mail: see transcript for details' },
   { pattern: /\bmessage (?:delivery )?(?:failure|rejected|blocked|not delivered)\b|\b(?:mail|message) (?:could not|couldn't|can't|cannot) be delivered\b|\bunable to deliver\b|\bnotice of delivery failure\b/i, example: 'Mail could not be delivered' },
+  // Japanese carriers (au, docomo ...): "メールエラー通知" (mail error notice), "配信エラー", "不達" (undelivered).
+  { pattern: /メールエラー|配信エラー|送信エラー|不達/, example: 'メールエラー通知' },
+  // Mailing-list software refusing a post from a non-member (fml, ezmlm).
+  { pattern: /\bare not (?:a )?member\b/i, example: 'You ann@example.org are not member (news ML)' },
   { pattern: /\bDSN\b|\bNDR\b|\bpermanent (?:error|failure)\b|\brejected\b|\bdelivery notification\b|\bnot reachable\b/i, example: 'Message rejected: Address blacklisted' },
 ];
 
@@ -29,9 +33,9 @@ export const BOUNCE_PHRASES: readonly NoticeRule[] = [
 /** Where the returned original begins in a notice written as one text part (qmail, Exim, Gmail ...).
  * Everything after it is the original, not the notice. */
 export const ORIGINAL_MARKERS: readonly NoticeRule[] = [
-  { pattern: /^[ \t>]*-{2,} ?(?:Below this line is a copy of the message|This is a copy of the message|Original message|original message follows|The original message|Unsent message below|Returned message|Message (?:text )?follows|Original message headers|Headers of the original message|(?:The )?header of the original message|Returned mail follows)/im,
+  { pattern: /^[ \t>]*-{2,} ?(?:Below this line is a copy of the message|This is a copy of the message|Original message|original message follows|The original message|Unsent message (?:below|follows)|Returned message|Message (?:text )?follows|Original message headers|Headers of the original message|(?:The )?header of the original message|Returned mail follows)/im,
     example: '--- Below this line is a copy of the message.' },
-  { pattern: /^[ \t]*(?:Original message headers:|Message headers follow\.|Original message follows\.|-+ ?Original Message ?-+|The (?:original|returned) message (?:was|is) (?:attached|included|below)\b[^\n]*\n)/im,
+  { pattern: /^[ \t]*(?:Original message headers:|Original mail as follows:|Included is a copy of the message header:|Message headers follow\.|Original message follows\.|-+ ?Original Message ?-+|The (?:original|returned) message (?:was|is) (?:attached|included|below)\b[^\n]*\n)/im,
     example: 'Original message headers:' },
   // A header block of the returned message after a blank line, when no marker announces it.
   { pattern: /\n[ \t]*\n(?=(?:Return-Path|Received|DKIM-Signature|Delivered-To|X-Original-To): )/i,

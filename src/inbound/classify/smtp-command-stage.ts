@@ -4,12 +4,13 @@
 export type SmtpStage = 'connect' | 'mail' | 'rcpt' | 'data';
 
 /** How MTA families name the command: Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:",
- * Sendmail's transcript ">>> DATA", qmail/Courier "after end of data" ... */
+ * Sendmail's transcript ">>> DATA", qmail/Courier "after end of data" ... Gmail ends the remote reply with
+ * the state its SMTP client was in: "(state 13)" after EHLO, 14 at RCPT TO, 15/17/18 at DATA. */
 const STAGES: readonly { stage: SmtpStage; pattern: RegExp; example: string }[] = [
-  { stage: 'data', pattern: /\bin reply to (?:end of )?DATA\b|\bafter (?:end of )?data\b|>>> DATA\b|\bSMTP command:? DATA\b|\bafter DATA command\b/i, example: '(in reply to end of DATA command)' },
-  { stage: 'rcpt', pattern: /\bin reply to RCPT TO\b|\bSMTP:RCPT\b|\bafter RCPT(?: TO)?\b|>>> RCPT TO\b|\bRCPT command\b/i, example: 'SMTP error from remote mail server after RCPT TO:<ann@example.org>:' },
-  { stage: 'mail', pattern: /\bin reply to MAIL FROM\b|\bafter MAIL FROM\b|>>> MAIL FROM\b|\bMAIL command\b/i, example: 'SMTP error from remote mail server after MAIL FROM:<news@example.net> SIZE=1234:' },
-  { stage: 'connect', pattern: /\bafter initial connection\b|\bin reply to (?:HELO|EHLO)\b|\bafter (?:HELO|EHLO)\b|\bsaid in greeting\b|\bgreeting (?:failure|error)\b/i, example: 'SMTP error from remote mail server after initial connection:' },
+  { stage: 'data', pattern: /\bin reply to (?:end of )?DATA\b|\bfailed on DATA command\b|\(state 1[578]\)|\bfailed after I sent the message\b|\bafter (?:end of )?data\b|>>> DATA\b|\bSMTP command:? DATA\b|\bafter DATA command\b/i, example: '(in reply to end of DATA command)' },
+  { stage: 'rcpt', pattern: /\bin reply to RCPT TO\b|\bdoes not like recipient\b|\(state 14\)|\bSMTP:RCPT\b|\bafter RCPT(?: TO)?\b|>>> RCPT TO\b|\bRCPT command\b/i, example: 'SMTP error from remote mail server after RCPT TO:<ann@example.org>:' },
+  { stage: 'mail', pattern: /\bin reply to MAIL FROM\b|\bbut sender was rejected\b|\bafter MAIL FROM\b|>>> MAIL FROM\b|\bMAIL command\b/i, example: 'SMTP error from remote mail server after MAIL FROM:<news@example.net> SIZE=1234:' },
+  { stage: 'connect', pattern: /\bafter initial connection\b|\bbut greeting failed\b|\bbut my name was rejected\b|\(state 13\)|\bin reply to (?:HELO|EHLO)\b|\bafter (?:HELO|EHLO)\b|\bsaid in greeting\b|\bgreeting (?:failure|error)\b/i, example: 'SMTP error from remote mail server after initial connection:' },
 ];
 
 /** The stage named earliest in the text; null when it names none. */
@@ -36,7 +37,7 @@ const MAILBOX_STATE_STATUS = /^[45]\.(?:2\.[014]|1\.4)$/;
  * under a mailbox-state status, or with nothing to say which command they answered come from a filter
  * speaking for the mailbox (`filtered`, soft): erring soft there is cheaper than suppressing a real
  * recipient. (This is Sisimai's decision between its UserUnknown and Filtered reasons.) A refusal with no
- * known cause at MAIL FROM is about the sender, and at the greeting about the sending host.
+ * known cause at MAIL FROM is about the sender (for the greeting see reasonForGreeting).
  * `words.unknownUser`: the text speaks of an unknown mailbox (a `filtered` text rule may have won over it);
  * `words.addressVerdict`: the mail system states it has no such mailbox in its own directory.
  */
@@ -48,6 +49,11 @@ export function reasonForStage(reason: string | null, stage: SmtpStage | null, s
   }
   if (reason !== null) return reason;
   if (stage === 'mail') return 'rejected';
-  if (stage === 'connect') return 'blocked';
   return null;
+}
+
+/** A refusal at the greeting is about the sending host (`blocked`), when neither its words nor a specific
+ * status (Gmail's "5.7.1 ... (state 13)" is a security refusal) say more. */
+export function reasonForGreeting(stage: SmtpStage | null): string | null {
+  return stage === 'connect' ? 'blocked' : null;
 }
