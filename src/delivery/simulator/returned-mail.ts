@@ -57,13 +57,7 @@ export function buildDsn(m: Original, dsn: { action: 'failed' | 'delayed'; statu
     `Remote-MTA: dns; ${MTA}`,
     `Diagnostic-Code: smtp; ${dsn.diagnostic}`,
     '',
-    `--${boundary}`,
-    'Content-Type: text/rfc822-headers',
-    '',
-    headerBlock(m.raw),
-    '',
-    `--${boundary}--`,
-    '',
+    ...returnedHeadersPart(boundary, m.raw),
   ]);
 }
 
@@ -95,13 +89,7 @@ export function buildComplaint(m: Original): string {
     `Arrival-Date: ${m.acceptedAt.toUTCString()}`,
     `Reported-Domain: ${m.recipient.split('@')[1]}`,
     '',
-    `--${boundary}`,
-    'Content-Type: text/rfc822-headers',
-    '',
-    headerBlock(m.raw),
-    '',
-    `--${boundary}--`,
-    '',
+    ...returnedHeadersPart(boundary, m.raw),
   ]);
 }
 
@@ -168,4 +156,9 @@ export async function sendToInbound(inboundSmtpUrl: string | undefined, envelope
   } finally {
     transport.close();
   }
+}
+
+/** The closing part of a DSN or ARF report: the original's headers (RET=HDRS), then the end boundary. */
+function returnedHeadersPart(boundary: string, raw: Buffer): string[] {
+  return [`--${boundary}`, 'Content-Type: text/rfc822-headers', '', headerBlock(raw), '', `--${boundary}--`, ''];
 }
