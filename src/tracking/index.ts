@@ -1,0 +1,4 @@
+// What other domains and the composition root may use of tracking.
+export type * from './hit.ts';
+export { addTracking, pixelPath, clickPath, unsubscribePath, type TrackingSettings, type TrackedContent } from './add-tracking.ts';
+export { signToken, verifyToken, trackingKeys, type TokenPayload } from './tracking-token.ts';
