@@ -2,11 +2,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001-initial.ts';
 import * as m002 from './migrations/002-campaigns.ts';
+import * as m004 from './migrations/004-tracking.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-campaigns': m002,
+  '004-tracking': m004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
