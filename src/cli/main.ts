@@ -1,9 +1,10 @@
-// The `sendtrail` command: start, migrate, keys create, domains add, config.
+// The `sendtrail` command: start, migrate, keys create, domains add, config, tracking replay|reclassify.
 import { parseArgs } from 'node:util';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { StoreLockedError } from '../store/open-store.ts';
 import { openConfiguredStore } from '../store/open-configured-store.ts';
 import type { Config } from '../config/schema.ts';
+import { TRACKING_USAGE, trackingCommand } from './tracking-command.ts';
 
 const USAGE = `Usage: sendtrail <command> [options]
 
@@ -14,6 +15,7 @@ Commands:
   domains add <domain> [--algorithm rsa|ed25519] [--bounce-domain D]
                                     Create a DKIM key for a sending domain and print its DNS records
   config                            Print the effective configuration with descriptions
+${TRACKING_USAGE}
 
 Configuration comes from environment variables; see \`sendtrail config\`.`;
 
@@ -89,6 +91,8 @@ const COMMANDS: Record<string, Command> = {
     }
     return 0;
   },
+
+  tracking: trackingCommand,
 
   async config(config) {
     for (const { key, value, description } of describeConfig(config)) {
