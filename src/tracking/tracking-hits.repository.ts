@@ -95,3 +95,8 @@ export async function updateVerdicts(db: Kysely<Database>, updates: ReadonlyArra
     WHERE ev.id = v.id
   `.execute(db);
 }
+
+export async function findEmailRecipient(db: Kysely<Database>, emailId: string): Promise<{ projectId: string; to: string } | undefined> {
+  const row = await db.selectFrom('emails').select(['project_id', 'to_address']).where('id', '=', emailId).executeTakeFirst();
+  return row && { projectId: row.project_id, to: row.to_address };
+}
