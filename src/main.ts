@@ -47,12 +47,14 @@ export type WorkerRoleDeps = {
   workerId: string;
   log?: Logger;
   pollMs?: number;
+  /** Tests shorten how long simulated people take to open their mail. */
+  simulatorHumanDelayMs?: number;
 };
 
 /** The worker role: the mailbox simulator, the transports, the delivery worker and the campaign expander. */
 export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): Promise<void> }> {
   const { config, store } = deps;
-  const simulator = await startSimulatorServer({ world: { publicUrl: publicUrlOf(config), log: deps.log } });
+  const simulator = await startSimulatorServer({ world: { publicUrl: publicUrlOf(config), log: deps.log, humanDelayMs: deps.simulatorHumanDelayMs } });
   const transports = createTransportRouter(config, simulator.url);
   const worker = await startDeliveryWorker({
     db: store.db,

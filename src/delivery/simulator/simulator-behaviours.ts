@@ -1,44 +1,15 @@
 // The scripted recipients of @simulator.test, as data: what the simulated MX answers to each.
 // Add a row to add a behaviour; issues 3 and 4 add engagement and inbound ones (open@, complaint@ ...).
 
+import { ENGAGEMENT_BEHAVIOURS } from './engagement-behaviours.ts';
+import type { SimulatorBehaviour } from './simulator-types.ts';
+
 export const SIMULATOR_DOMAIN = 'simulator.test';
 
 /** Addresses that are on every project's suppression list, so sending to them is `rejected`. */
 export const SIMULATOR_SUPPRESSED = [`suppressed@${SIMULATOR_DOMAIN}`];
 
-export type RcptAnswer = { code: number; message: string } | 'accept';
-
-/** A message the simulated MX accepted for one recipient. */
-export type AcceptedMessage = {
-  /** The envelope sender: Sendtrail's VERP return path, where DSNs and complaints go. */
-  mailFrom: string;
-  recipient: string;
-  /** The message as it arrived, headers and body (tracking links and pixel included). */
-  raw: Buffer;
-  acceptedAt: Date;
-};
-
-/** The outside world a simulated recipient acts on, as a real one would: over HTTP and SMTP. */
-export type SimulatorWorld = {
-  /** Base URL of the tracking endpoints (PUBLIC_URL): what a mail client would fetch. */
-  publicUrl: string;
-  /** The inbound SMTP server (smtp://host:port) that receives DSNs, complaints and replies. */
-  inboundSmtpUrl?: string;
-  log?: { warn(obj: unknown, msg?: string): void };
-};
-
-export type SimulatorBehaviour = {
-  local: string;
-  description: string;
-  /** What RCPT TO gets; `seen` counts earlier attempts of the same email at this simulator. */
-  onRecipient(seen: number): RcptAnswer;
-  /**
-   * What the simulated recipient does after its MX accepted the message: a person opening it, a
-   * gateway scanning its links, a late DSN or complaint coming back. Runs in the background; a
-   * failure is logged, never fatal. Absent for recipients who do nothing.
-   */
-  afterAccept?(message: AcceptedMessage, world: SimulatorWorld): Promise<void>;
-};
+export type { RcptAnswer, AcceptedMessage, SimulatorWorld, SimulatorBehaviour } from './simulator-types.ts';
 
 export const SIMULATOR_BEHAVIOURS: SimulatorBehaviour[] = [
   { local: 'delivered', description: 'accepted: 250', onRecipient: () => 'accept' },
@@ -58,6 +29,7 @@ export const SIMULATOR_BEHAVIOURS: SimulatorBehaviour[] = [
     onRecipient: (seen) => (seen === 0 ? { code: 451, message: '4.7.1 Greylisted, please try again later' } : 'accept'),
   },
   { local: 'suppressed', description: 'on the suppression list: rejected by Sendtrail, never sent', onRecipient: () => 'accept' },
+  ...ENGAGEMENT_BEHAVIOURS,
 ];
 
 const BY_LOCAL = new Map(SIMULATOR_BEHAVIOURS.map((b) => [b.local, b]));
