@@ -7,6 +7,7 @@ import type { ClassifyHit } from './hit.ts';
 import type { RecordedHit } from './recorded-hit.ts';
 import { commitHits } from './commit-hits.ts';
 import { openHitSpool } from './hit-spool.ts';
+import { createHistoryCache } from './history-cache.ts';
 
 export type HitRecorderOptions = {
   db: Kysely<Database>;
@@ -45,7 +46,8 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
   let retryAt = 0;
   let closed = false;
 
-  const commit = (hits: readonly RecordedHit[]) => withTimeout(commitHits(options.db, options.classify, hits), timeoutMs);
+  const cache = createHistoryCache();
+  const commit = (hits: readonly RecordedHit[]) => withTimeout(commitHits(options.db, options.classify, hits, cache), timeoutMs);
 
   function schedule(): void {
     if (busy || timer) return;

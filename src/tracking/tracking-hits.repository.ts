@@ -4,15 +4,23 @@ import type { Database } from '../store/database.ts';
 import type { EmailHistory, Hit, Verdict } from './hit.ts';
 
 export type StoredHit = Hit & Verdict & { backfilled?: boolean; eventId: number; hitId: string | null };
-export type EmailHitHistory = { projectId: string; sentAt?: Date; deliveredAt?: Date; hits: StoredHit[] };
+export type EmailHitHistory = {
+  projectId: string;
+  sentAt?: Date;
+  deliveredAt?: Date;
+  hits: StoredHit[];
+  /** False while the send is not recorded yet (a gateway scanning before the worker's outcome commits). */
+  sendRecorded: boolean;
+};
 
 // The classifier looks at recent history (coalescing windows, bursts) and whether any open was
 // counted; an email hit thousands of times (a forwarded newsletter) must not make a batch slow.
-const HISTORY_LIMIT = 500;
+export const HISTORY_LIMIT = 100;
 
 type HistoryRow = {
   email_id: string;
   project_id: string;
+  first_attempt_at: Date | null;
   id: number | null;
   event_type: string | null;
   metadata: Record<string, unknown> | null;
@@ -24,7 +32,7 @@ type HistoryRow = {
 export async function loadHistories(db: Kysely<Database>, emailIds: readonly string[]): Promise<Map<string, EmailHitHistory>> {
   // Raw SQL: LATERAL with a per-email LIMIT, which Kysely's builder cannot say clearly.
   const { rows } = await sql<HistoryRow>`
-    SELECT e.id AS email_id, e.project_id, ev.id, ev.event_type, ev.metadata, ev.created_at, ev.hit_id
+    SELECT e.id AS email_id, e.project_id, e.first_attempt_at, ev.id, ev.event_type, ev.metadata, ev.created_at, ev.hit_id
     FROM emails e
     LEFT JOIN LATERAL (
       SELECT * FROM (
@@ -38,11 +46,18 @@ export async function loadHistories(db: Kysely<Database>, emailIds: readonly str
   const histories = new Map<string, EmailHitHistory>();
   for (const r of rows) {
     let h = histories.get(r.email_id);
-    if (!h) histories.set(r.email_id, (h = { projectId: r.project_id, hits: [] }));
+    if (!h) histories.set(r.email_id, (h = { projectId: r.project_id, hits: [], sendRecorded: false }));
     if (r.id === null || !r.created_at) continue;
     if (r.event_type === 'sent') h.sentAt ??= r.created_at;
     else if (r.event_type === 'delivered') h.deliveredAt ??= r.created_at;
     else h.hits.push(storedHit(r as HistoryRow & { id: number; created_at: Date }));
+  }
+  for (const r of rows) {
+    const h = histories.get(r.email_id)!;
+    h.sendRecorded = h.sentAt !== undefined || h.deliveredAt !== undefined;
+    // A hit can arrive before the worker's outcome is committed (Safe Links scans during the SMTP
+    // transaction itself): the claim time is then the best known send time, not "never sent".
+    if (!h.sendRecorded && r.first_attempt_at) h.sentAt = r.first_attempt_at;
   }
   return histories;
 }
@@ -85,14 +100,14 @@ export async function insertHitEvents(db: Kysely<Database>, rows: readonly HitEv
 }
 
 /** Rewrites the verdict (counted, why) of stored hit events, e.g. once a burst shows them to be a scanner. */
-export async function updateVerdicts(db: Kysely<Database>, updates: ReadonlyArray<{ eventId: number; verdict: Verdict }>): Promise<void> {
+export async function updateVerdicts(db: Kysely<Database>, updates: ReadonlyArray<{ hitId: string; verdict: Verdict }>): Promise<void> {
   if (updates.length === 0) return;
   await sql`
     UPDATE events ev
     SET metadata = (ev.metadata - 'why') || jsonb_strip_nulls(jsonb_build_object('counted', v.counted, 'why', v.why))
-    FROM unnest(${updates.map((u) => u.eventId)}::bigint[], ${updates.map((u) => u.verdict.counted)}::boolean[],
-                ${updates.map((u) => u.verdict.why ?? null)}::text[]) AS v(id, counted, why)
-    WHERE ev.id = v.id
+    FROM unnest(${updates.map((u) => u.hitId)}::text[], ${updates.map((u) => u.verdict.counted)}::boolean[],
+                ${updates.map((u) => u.verdict.why ?? null)}::text[]) AS v(hit_id, counted, why)
+    WHERE ev.hit_id = v.hit_id
   `.execute(db);
 }
 
