@@ -99,6 +99,7 @@ export async function startTrackingRecorder(config: Config, store: Store, log?: 
     spoolDir: config.SENDTRAIL_DATA_DIR,
     batchMs: config.TRACKING_BATCH_MS,
     commitTimeoutMs: config.TRACKING_COMMIT_TIMEOUT_MS,
+    historyTtlMs: store.kind === 'pglite' ? Infinity : undefined,
     log,
   });
 }

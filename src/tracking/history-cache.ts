@@ -25,7 +25,7 @@ export type HistoryCacheOptions = {
 export function createHistoryCache(options: HistoryCacheOptions = {}): HistoryCache {
   const maxEmails = options.maxEmails ?? 20_000;
   const ttlMs = options.ttlMs ?? 10_000;
-  const maxHits = options.maxHits ?? 100;
+  const maxHits = options.maxHits ?? 30;
   // A Map iterates in insertion order: re-inserting on use makes the first key the least recently used.
   const entries = new Map<string, { history: EmailHitHistory; loadedAt: number }>();
   return {

@@ -7,7 +7,7 @@ import { createTestStore, STORE_KINDS, type TestStore } from '../../test/support
 import { clickHit, createEmails, openHit, simpleClassify } from '../../test/support/tracking-fixtures.ts';
 import { eventually } from '../../test/support/test-worker.ts';
 import { startHitRecorder } from './hit-recorder.ts';
-import { SPOOL_FILE } from './hit-spool.ts';
+import { SPOOL_PREFIX } from './hit-spool.ts';
 import type { Database } from '../store/database.ts';
 import type { Kysely } from 'kysely';
 
@@ -82,7 +82,7 @@ describe.each(STORE_KINDS)('hit recorder on %s', (kind) => {
     const { emailIds } = await createEmails(store.db, 1);
     const hits = Array.from({ length: 30 }, (_, i) => openHit(emailIds[0]!, { at: new Date(Date.now() - 60_000 + i * 1000) }));
     // What a process killed mid-write leaves: whole fsync'd lines, then half a line.
-    await appendFile(join(dir, SPOOL_FILE), hits.map((h) => `${JSON.stringify({ ...h, at: h.at.toISOString() })}\n`).join('') + '{"id":"torn","kin');
+    await appendFile(join(dir, `${SPOOL_PREFIX}0000000001.jsonl`), hits.map((h) => `${JSON.stringify({ ...h, at: h.at.toISOString() })}\n`).join('') + '{"id":"torn","kin');
     const recorder = await startHitRecorder({ db: store.db, classify: simpleClassify, spoolDir: dir, retryMs: 50 });
     const late = openHit(emailIds[0]!);
     await recorder.record(late);
@@ -92,7 +92,8 @@ describe.each(STORE_KINDS)('hit recorder on %s', (kind) => {
     expect(events.map((e) => e.hit_id)).toEqual([...hits.map((h) => h.id), late.id]);
     expect(events[0]!.metadata.counted).toBe(true);
     expect(events[1]!.metadata.why).toBe('coalesced');
-    await expect(readFile(join(dir, SPOOL_FILE))).rejects.toThrow(/ENOENT/);
+    // The crashed process's segment is gone once committed.
+    await expect(readFile(join(dir, `${SPOOL_PREFIX}0000000001.jsonl`))).rejects.toThrow(/ENOENT/);
   });
 });
 
@@ -118,8 +119,10 @@ describe('hit recorder during a PostgreSQL outage', () => {
         await Promise.all(batch.map((h) => recorder.record(h)));
       };
       await fire(200);
+      await recorder.settled();
       proxy.cut();
       for (let i = 0; i < 10; i++) await fire(100);
+      // All 1,000 acknowledged while the database is unreachable: they wait in the spool.
       expect(recorder.isSpooling()).toBe(true);
       proxy.restore();
       for (let i = 0; i < 5; i++) await fire(100);

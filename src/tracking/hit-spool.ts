@@ -1,6 +1,7 @@
-// The append-only disk spool of tracking hits the database could not take: one JSON line a hit,
-// fsync'd per batch, read back in order and removed once every line is committed.
-import { mkdir, open, stat, unlink, type FileHandle } from 'node:fs/promises';
+// The append-only disk spool of tracking hits: numbered segment files of one JSON line a hit,
+// fsync'd per batch. Every acknowledged hit is in it until the database has it; segments are read
+// back in order and deleted once all their hits are committed.
+import { mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hitFromJson, hitToJson, type RecordedHit } from './recorded-hit.ts';
 
@@ -9,49 +10,61 @@ export type HitSpool = {
   hasPending(): boolean;
   /** Appends the hits and fsyncs: once this resolves, the hits survive a crash. */
   append(hits: readonly RecordedHit[]): Promise<void>;
-  /** The next hits in order (up to `max`) and how many bytes they span; nothing is consumed yet. */
+  /** The next uncommitted hits in order (up to `max`) and how many bytes they span; nothing is consumed yet. */
   readNext(max: number): Promise<{ hits: RecordedHit[]; bytes: number }>;
-  /** Marks `bytes` as committed; the file is removed once all of it is. */
+  /** Marks `bytes` (from the last readNext) as committed; a finished segment is deleted. */
   consume(bytes: number): Promise<void>;
   close(): Promise<void>;
 };
 
-export const SPOOL_FILE = 'tracking-spool.jsonl';
+export const SPOOL_PREFIX = 'tracking-spool-';
 const READ_BYTES = 1024 * 1024;
+// Small enough that replaying a segment after a crash (read offsets are not persisted) costs little.
+const SEGMENT_BYTES = 4 * 1024 * 1024;
 
-export async function openHitSpool(dir: string): Promise<HitSpool> {
+type Segment = { n: number; path: string; size: number };
+
+export async function openHitSpool(dir: string, options: { segmentBytes?: number } = {}): Promise<HitSpool> {
   await mkdir(dir, { recursive: true });
-  const path = join(dir, SPOOL_FILE);
-  let size = await stat(path).then((s) => s.size, () => 0);
+  const segmentBytes = options.segmentBytes ?? SEGMENT_BYTES;
+  const pathOf = (n: number) => join(dir, `${SPOOL_PREFIX}${String(n).padStart(10, '0')}.jsonl`);
+  const names = (await readdir(dir)).filter((f) => f.startsWith(SPOOL_PREFIX) && f.endsWith('.jsonl')).sort();
+  const segments: Segment[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    segments.push({ n: Number(name.slice(SPOOL_PREFIX.length, -'.jsonl'.length)), path, size: (await stat(path)).size });
+  }
+  // Reading position in the oldest segment. Writes go to a new segment after every start, so a
+  // torn last line left by a crash stays at the end of an old segment, where it is skipped.
   let offset = 0;
-  let handle: FileHandle | undefined;
-  const writer = async () => (handle ??= await open(path, 'a'));
+  let writer: { segment: Segment; handle: FileHandle } | undefined;
+  let nextN = (segments.at(-1)?.n ?? 0) + 1;
 
-  if (size > 0) {
-    // A crash mid-write can leave a torn last line; end it so the next hit starts a line of its own.
-    const last = Buffer.alloc(1);
-    const h = await open(path, 'r');
-    await h.read(last, 0, 1, size - 1);
-    await h.close();
-    if (last[0] !== 0x0a) {
-      await (await writer()).write('\n');
-      size += 1;
-    }
+  async function current(): Promise<{ segment: Segment; handle: FileHandle }> {
+    if (writer && writer.segment.size < segmentBytes) return writer;
+    await writer?.handle.close();
+    const segment = { n: nextN, path: pathOf(nextN), size: 0 };
+    nextN++;
+    writer = { segment, handle: await open(segment.path, 'a') };
+    segments.push(segment);
+    return writer;
   }
 
   return {
-    hasPending: () => size > offset,
+    hasPending: () => segments.some((s, i) => (i === 0 ? s.size > offset : s.size > 0)),
     async append(hits) {
       if (hits.length === 0) return;
       const data = Buffer.from(hits.map((h) => `${hitToJson(h)}\n`).join(''));
-      const h = await writer();
-      await h.write(data);
-      await h.datasync();
-      size += data.length;
+      const w = await current();
+      await w.handle.write(data);
+      await w.handle.datasync();
+      w.segment.size += data.length;
     },
     async readNext(max) {
-      const buffer = Buffer.alloc(Math.min(READ_BYTES, size - offset));
-      const h = await open(path, 'r');
+      const segment = segments[0];
+      if (!segment || segment.size <= offset) return { hits: [], bytes: 0 };
+      const buffer = Buffer.alloc(Math.min(READ_BYTES, segment.size - offset));
+      const h = await open(segment.path, 'r');
       try {
         await h.read(buffer, 0, buffer.length, offset);
       } finally {
@@ -66,22 +79,21 @@ export async function openHitSpool(dir: string): Promise<HitSpool> {
         if (hit) hits.push(hit);
         bytes = nl + 1;
       }
-      // A single line longer than the read window cannot be a hit we wrote: skip it.
-      if (bytes === 0 && buffer.length === READ_BYTES) bytes = buffer.length;
+      // A torn line at the end of a segment nobody writes to any more: a crash mid-write, never acknowledged.
+      if (bytes === 0 && writer?.segment !== segment) bytes = buffer.length;
       return { hits, bytes };
     },
     async consume(bytes) {
       offset += bytes;
-      if (offset < size) return;
-      await handle?.close();
-      handle = undefined;
-      await unlink(path).catch(() => {});
-      size = 0;
+      const segment = segments[0];
+      if (!segment || offset < segment.size || writer?.segment === segment) return;
+      segments.shift();
       offset = 0;
+      await unlink(segment.path).catch(() => {});
     },
     async close() {
-      await handle?.close();
-      handle = undefined;
+      await writer?.handle.close();
+      writer = undefined;
     },
   };
 }

@@ -14,8 +14,9 @@ export type EmailHitHistory = {
 };
 
 // The classifier looks at recent history (coalescing windows, bursts) and whether any open was
-// counted; an email hit thousands of times (a forwarded newsletter) must not make a batch slow.
-export const HISTORY_LIMIT = 100;
+// counted; an email hit thousands of times (a forwarded newsletter) must not make a batch slow,
+// and the classifier's cost grows with the history it is given.
+export const HISTORY_LIMIT = 30;
 
 type HistoryRow = {
   email_id: string;

@@ -13,6 +13,7 @@ describe.each(STORE_KINDS)('tracking endpoints on %s', (kind) => {
   afterEach(async () => t?.close());
 
   const timeline = async (emailId: string) => {
+    await t.recorder.settled();
     const res = await t.app.inject({ method: 'GET', url: `/v1/emails/${emailId}/events`, headers: t.auth });
     return (res.json() as { data: Array<{ event_type: string; metadata: Record<string, unknown> }> }).data.filter((e) => e.event_type !== 'queued');
   };
