@@ -94,6 +94,8 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
       try {
         if (hits.length > 0) await withTimeout(commitHits(options.db, options.classify, hits, cache), timeoutMs);
         await spool.consume(bytes);
+        // PGlite runs queries on this thread: let waiting requests in between two commits.
+        await new Promise((resolve) => setImmediate(resolve));
       } catch (err) {
         options.log?.warn({ err }, 'tracking hits could not be committed; they wait in the spool');
         if (!closed) retryTimer = setTimeout(() => ((retryTimer = undefined), startCommitting()), retryMs);

@@ -27,6 +27,8 @@ describe('hit spool', () => {
     // Only the segment still being written to remains.
     expect((await readdir(dir)).filter((f) => f.startsWith(SPOOL_PREFIX))).toHaveLength(1);
     await spool.close();
+    // Closed with everything committed: nothing is left to replay.
+    expect((await readdir(dir)).filter((f) => f.startsWith(SPOOL_PREFIX))).toEqual([]);
   });
 
   it('a reopened spool (after a crash) finds the unconsumed hits of the old segments, and writes to a new one', async () => {

@@ -93,6 +93,9 @@ export async function openHitSpool(dir: string, options: { segmentBytes?: number
     },
     async close() {
       await writer?.handle.close();
+      // A fully committed last segment would only be replayed (harmlessly, but for nothing) at the next start.
+      const done = writer && segments.length === 1 && segments[0] === writer.segment && offset >= writer.segment.size;
+      if (done) await unlink(writer!.segment.path).catch(() => {});
       writer = undefined;
     },
   };
