@@ -24,6 +24,9 @@ export function hitMetadata(hit: RecordedHit, verdict: Verdict, backfilled?: boo
   return m;
 }
 
+// Long enough to spare a busy email a read per batch, short enough to learn its send time quickly.
+const UNSENT_HISTORY_TTL_MS = 1000;
+
 export type CommitResult = { stored: number; unknownEmail: number; duplicate: number };
 
 /**
@@ -56,8 +59,8 @@ async function classifyAndStore(
   if (missing.length > 0) {
     for (const [id, h] of await loadHistories(trx, missing)) {
       histories.set(id, h);
-      // Until the send is recorded the history lacks its send/delivery times: read it again next time.
-      if (h.sendRecorded) cache.set(id, h);
+      // Until the send is recorded the history lacks its send/delivery times: read it again soon.
+      cache.set(id, h, h.sendRecorded ? undefined : UNSENT_HISTORY_TTL_MS);
     }
   }
   const rows: HitEventRow[] = [];

@@ -6,7 +6,8 @@ import type { EmailHitHistory } from './tracking-hits.repository.ts';
 export type HistoryCache = {
   /** A fresh history, or undefined when absent or older than the time to live. */
   get(emailId: string): EmailHitHistory | undefined;
-  set(emailId: string, history: EmailHitHistory): void;
+  /** `ttlMs` overrides the cache's time to live for this entry. */
+  set(emailId: string, history: EmailHitHistory, ttlMs?: number): void;
   /** Keeps a history short after a batch grew it (newest hits, and one counted open for back-fill). */
   trim(history: EmailHitHistory): void;
   delete(emailId: string): void;
@@ -27,19 +28,19 @@ export function createHistoryCache(options: HistoryCacheOptions = {}): HistoryCa
   const ttlMs = options.ttlMs ?? 10_000;
   const maxHits = options.maxHits ?? 30;
   // A Map iterates in insertion order: re-inserting on use makes the first key the least recently used.
-  const entries = new Map<string, { history: EmailHitHistory; loadedAt: number }>();
+  const entries = new Map<string, { history: EmailHitHistory; expiresAt: number }>();
   return {
     get(emailId) {
       const entry = entries.get(emailId);
       if (!entry) return undefined;
       entries.delete(emailId);
-      if (Date.now() - entry.loadedAt > ttlMs) return undefined;
+      if (Date.now() > entry.expiresAt) return undefined;
       entries.set(emailId, entry);
       return entry.history;
     },
-    set(emailId, history) {
+    set(emailId, history, entryTtlMs) {
       entries.delete(emailId);
-      entries.set(emailId, { history, loadedAt: Date.now() });
+      entries.set(emailId, { history, expiresAt: Date.now() + (entryTtlMs ?? ttlMs) });
       if (entries.size > maxEmails) entries.delete(entries.keys().next().value!);
     },
     trim(history) {
