@@ -20,12 +20,13 @@ import {
 import { loadCampaignContent, startCampaignExpander } from './campaigns/index.ts';
 import { readFile } from 'node:fs/promises';
 import { classifyReturnedMessage, createReplyForwarder, ingestMessage, startInboundSmtpServer } from './inbound/index.ts';
+import { startHitRecorder, trackingKeys, type HitRecorder, type TrackingSettings } from './tracking/index.ts';
+import { createClassifier, loadSignatures } from './tracking/classify/index.ts';
 
-export const ROLES = ['api', 'worker', 'inbound'] as const;
+export const ROLES = ['api', 'tracking', 'worker', 'inbound'] as const;
 export type Role = (typeof ROLES)[number];
 // Roles of DESIGN.md section 2 that later issues bring; named here so `--roles` can say so.
 const FUTURE_ROLES: Record<string, string> = {
-  tracking: 'open/click tracking (issue 3)',
   scheduler: 'rollups, alerts and webhooks (scheduled sends and retries already run in the worker role)',
 };
 
@@ -49,13 +50,21 @@ export type WorkerRoleDeps = {
   pollMs?: number;
   /** The inbound SMTP server when it runs in this process (its real port); else from config. */
   inboundSmtpUrl?: string;
+  /** Tests shorten how long simulated people take to open their mail. */
+  simulatorHumanDelayMs?: number;
 };
 
 /** The worker role: the mailbox simulator, the transports, the delivery worker and the campaign expander. */
 export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): Promise<void> }> {
   const { config, store } = deps;
   const simulator = await startSimulatorServer({
-    world: { publicUrl: publicUrlOf(config), inboundSmtpUrl: deps.inboundSmtpUrl ?? inboundSmtpUrlOf(config), replyDomain: config.REPLY_DOMAIN, log: deps.log },
+    world: {
+      publicUrl: publicUrlOf(config),
+      inboundSmtpUrl: deps.inboundSmtpUrl ?? inboundSmtpUrlOf(config),
+      replyDomain: config.REPLY_DOMAIN,
+      humanDelayMs: deps.simulatorHumanDelayMs,
+      log: deps.log,
+    },
   });
   const transports = createTransportRouter(config, simulator.url);
   const worker = await startDeliveryWorker({
@@ -75,6 +84,7 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): P
     sign: createMessageSigner(store.db),
     log: deps.log,
     pollMs: deps.pollMs,
+    tracking: trackingSettingsOf(config, deps.secret),
   });
   const expander = await startCampaignExpander({ db: store.db, notifier: store.notifier, log: deps.log, pollMs: deps.pollMs });
   return {
@@ -146,6 +156,25 @@ export async function startInboundRole(deps: InboundRoleDeps): Promise<{ url: st
   };
 }
 
+/** What the worker needs to add tracking at send time: serializable, so rendering can move to a thread. */
+export function trackingSettingsOf(config: Config, secret: string): TrackingSettings {
+  return { publicUrl: publicUrlOf(config), signingKey: trackingKeys(config.TRACKING_KEYS, secret)[0]!, bounceDomain: config.BOUNCE_DOMAIN };
+}
+
+/** The tracking role's recorder: the live classifier, group commits, the spool in the data dir. */
+export async function startTrackingRecorder(config: Config, store: Store, log?: Logger): Promise<HitRecorder> {
+  const classify = createClassifier({ signatures: loadSignatures(config.TRACKING_SIGNATURES_DIR || undefined) });
+  return startHitRecorder({
+    db: store.db,
+    classify,
+    spoolDir: config.SENDTRAIL_DATA_DIR,
+    batchMs: config.TRACKING_BATCH_MS,
+    commitTimeoutMs: config.TRACKING_COMMIT_TIMEOUT_MS,
+    historyTtlMs: store.kind === 'pglite' ? Infinity : undefined,
+    log,
+  });
+}
+
 /** PUBLIC_URL, or the API's own address when it is unset (a single-machine install). */
 export function publicUrlOf(config: Config): string {
   return (config.PUBLIC_URL || `http://localhost:${config.PORT}`).replace(/\/+$/, '');
@@ -180,8 +209,23 @@ export async function startSendtrail(config: Config, roles: Role[], log: Logger 
       stops.unshift(worker.stop);
     }
 
-    if (roles.includes('api')) {
-      const app: FastifyInstance = await buildServer({ db: store.db, metrics, logLevel: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
+    let tracking: { keys: string[]; recorder: HitRecorder; log: Logger } | undefined;
+    if (roles.includes('tracking')) {
+      const recorder = await startTrackingRecorder(config, store, log);
+      stops.unshift(() => recorder.close());
+      tracking = { keys: trackingKeys(config.TRACKING_KEYS, secret), recorder, log };
+    }
+
+    // api and tracking share one HTTP server when they run in one process.
+    if (roles.includes('api') || tracking) {
+      const app: FastifyInstance = await buildServer({
+        db: store.db,
+        metrics,
+        logLevel: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn',
+        api: roles.includes('api'),
+        tracking,
+        trustProxy: config.TRACKING_TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean),
+      });
       await app.listen({ port: config.PORT, host: config.HOST });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -3,7 +3,8 @@ import { AppError } from '../shared/app-error.ts';
 
 // Mirrors the grammar renderTemplate fills (sending/render-template.ts); a test renders every
 // accepted template to prove the two agree.
-const PLACEHOLDER_BODY = /^\s*(data(\.[A-Za-z0-9_-]+)+|email)\s*$/;
+// {{unsubscribe_url}} is filled at send time by tracking (tracking/add-tracking.ts), not by renderTemplate.
+const PLACEHOLDER_BODY = /^\s*(data(\.[A-Za-z0-9_-]+)+|email|unsubscribe_url)\s*$/;
 const MAX_REPORTED = 10;
 
 export type TemplateProblem = { field: string; placeholder: string; offset: number; reason: string };

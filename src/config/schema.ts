@@ -41,6 +41,10 @@ export const ConfigSchema = Type.Object({
   MAX_DELIVERY_LIFETIME_MS: int(3 * 86_400_000, 'After this long in retries an email is bounced soft with reason "expired".', 100),
   SIMULATOR_RETRY_BASE_MS: int(300, 'Retry delay for @simulator.test mail, kept short so the demo finishes fast.', 10),
   SIMULATOR_LIFETIME_MS: int(3_000, 'Retry lifetime for @simulator.test mail.', 100),
+  TRACKING_KEYS: str('', 'Comma-separated keys for tracking tokens: the first signs, all verify (rotate by putting a new key first). Empty: derived from SENDTRAIL_SECRET.'),
+  TRACKING_TRUSTED_PROXIES: str('', 'Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For gives the client IP of tracking hits. Empty: the socket address.'),
+  TRACKING_BATCH_MS: int(2, 'Longest a tracking hit waits before its batch is committed (group commit).', 0),
+  TRACKING_COMMIT_TIMEOUT_MS: int(2_000, 'A batch commit slower than this goes to the disk spool instead (database unreachable).', 50),
   TRACKING_SIGNATURES_DIR: str('', 'Directory with user-agents.tsv / networks.tsv replacing the built-in tracking signature lists (a missing file falls back to the built-in one); then run `sendtrail tracking reclassify`. Empty: built-in lists.'),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'silent'].map((l) => Type.Literal(l)),

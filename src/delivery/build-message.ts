@@ -1,6 +1,7 @@
 // Renders a claimed email (and its campaign's content) into the message a transport sends.
 import type { SendMailOptions } from 'nodemailer';
 import { renderTemplate } from '../sending/index.ts';
+import { addTracking, type TrackingSettings } from '../tracking/index.ts';
 import type { ClaimedEmail } from './queue.repository.ts';
 import type { OutgoingMessage } from './transports/transport.ts';
 
@@ -14,11 +15,16 @@ export type CampaignContent = {
   headers: Record<string, string> | null;
 };
 
-export function buildMessage(email: ClaimedEmail, campaign: CampaignContent | undefined, returnPath: string): OutgoingMessage {
+export function buildMessage(
+  email: ClaimedEmail,
+  campaign: CampaignContent | undefined,
+  returnPath: string,
+  tracking?: TrackingSettings,
+): OutgoingMessage {
   const vars = { email: email.to_address, data: email.data };
   const subject = email.subject ?? renderTemplate(campaign?.subject ?? '', vars, 'text');
-  const html = email.html ?? (campaign?.html ? renderTemplate(campaign.html, vars, 'html') : undefined);
-  const text = email.text ?? (campaign?.text ? renderTemplate(campaign.text, vars, 'text') : undefined);
+  let html = email.html ?? (campaign?.html ? renderTemplate(campaign.html, vars, 'html') : undefined);
+  let text = email.text ?? (campaign?.text ? renderTemplate(campaign.text, vars, 'text') : undefined);
   const replyTo = email.reply_to ?? (campaign?.reply_to ? [campaign.reply_to] : undefined);
   const headers: Record<string, string> = {
     ...(campaign?.headers ?? {}),
@@ -27,6 +33,14 @@ export function buildMessage(email: ClaimedEmail, campaign: CampaignContent | un
     'X-Sendtrail-ID': email.id,
   };
   if (email.campaign_id) headers['X-Sendtrail-Campaign'] = email.campaign_id;
+  if (tracking) {
+    const tracked = addTracking(
+      { emailId: email.id, html, text, trackOpens: email.track_opens, trackClicks: email.track_clicks, isCampaign: email.campaign_id !== null },
+      tracking,
+    );
+    ({ html, text } = tracked);
+    Object.assign(headers, tracked.headers);
+  }
   const mail: SendMailOptions = {
     from: email.from_address,
     to: email.to_address,

@@ -14,6 +14,7 @@ import { returnPathFor } from './return-path.ts';
 import { createWakeableSleep } from '../shared/wakeable-sleep.ts';
 import type { TransportRouter } from './transport-router.ts';
 import type { OutgoingMessage } from './transports/transport.ts';
+import type { TrackingSettings } from '../tracking/index.ts';
 
 export type WorkerDeps = {
   db: Kysely<Database>;
@@ -34,6 +35,8 @@ export type WorkerDeps = {
   sign?(projectId: string, message: OutgoingMessage): Promise<OutgoingMessage>;
   log?: { error(obj: unknown, msg?: string): void };
   pollMs?: number;
+  /** Pixel, rewritten links and List-Unsubscribe are added when set (DESIGN.md section 4). */
+  tracking?: TrackingSettings;
 };
 
 export type DeliveryWorker = { stop(): Promise<void> };
@@ -79,7 +82,7 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
       const started = process.hrtime.bigint();
       try {
         const campaign = email.campaign_id ? await campaignContent(email.campaign_id) : undefined;
-        let message = buildMessage(email, campaign, returnPathFor(email.id, deps.secret, deps.bounceDomain));
+        let message = buildMessage(email, campaign, returnPathFor(email.id, deps.secret, deps.bounceDomain), deps.tracking);
         if (deps.sign) message = await deps.sign(email.project_id, message);
         const result = await transport.send(message);
         outcome = decideOutcome(email, transport, result);

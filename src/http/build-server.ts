@@ -15,6 +15,8 @@ import { campaignRoutes } from './routes/campaigns.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { suppressionRoutes } from './routes/suppressions.routes.ts';
 import { inboundRoutes } from './routes/inbound.routes.ts';
+import { trackingRoutes, type TrackingRouteDeps } from './routes/tracking.routes.ts';
+import { unsubscribeRoutes } from './routes/unsubscribe.routes.ts';
 
 export type ServerDeps = {
   db: Kysely<Database>;
@@ -22,6 +24,12 @@ export type ServerDeps = {
   logLevel?: string;
   /** Largest request body; campaigns with 100,000 inline recipients need tens of MB. */
   bodyLimitBytes?: number;
+  /** Serve the /v1 API (role api); default true. */
+  api?: boolean;
+  /** Serve the pixel, click and unsubscribe endpoints (role tracking). */
+  tracking?: TrackingRouteDeps;
+  /** TRACKING_TRUSTED_PROXIES: only these may set the client IP through X-Forwarded-For. */
+  trustProxy?: string[];
 };
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -32,6 +40,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // No type coercion either: `"subject": true` is a client bug to report, not a string "true".
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    // Click tokens carry their destination URL, so path parameters can be long.
+    routerOptions: { maxParamLength: 12_000 },
+    trustProxy: deps.trustProxy && deps.trustProxy.length > 0 ? deps.trustProxy : false,
     // Malformed URLs and over-long path parameters get our error shape too.
     frameworkErrors: (err, _request, reply) =>
       sendError(reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'not_found' : 'validation_error', err.message),
@@ -58,12 +69,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes(deps.db, deps.metrics));
-  await app.register(async (v1) => {
-    v1.addHook('onRequest', authenticate(deps.db));
-    await v1.register(emailRoutes(deps.db));
-    await v1.register(campaignRoutes(deps.db));
-    await v1.register(suppressionRoutes(deps.db));
-    await v1.register(inboundRoutes(deps.db));
-  });
+  if (deps.tracking) {
+    await app.register(trackingRoutes(deps.tracking));
+    await app.register(unsubscribeRoutes({ db: deps.db, keys: deps.tracking.keys }));
+  }
+  if (deps.api !== false) {
+    await app.register(async (v1) => {
+      v1.addHook('onRequest', authenticate(deps.db));
+      await v1.register(emailRoutes(deps.db));
+      await v1.register(campaignRoutes(deps.db));
+      await v1.register(suppressionRoutes(deps.db));
+      await v1.register(inboundRoutes(deps.db));
+    });
+  }
   return app;
 }

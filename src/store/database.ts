@@ -106,6 +106,8 @@ export interface EventsTable {
   event_type: string;
   metadata: Json<Record<string, unknown>>;
   created_at: Timestamp;
+  /** The tracking hit an open/click/unsubscribe event records (migration 004); null otherwise. */
+  hit_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IdempotencyKeysTable {

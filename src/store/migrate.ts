@@ -3,6 +3,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m001 from './migrations/001-initial.ts';
 import * as m002 from './migrations/002-campaigns.ts';
 import * as m003 from './migrations/003-inbound.ts';
+import * as m004 from './migrations/004-tracking.ts';
 import * as m005 from './migrations/005-installation-settings.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-campaigns': m002,
   '003-inbound': m003,
+  '004-tracking': m004,
   '005-installation-settings': m005,
 };
 

@@ -60,6 +60,10 @@ function openPostgres(url: string, poolSize: number): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => {});
+  // Nor may a checked-out one (a transaction between two statements when the database goes away):
+  // pg emits 'error' on the client with no listener, which kills the process. The statement's own
+  // promise still rejects, so callers see the failure.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const listeners: pg.Client[] = [];
   const notifier: Notifier = {

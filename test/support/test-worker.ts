@@ -7,7 +7,7 @@ import { startWorkerRole } from '../../src/main.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789';
 
-export async function startTestWorker(store: Store, env: Record<string, string> = {}, workerId = 'test-worker') {
+export async function startTestWorker(store: Store, env: Record<string, string> = {}, workerId = 'test-worker', humanDelayMs?: number) {
   const config: Config = loadConfig({
     SIMULATOR_RETRY_BASE_MS: '50',
     SIMULATOR_LIFETIME_MS: '600',
@@ -15,7 +15,7 @@ export async function startTestWorker(store: Store, env: Record<string, string> 
     BOUNCE_DOMAIN: 'bounces.sendtrail.test',
     ...env,
   });
-  const role = await startWorkerRole({ config, store, metrics: createMetrics(), secret: TEST_SECRET, workerId, pollMs: 50 });
+  const role = await startWorkerRole({ config, store, metrics: createMetrics(), secret: TEST_SECRET, workerId, pollMs: 50, simulatorHumanDelayMs: humanDelayMs });
   return { config, stop: role.stop };
 }
 

@@ -2,46 +2,15 @@
 // Add a row to add a behaviour; issues 3 and 4 add engagement and inbound ones (open@, complaint@ ...).
 import { buildAutoReply, buildComplaint, buildDsn, buildHumanReply, replyAddressOf, sendToInbound } from './returned-mail.ts';
 
+import { ENGAGEMENT_BEHAVIOURS } from './engagement-behaviours.ts';
+import type { SimulatorBehaviour } from './simulator-types.ts';
+
 export const SIMULATOR_DOMAIN = 'simulator.test';
 
 /** Addresses that are on every project's suppression list, so sending to them is `rejected`. */
 export const SIMULATOR_SUPPRESSED = [`suppressed@${SIMULATOR_DOMAIN}`];
 
-export type RcptAnswer = { code: number; message: string } | 'accept';
-
-/** A message the simulated MX accepted for one recipient. */
-export type AcceptedMessage = {
-  /** The envelope sender: Sendtrail's VERP return path, where DSNs and complaints go. */
-  mailFrom: string;
-  recipient: string;
-  /** The message as it arrived, headers and body (tracking links and pixel included). */
-  raw: Buffer;
-  acceptedAt: Date;
-};
-
-/** The outside world a simulated recipient acts on, as a real one would: over HTTP and SMTP. */
-export type SimulatorWorld = {
-  /** Base URL of the tracking endpoints (PUBLIC_URL): what a mail client would fetch. */
-  publicUrl: string;
-  /** The inbound SMTP server (smtp://host:port) that receives DSNs, complaints and replies. */
-  inboundSmtpUrl?: string;
-  /** REPLY_DOMAIN: where a simulated person's reply goes when the message names no reply address there. */
-  replyDomain?: string;
-  log?: { warn(obj: unknown, msg?: string): void };
-};
-
-export type SimulatorBehaviour = {
-  local: string;
-  description: string;
-  /** What RCPT TO gets; `seen` counts earlier attempts of the same email at this simulator. */
-  onRecipient(seen: number): RcptAnswer;
-  /**
-   * What the simulated recipient does after its MX accepted the message: a person opening it, a
-   * gateway scanning its links, a late DSN or complaint coming back. Runs in the background; a
-   * failure is logged, never fatal. Absent for recipients who do nothing.
-   */
-  afterAccept?(message: AcceptedMessage, world: SimulatorWorld): Promise<void>;
-};
+export type { RcptAnswer, AcceptedMessage, SimulatorWorld, SimulatorBehaviour } from './simulator-types.ts';
 
 export const SIMULATOR_BEHAVIOURS: SimulatorBehaviour[] = [
   { local: 'delivered', description: 'accepted: 250', onRecipient: () => 'accept' },
@@ -94,6 +63,7 @@ export const SIMULATOR_BEHAVIOURS: SimulatorBehaviour[] = [
     afterAccept: (m, world) =>
       sendToInbound(world.inboundSmtpUrl, { from: '', to: m.mailFrom }, buildDsn(m, { action: 'failed', status: '5.1.1', diagnostic: '550 5.1.1 <' + m.recipient + '>: Recipient address rejected: User unknown' })),
   },
+  ...ENGAGEMENT_BEHAVIOURS,
 ];
 
 const BY_LOCAL = new Map(SIMULATOR_BEHAVIOURS.map((b) => [b.local, b]));

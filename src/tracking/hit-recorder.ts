@@ -1,0 +1,147 @@
+// Durable, group-committed recording of tracking hits (DESIGN.md section 4). Each batch of hits is
+// appended to the disk spool and fsync'd (every few ms) before any of their responses goes out: a
+// write-ahead log, so no response waits on the database, up or down. A second loop commits the
+// spool to the database in order, in batches, classifying each hit; while the database is down the
+// spool grows, and it is committed once the database answers again, or at the next start.
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.ts';
+import type { ClassifyHit } from './hit.ts';
+import type { RecordedHit } from './recorded-hit.ts';
+import { commitHits } from './commit-hits.ts';
+import { openHitSpool } from './hit-spool.ts';
+import { createHistoryCache } from './history-cache.ts';
+
+export type HitRecorderOptions = {
+  db: Kysely<Database>;
+  classify: ClassifyHit;
+  /** Where the spool lives (the data dir): local disk that outlives the process. */
+  spoolDir: string;
+  /** Longest a hit waits for its batch to be written to the spool. */
+  batchMs?: number;
+  /** Most hits committed in one transaction (PGlite blocks the event loop for the whole of it). */
+  maxCommitBatch?: number;
+  /** A commit slower than this counts as failed and is retried (the database is unreachable). */
+  commitTimeoutMs?: number;
+  /** How long to wait before retrying the database after a failure. */
+  retryMs?: number;
+  /**
+   * How long a cached email history is trusted. Only other processes' hits make it stale: with
+   * one tracking process (always so on PGlite) it can be Infinity.
+   */
+  historyTtlMs?: number;
+  log?: { warn(obj: unknown, msg?: string): void };
+};
+
+export type HitRecorder = {
+  /** Resolves once the hit is in the fsync'd spool: an acknowledged hit is never lost. */
+  record(hit: RecordedHit): Promise<void>;
+  /** True while acknowledged hits wait for the database. */
+  isSpooling(): boolean;
+  /** Resolves once every hit recorded so far is committed (never while the database is down). */
+  settled(): Promise<void>;
+  /** Writes what is pending and commits what the database takes now; the rest waits for the next start. */
+  close(): Promise<void>;
+};
+
+type Pending = { hit: RecordedHit; resolve: () => void; reject: (err: unknown) => void };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startHitRecorder(options: HitRecorderOptions): Promise<HitRecorder> {
+  const batchMs = options.batchMs ?? 2;
+  const maxCommit = options.maxCommitBatch ?? 500;
+  const timeoutMs = options.commitTimeoutMs ?? 2000;
+  const retryMs = options.retryMs ?? 1000;
+  const spool = await openHitSpool(options.spoolDir);
+  const cache = createHistoryCache({ ttlMs: options.historyTtlMs });
+  const pending: Pending[] = [];
+  let writing: Promise<void> | undefined;
+  let writeTimer: NodeJS.Timeout | undefined;
+  let committing: Promise<void> | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  function scheduleWrite(): void {
+    if (writing || writeTimer || pending.length === 0) return;
+    writeTimer = setTimeout(() => {
+      writeTimer = undefined;
+      writing = write().finally(() => {
+        writing = undefined;
+        scheduleWrite();
+      });
+    }, batchMs);
+  }
+
+  async function write(): Promise<void> {
+    const batch = pending.splice(0, pending.length);
+    try {
+      await spool.append(batch.map((p) => p.hit));
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+    startCommitting();
+  }
+
+  function startCommitting(): void {
+    if (committing || retryTimer || !spool.hasPending()) return;
+    committing = commitLoop().finally(() => (committing = undefined));
+  }
+
+  async function commitLoop(): Promise<void> {
+    while (spool.hasPending()) {
+      const { hits, bytes } = await spool.readNext(maxCommit);
+      try {
+        if (hits.length > 0) await withTimeout(commitHits(options.db, options.classify, hits, cache), timeoutMs);
+        await spool.consume(bytes);
+        // PGlite runs queries on this thread: let waiting requests in between two commits.
+        await new Promise((resolve) => setImmediate(resolve));
+      } catch (err) {
+        options.log?.warn({ err }, 'tracking hits could not be committed; they wait in the spool');
+        if (!closed) retryTimer = setTimeout(() => ((retryTimer = undefined), startCommitting()), retryMs);
+        return;
+      }
+    }
+  }
+
+  startCommitting();
+  return {
+    record(hit) {
+      if (closed) return Promise.reject(new Error('the hit recorder is closed'));
+      return new Promise<void>((resolve, reject) => {
+        pending.push({ hit, resolve, reject });
+        scheduleWrite();
+      });
+    },
+    isSpooling: () => spool.hasPending() || pending.length > 0,
+    async settled() {
+      while (pending.length > 0 || writing || writeTimer || spool.hasPending() || committing) {
+        await (committing ?? writing ?? sleep(5));
+      }
+    },
+    async close() {
+      closed = true;
+      if (writeTimer) clearTimeout(writeTimer);
+      writeTimer = undefined;
+      await writing;
+      if (pending.length > 0) await write();
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = undefined;
+      // One pass: commits what the database takes now; on failure the rest waits for the next start.
+      await committing;
+      startCommitting();
+      await committing;
+      await spool.close();
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms);
+  });
+  // The slow commit may still land later; the retry skips its hits by hit id.
+  promise.catch(() => {});
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

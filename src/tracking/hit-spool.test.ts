@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openHitSpool, SPOOL_PREFIX } from './hit-spool.ts';
+import { openHit } from '../../test/support/tracking-fixtures.ts';
+
+const EMAIL = '0190f5a2-7c3e-7b1a-9d2e-0123456789ab';
+
+describe('hit spool', () => {
+  let dir: string;
+  afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+  it('reads hits back in order across rotated segments and deletes each segment once consumed', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sendtrail-spool-'));
+    const spool = await openHitSpool(dir, { segmentBytes: 2000 });
+    const hits = Array.from({ length: 40 }, () => openHit(EMAIL));
+    for (let i = 0; i < 40; i += 5) await spool.append(hits.slice(i, i + 5));
+    expect((await readdir(dir)).filter((f) => f.startsWith(SPOOL_PREFIX)).length).toBeGreaterThan(2);
+    const read: string[] = [];
+    while (spool.hasPending()) {
+      const next = await spool.readNext(7);
+      read.push(...next.hits.map((h) => h.id));
+      await spool.consume(next.bytes);
+    }
+    expect(read).toEqual(hits.map((h) => h.id));
+    // Only the segment still being written to remains.
+    expect((await readdir(dir)).filter((f) => f.startsWith(SPOOL_PREFIX))).toHaveLength(1);
+    await spool.close();
+    // Closed with everything committed: nothing is left to replay.
+    expect((await readdir(dir)).filter((f) => f.startsWith(SPOOL_PREFIX))).toEqual([]);
+  });
+
+  it('a reopened spool (after a crash) finds the unconsumed hits of the old segments, and writes to a new one', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sendtrail-spool-'));
+    const first = await openHitSpool(dir);
+    const hits = [openHit(EMAIL), openHit(EMAIL)];
+    await first.append(hits);
+    // No close: the process died.
+    const second = await openHitSpool(dir);
+    expect(second.hasPending()).toBe(true);
+    const later = openHit(EMAIL);
+    await second.append([later]);
+    const read: string[] = [];
+    while (second.hasPending()) {
+      const next = await second.readNext(100);
+      read.push(...next.hits.map((h) => h.id));
+      await second.consume(next.bytes);
+    }
+    expect(read).toEqual([...hits.map((h) => h.id), later.id]);
+    await second.close();
+  });
+});

@@ -1,0 +1,8 @@
+// What other domains and the composition root may use of tracking.
+export type * from './hit.ts';
+export { addTracking, pixelPath, clickPath, unsubscribePath, type TrackingSettings, type TrackedContent } from './add-tracking.ts';
+export { signToken, verifyToken, trackingKeys, type TokenPayload } from './tracking-token.ts';
+export { startHitRecorder, type HitRecorder, type HitRecorderOptions } from './hit-recorder.ts';
+export type { RecordedHit } from './recorded-hit.ts';
+export { hitFromRequest } from './request-hit.ts';
+export { unsubscribeRecipient } from './unsubscribe-recipient.ts';

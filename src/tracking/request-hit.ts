@@ -1,0 +1,36 @@
+// Turns a tracking request into a Hit: user agent, client IP, method and prefetch hints, made storable.
+import { newId } from '../shared/ids.ts';
+import type { RecordedHit } from './recorded-hit.ts';
+import type { TokenPayload } from './tracking-token.ts';
+
+export type HitRequest = {
+  method: string;
+  /** The client IP after the trusted-proxy rules (Fastify's request.ip with trustProxy). */
+  ip: string;
+  headers: Record<string, string | string[] | undefined>;
+};
+
+// Long enough for any real user agent; a longer one is an attack on storage, not a mail client.
+const MAX_HEADER_CHARS = 1000;
+
+/** Header text as jsonb can store it: no NUL, no lone surrogates, bounded length. */
+function storable(value: string | string[] | undefined): string {
+  const text = (Array.isArray(value) ? value.join(', ') : value ?? '').slice(0, MAX_HEADER_CHARS);
+  return text.replace(/\u0000/g, '').toWellFormed();
+}
+
+export function hitFromRequest(payload: Extract<TokenPayload, { kind: 'open' | 'click' }>, request: HitRequest): RecordedHit {
+  const h = request.headers;
+  const purpose = storable(h['sec-purpose'] ?? h['purpose'] ?? h['x-purpose'] ?? h['x-moz']);
+  return {
+    id: newId(),
+    kind: payload.kind,
+    emailId: payload.emailId,
+    ...(payload.kind === 'click' ? { url: payload.url, linkIndex: payload.linkIndex } : {}),
+    ua: storable(h['user-agent']),
+    ip: request.ip,
+    method: request.method,
+    ...(purpose ? { purpose } : {}),
+    at: new Date(),
+  };
+}

@@ -1,0 +1,118 @@
+// All SQL of tracking hits: an email's history for the classifier, and a batch of hit events.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/database.ts';
+import type { EmailHistory, Hit, Verdict } from './hit.ts';
+
+export type StoredHit = Hit & Verdict & { backfilled?: boolean; eventId: number; hitId: string | null };
+export type EmailHitHistory = {
+  projectId: string;
+  sentAt?: Date;
+  deliveredAt?: Date;
+  hits: StoredHit[];
+  /** False while the send is not recorded yet (a gateway scanning before the worker's outcome commits). */
+  sendRecorded: boolean;
+};
+
+// The classifier looks at recent history (coalescing windows, bursts) and whether any open was
+// counted; an email hit thousands of times (a forwarded newsletter) must not make a batch slow,
+// and the classifier's cost grows with the history it is given.
+export const HISTORY_LIMIT = 30;
+
+type HistoryRow = {
+  email_id: string;
+  project_id: string;
+  first_attempt_at: Date | null;
+  id: number | null;
+  event_type: string | null;
+  metadata: Record<string, unknown> | null;
+  created_at: Date | null;
+  hit_id: string | null;
+};
+
+/** Histories of the given emails in one query; emails that do not exist are absent from the map. */
+export async function loadHistories(db: Kysely<Database>, emailIds: readonly string[]): Promise<Map<string, EmailHitHistory>> {
+  // Raw SQL: LATERAL with a per-email LIMIT, which Kysely's builder cannot say clearly.
+  const { rows } = await sql<HistoryRow>`
+    SELECT e.id AS email_id, e.project_id, e.first_attempt_at, ev.id, ev.event_type, ev.metadata, ev.created_at, ev.hit_id
+    FROM emails e
+    LEFT JOIN LATERAL (
+      SELECT * FROM (
+        SELECT id, event_type, metadata, created_at, hit_id FROM events
+        WHERE email_id = e.id AND event_type IN ('open', 'click', 'sent', 'delivered')
+        ORDER BY id DESC LIMIT ${HISTORY_LIMIT}
+      ) recent ORDER BY id
+    ) ev ON true
+    WHERE e.id = ANY(${[...new Set(emailIds)]}::uuid[])
+  `.execute(db);
+  const histories = new Map<string, EmailHitHistory>();
+  for (const r of rows) {
+    let h = histories.get(r.email_id);
+    if (!h) histories.set(r.email_id, (h = { projectId: r.project_id, hits: [], sendRecorded: false }));
+    if (r.id === null || !r.created_at) continue;
+    if (r.event_type === 'sent') h.sentAt ??= r.created_at;
+    else if (r.event_type === 'delivered') h.deliveredAt ??= r.created_at;
+    else h.hits.push(storedHit(r as HistoryRow & { id: number; created_at: Date }));
+  }
+  for (const r of rows) {
+    const h = histories.get(r.email_id)!;
+    h.sendRecorded = h.sentAt !== undefined || h.deliveredAt !== undefined;
+    // A hit can arrive before the worker's outcome is committed (Safe Links scans during the SMTP
+    // transaction itself): the claim time is then the best known send time, not "never sent".
+    if (!h.sendRecorded && r.first_attempt_at) h.sentAt = r.first_attempt_at;
+  }
+  return histories;
+}
+
+function storedHit(r: HistoryRow & { id: number; created_at: Date }): StoredHit {
+  const m = r.metadata ?? {};
+  return {
+    kind: r.event_type as Hit['kind'],
+    emailId: r.email_id,
+    url: typeof m.url === 'string' ? m.url : undefined,
+    linkIndex: typeof m.link_index === 'number' ? m.link_index : undefined,
+    ua: String(m.ua ?? ''),
+    ip: String(m.ip ?? ''),
+    method: String(m.method ?? 'GET'),
+    purpose: typeof m.purpose === 'string' ? m.purpose : undefined,
+    at: r.created_at,
+    counted: m.counted === true,
+    why: typeof m.why === 'string' ? m.why : undefined,
+    backfilled: m.backfilled === true ? true : undefined,
+    eventId: r.id,
+    hitId: r.hit_id,
+  };
+}
+
+export const asEmailHistory = (h: EmailHitHistory): EmailHistory => ({ sentAt: h.sentAt, deliveredAt: h.deliveredAt, hits: h.hits });
+
+export type HitEventRow = { hitId: string; projectId: string; emailId: string; type: 'open' | 'click' | 'unsubscribe'; metadata: Record<string, unknown>; at: Date };
+
+/** Appends hit events in one statement; a hit id already stored is skipped (idempotent replay). */
+export async function insertHitEvents(db: Kysely<Database>, rows: readonly HitEventRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // Raw SQL: unnest keeps a batch one round trip; ON CONFLICT names the partial unique index's predicate.
+  await sql`
+    INSERT INTO events (hit_id, project_id, email_id, event_type, metadata, created_at)
+    SELECT * FROM unnest(${rows.map((r) => r.hitId)}::text[], ${rows.map((r) => r.projectId)}::uuid[],
+                         ${rows.map((r) => r.emailId)}::uuid[], ${rows.map((r) => r.type)}::text[],
+                         ${rows.map((r) => JSON.stringify(r.metadata))}::jsonb[], ${rows.map((r) => r.at.toISOString())}::timestamptz[])
+    ON CONFLICT (hit_id) WHERE hit_id IS NOT NULL DO NOTHING
+  `.execute(db);
+}
+
+/** Rewrites the verdict (counted, why) of stored hit events, e.g. once a burst shows them to be a scanner. */
+export async function updateVerdicts(db: Kysely<Database>, updates: ReadonlyArray<{ hitId: string; verdict: Verdict }>): Promise<void> {
+  if (updates.length === 0) return;
+  await sql`
+    UPDATE events ev
+    SET metadata = (ev.metadata - 'why') || jsonb_strip_nulls(jsonb_build_object('counted', v.counted, 'why', v.why))
+    FROM unnest(${updates.map((u) => u.hitId)}::text[], ${updates.map((u) => u.verdict.counted)}::boolean[],
+                ${updates.map((u) => u.verdict.why ?? null)}::text[]) AS v(hit_id, counted, why)
+    WHERE ev.hit_id = v.hit_id
+  `.execute(db);
+}
+
+export async function findEmailRecipient(db: Kysely<Database>, emailId: string): Promise<{ projectId: string; to: string } | undefined> {
+  const row = await db.selectFrom('emails').select(['project_id', 'to_address']).where('id', '=', emailId).executeTakeFirst();
+  return row && { projectId: row.project_id, to: row.to_address };
+}
