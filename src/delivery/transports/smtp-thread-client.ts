@@ -8,12 +8,16 @@ import type { FromThread, SendJob, ToThread } from './smtp-thread.ts';
 export type SmtpThread = {
   /** A pool living in the thread; `send` resolves with the thread's answer. */
   openPool(name: string, options: SmtpPoolOptions): SmtpPool;
+  /** The thread's JS heap (undefined when no thread runs), for memory figures. */
+  heap(): Promise<{ usedBytes: number; totalBytes: number } | undefined>;
   close(): Promise<void>;
 };
 
 export type SmtpThreadOptions = {
   /** Old-generation heap limit of the thread: nodemailer's garbage is collected early instead of growing RSS. */
   maxOldGenerationSizeMb?: number;
+  /** Young-generation limit: nodemailer's garbage is short-lived, so a small one costs little CPU. */
+  maxYoungGenerationSizeMb?: number;
 };
 
 const THREAD_URL = new URL('./smtp-thread.ts', import.meta.url).href;
@@ -34,7 +38,7 @@ export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
     const w = new Worker(BOOTSTRAP, {
       eval: true,
       execArgv: withoutTsxImport(process.execArgv),
-      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 96 },
+      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 64, maxYoungGenerationSizeMb: options.maxYoungGenerationSizeMb ?? 8 },
     });
     w.unref();
     w.on('message', (message: FromThread) => {
@@ -83,6 +87,21 @@ export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
         },
         close() {},
       };
+    },
+    async heap() {
+      const w = worker;
+      if (!w) return undefined;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => (w.off('message', listen), resolve(undefined)), 1000);
+        const listen = (m: FromThread) => {
+          if (m.op !== 'heap') return;
+          clearTimeout(timer);
+          w.off('message', listen);
+          resolve({ usedBytes: m.usedBytes, totalBytes: m.totalBytes });
+        };
+        w.on('message', listen);
+        w.postMessage({ op: 'heap' } satisfies ToThread);
+      });
     },
     async close() {
       closing = true;

@@ -1,5 +1,6 @@
 // Body of the SMTP sending thread: composes, signs (DKIM) and sends messages on its own pools,
 // off the thread that runs the database (PGlite is PostgreSQL in WASM on the main thread).
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import type { SendMailOptions } from 'nodemailer';
 import { openSmtpPool, type PoolReply, type SmtpPool, type SmtpPoolOptions } from './smtp-pool.ts';
@@ -8,8 +9,12 @@ export type SendJob = { seq: number; pool: string; recipient: string; mail: Send
 export type ToThread =
   | { op: 'open'; pool: string; options: SmtpPoolOptions }
   | { op: 'send'; jobs: SendJob[] }
+  | { op: 'heap' }
   | { op: 'close' };
-export type FromThread = { op: 'results'; results: Array<[seq: number, reply: PoolReply]> } | { op: 'closed' };
+export type FromThread =
+  | { op: 'results'; results: Array<[seq: number, reply: PoolReply]> }
+  | { op: 'heap'; usedBytes: number; totalBytes: number }
+  | { op: 'closed' };
 
 const port = parentPort;
 if (!port) throw new Error('smtp-thread.ts runs as a worker thread (see smtp-thread-client.ts)');
@@ -48,6 +53,11 @@ port.on('message', (message: ToThread) => {
         void pool.send(restoreBuffers(job.mail), job.recipient).then((answer) => reply(job.seq, answer));
       }
       break;
+    case 'heap': {
+      const heap = getHeapStatistics();
+      port.postMessage({ op: 'heap', usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size } satisfies FromThread);
+      break;
+    }
     case 'close':
       for (const pool of pools.values()) pool.close();
       pools.clear();
