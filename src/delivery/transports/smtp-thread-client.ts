@@ -23,7 +23,8 @@ export type SmtpThreadOptions = {
 const THREAD_URL = new URL('./smtp-thread.ts', import.meta.url).href;
 const TSX_API = import.meta.resolve('tsx/esm/api');
 // The thread loads TypeScript through tsx whatever started this process (`npm start`, the bin
-// script, vitest): tsx's own --import, if any, is left out so it is not registered twice.
+// script, vitest), so it inherits no --import; nor V8 flags (--max-semi-space-size), which a worker
+// refuses (ERR_WORKER_INVALID_EXEC_ARGV): its heap is sized by resourceLimits instead.
 const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_URL)}); })`;
 
 export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
@@ -37,7 +38,7 @@ export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
   const spawn = (): Worker => {
     const w = new Worker(BOOTSTRAP, {
       eval: true,
-      execArgv: withoutTsxImport(process.execArgv),
+      execArgv: threadExecArgv(process.execArgv),
       resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 64, maxYoungGenerationSizeMb: options.maxYoungGenerationSizeMb ?? 8 },
     });
     w.unref();
@@ -77,7 +78,12 @@ export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
       return {
         send(mail: SendMailOptions, recipient: string) {
           if (closing) return Promise.resolve({ ok: false, error: { code: 'ESOCKET', message: 'the SMTP thread is closing' } });
-          thread();
+          try {
+            thread();
+          } catch (err) {
+            // Could not start the thread: a connection-like error, so the email is retried, not failed.
+            return Promise.resolve({ ok: false, error: { code: 'ESOCKET', message: `the SMTP thread did not start: ${(err as Error).message}` } });
+          }
           return new Promise<PoolReply>((resolve) => {
             const id = seq++;
             pending.set(id, resolve);
@@ -119,12 +125,15 @@ export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
   };
 }
 
-function withoutTsxImport(execArgv: string[]): string[] {
+/** Only the flags a worker accepts and that matter to it: CPU profiling, as `--cpu-prof` asks for. */
+function threadExecArgv(execArgv: string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const arg = execArgv[i]!;
-    if ((arg === '--import' || arg === '--loader') && /^tsx(\/|$)/.test(execArgv[i + 1] ?? '')) i++;
-    else if (!/^--(import|loader)=tsx(\/|$)/.test(arg)) kept.push(arg);
+    if (!arg.startsWith('--cpu-prof')) continue;
+    kept.push(arg);
+    // --cpu-prof-dir <dir> and --cpu-prof-name <name> take their value as the next argument.
+    if (/^--cpu-prof-(dir|name|interval)$/.test(arg) && execArgv[i + 1] !== undefined) kept.push(execArgv[++i]!);
   }
   return kept;
 }
