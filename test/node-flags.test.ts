@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NODE_FLAGS, REPO_ROOT } from './support/sendtrail-process.ts';
 
-const flagsOf = (commandLine: string) => commandLine.split(/\s+/).filter((word) => word.startsWith('--max-'));
+const flagsOf = (commandLine: string) => commandLine.split(/\s+/).filter((word) => /^--[a-z-]+=/.test(word));
 
 describe('node flags', () => {
   it('npm start and npm run sendtrail pass the flags the test and benchmark launcher passes', () => {
