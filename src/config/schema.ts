@@ -32,6 +32,11 @@ export const ConfigSchema = Type.Object({
   REPLY_FORWARD_TO: str('', 'Mailbox that human replies are forwarded to (through SMTP_URL). Empty: replies are only recorded.'),
   SOFT_BOUNCE_SUPPRESS_COUNT: int(3, 'Soft bounces of one address (per project) after which it is suppressed. 0: soft bounces never suppress.'),
   SMTP_POOL_SIZE: int(5, 'Pooled SMTP connections per transport in each worker.', 1),
+  SMTP_THREAD: Type.Boolean({
+    default: true,
+    description: 'Compose, DKIM-sign and send mail in a worker thread, off the thread that runs queries (and PGlite). false: all in one thread.',
+  }),
+  SMTP_THREAD_HEAP_MB: int(64, 'Old-generation heap limit of the SMTP thread in MB: keeps its garbage from growing RSS.', 48),
   WORKER_CONCURRENCY: int(64, 'Messages a worker process has in flight at once.', 1),
   CLAIM_BATCH_SIZE: int(200, 'Emails claimed per queue round trip; also bounds duplicates after a crash.', 1),
   LEASE_MS: int(120_000, 'How long a claim lasts before another worker may take the email over (crash recovery).', 1000),

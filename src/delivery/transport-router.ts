@@ -3,11 +3,14 @@ import type { Config } from '../config/schema.ts';
 import { SIMULATOR_DOMAIN } from './simulator/simulator-behaviours.ts';
 import { createCaptureTransport } from './transports/capture-transport.ts';
 import { createSmtpTransport } from './transports/smtp-transport.ts';
+import { startSmtpThread } from './transports/smtp-thread-client.ts';
 import type { Transport } from './transports/transport.ts';
 
 export type TransportRouter = { forDomain(domain: string): Transport; close(): Promise<void> };
 
 export function createTransportRouter(config: Config, simulatorUrl: string): TransportRouter {
+  // Composing and sending mail off the main thread, where PGlite runs the database (issue 2, part 10).
+  const thread = config.SMTP_THREAD ? startSmtpThread({ maxOldGenerationSizeMb: config.SMTP_THREAD_HEAP_MB }) : undefined;
   const simulator = createSmtpTransport({
     name: 'simulator',
     url: simulatorUrl,
@@ -15,7 +18,7 @@ export function createTransportRouter(config: Config, simulatorUrl: string): Tra
     isFinalHop: true,
     requestDsn: false,
     retry: { baseMs: config.SIMULATOR_RETRY_BASE_MS, maxDelayMs: config.SIMULATOR_RETRY_BASE_MS * 4, lifetimeMs: config.SIMULATOR_LIFETIME_MS },
-  });
+  }, thread);
   const outbound = config.SMTP_URL
     ? createSmtpTransport({
         name: 'relay',
@@ -24,12 +27,13 @@ export function createTransportRouter(config: Config, simulatorUrl: string): Tra
         isFinalHop: false,
         requestDsn: true,
         retry: { baseMs: config.RETRY_BASE_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS, lifetimeMs: config.MAX_DELIVERY_LIFETIME_MS },
-      })
+      }, thread)
     : createCaptureTransport();
   return {
     forDomain: (domain) => (domain === SIMULATOR_DOMAIN ? simulator : outbound),
     async close() {
       await Promise.all([simulator.close(), outbound.close()]);
+      await thread?.close();
     },
   };
 }

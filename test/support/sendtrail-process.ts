@@ -7,6 +7,13 @@ import { promisify } from 'node:util';
 
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = 'src/cli/main.ts';
+/**
+ * Node flags of `npm start` and bin/sendtrail.js (node-flags.test.ts keeps the three alike). A
+ * small young generation and an old generation collected at 1.5x its live size keep garbage from
+ * adding 100-200 MB of RSS while a large campaign expands and sends (docs/benchmarks.md); they cost
+ * ~5% CPU, where --optimize-for-size cost 40%. A worker thread refuses them (smtp-thread-client.ts).
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
 
 export type SendtrailEnv = Record<string, string>;
 
@@ -25,9 +32,9 @@ export type SendtrailProcess = {
 };
 
 /** Runs a one-shot `sendtrail <args>` command (e.g. `domains add`) with the same environment. */
-export async function runSendtrailCommand(env: SendtrailEnv, args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: REPO_ROOT,
+export async function runSendtrailCommand(env: SendtrailEnv, args: string[], cwd = REPO_ROOT): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [...NODE_FLAGS, '--import', 'tsx', CLI, ...args], {
+    cwd,
     env: { ...process.env, ...env },
   });
   return stdout;
@@ -35,13 +42,14 @@ export async function runSendtrailCommand(env: SendtrailEnv, args: string[]): Pr
 
 export async function startSendtrailProcess(
   env: SendtrailEnv,
-  options: { roles?: string; cpuProfileDir?: string } = {},
+  /** cwd: the source tree to run (the benchmark runs a snapshot of it). */
+  options: { roles?: string; cpuProfileDir?: string; cwd?: string } = {},
 ): Promise<SendtrailProcess> {
   const port = await freePort();
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const roles = options.roles ? ['--roles', options.roles] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', CLI, 'start', ...roles], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...profile, '--import', 'tsx', CLI, 'start', ...roles], {
+    cwd: options.cwd ?? REPO_ROOT,
     // The inbound role runs too: its own free port, so parallel processes do not fight over 2525.
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1', INBOUND_SMTP_PORT: String(await freePort()) },
     stdio: ['ignore', 'pipe', 'pipe'],

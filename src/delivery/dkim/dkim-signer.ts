@@ -3,7 +3,6 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { DKIMOptions } from 'nodemailer';
-import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import type { Database } from '../../store/database.ts';
 import type { DkimAlgorithm } from './create-domain-key.ts';
 import { findDomainsNamed, type DomainRow } from './domains.repository.ts';
@@ -130,6 +129,8 @@ export function nodemailerDkimOptions(key: DkimKey): DKIMOptions {
  * (~0.7 ms), which is why RSA keys use nodemailerDkimOptions instead.
  */
 export async function signRawMessage(raw: Buffer, key: DkimKey): Promise<Buffer> {
+  // Loaded on first use: mailauth adds ~18 MB of RSS to every worker, and only Ed25519 keys need it.
+  const { dkimSign } = await import('mailauth/lib/dkim/sign.js');
   // mailauth's typings require single-key fields at the top level, but its signer reads only
   // signatureData (lib/dkim/dkim-signer.js), hence the cast.
   const result = await dkimSign(raw, {

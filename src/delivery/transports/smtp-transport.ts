@@ -1,7 +1,8 @@
 // SMTP transport over a pool of nodemailer connections: relays (Postfix, MailU, SES SMTP) and the
-// built-in simulator use this same client code.
-import nodemailer from 'nodemailer';
+// built-in simulator use this same client code, in this thread or in the SMTP sending thread.
 import type { RetryPolicy } from '../retry-policy.ts';
+import { openSmtpPool, type PoolReply } from './smtp-pool.ts';
+import type { SmtpThread } from './smtp-thread-client.ts';
 import type { OutgoingMessage, SendResult, Transport } from './transport.ts';
 
 export type SmtpTransportOptions = {
@@ -19,47 +20,38 @@ const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS',
 // Errors that mean our own configuration is wrong: retrying will not help until someone fixes it.
 const CONFIG_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG', 'EREQUIRETLS']);
 
-export function createSmtpTransport(options: SmtpTransportOptions): Transport {
-  const url = new URL(options.url);
-  const pool = nodemailer.createTransport({
-    pool: true,
-    host: url.hostname,
-    port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 25),
-    secure: url.protocol === 'smtps:',
-    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-    maxConnections: options.poolSize,
-    maxMessages: Infinity,
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 60_000,
-    // A relay on localhost commonly has a self-signed certificate; STARTTLS is opportunistic here.
-    tls: { rejectUnauthorized: url.searchParams.get('tls_verify') === 'true' },
-  });
+/** With `thread`, the pool lives in the SMTP sending thread; without, in this one. */
+export function createSmtpTransport(options: SmtpTransportOptions, thread?: SmtpThread): Transport {
+  const poolOptions = { url: options.url, poolSize: options.poolSize };
+  const pool = thread ? thread.openPool(options.name, poolOptions) : openSmtpPool(poolOptions);
 
   return {
     name: options.name,
     isFinalHop: options.isFinalHop,
     retry: options.retry,
     async send(message: OutgoingMessage): Promise<SendResult> {
-      try {
-        const info = await pool.sendMail({
+      const reply = await pool.send(
+        {
           ...message.mail,
           envelope: message.envelope,
           dsn: options.requestDsn
             ? { id: message.emailId, return: 'headers', notify: ['success', 'failure', 'delay'], recipient: message.recipient }
             : undefined,
-        });
-        const i = info.rejected.indexOf(message.recipient);
-        if (i >= 0) return fromError(info.rejectedErrors?.[i] ?? new Error('recipient rejected'));
-        return { kind: 'accepted', response: info.response };
-      } catch (err) {
-        return fromError(err);
-      }
+        },
+        message.recipient,
+      );
+      return resultOf(reply);
     },
     async close() {
       pool.close();
     },
   };
+}
+
+function resultOf(reply: PoolReply): SendResult {
+  if (!reply.ok) return fromError(reply.error);
+  if (reply.rejected) return fromError(reply.rejected);
+  return { kind: 'accepted', response: reply.response };
 }
 
 type NodemailerLikeError = { code?: string; responseCode?: number; response?: string; command?: string; message?: string };

@@ -1,0 +1,139 @@
+// Starts the SMTP sending thread (smtp-thread.ts) and talks to it: pools opened by name, sends
+// batched into one message per turn of the event loop, answers matched back by sequence number.
+import { Worker } from 'node:worker_threads';
+import type { SendMailOptions } from 'nodemailer';
+import type { PoolReply, SmtpPool, SmtpPoolOptions } from './smtp-pool.ts';
+import type { FromThread, SendJob, ToThread } from './smtp-thread.ts';
+
+export type SmtpThread = {
+  /** A pool living in the thread; `send` resolves with the thread's answer. */
+  openPool(name: string, options: SmtpPoolOptions): SmtpPool;
+  /** The thread's JS heap (undefined when no thread runs), for memory figures. */
+  heap(): Promise<{ usedBytes: number; totalBytes: number } | undefined>;
+  close(): Promise<void>;
+};
+
+export type SmtpThreadOptions = {
+  /** Old-generation heap limit of the thread: nodemailer's garbage is collected early instead of growing RSS. */
+  maxOldGenerationSizeMb?: number;
+  /** Young-generation limit: nodemailer's garbage is short-lived, so a small one costs little CPU. */
+  maxYoungGenerationSizeMb?: number;
+};
+
+const THREAD_URL = new URL('./smtp-thread.ts', import.meta.url).href;
+const TSX_API = import.meta.resolve('tsx/esm/api');
+// The thread loads TypeScript through tsx whatever started this process (`npm start`, the bin
+// script, vitest), so it inherits no --import; nor V8 flags (--max-semi-space-size), which a worker
+// refuses (ERR_WORKER_INVALID_EXEC_ARGV): its heap is sized by resourceLimits instead.
+const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_URL)}); })`;
+
+export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
+  const pools = new Map<string, SmtpPoolOptions>();
+  const pending = new Map<number, (reply: PoolReply) => void>();
+  let outbox: SendJob[] = [];
+  let seq = 0;
+  let worker: Worker | undefined;
+  let closing = false;
+
+  const spawn = (): Worker => {
+    const w = new Worker(BOOTSTRAP, {
+      eval: true,
+      execArgv: threadExecArgv(process.execArgv),
+      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 64, maxYoungGenerationSizeMb: options.maxYoungGenerationSizeMb ?? 8 },
+    });
+    w.unref();
+    w.on('message', (message: FromThread) => {
+      if (message.op !== 'results') return;
+      for (const [id, reply] of message.results) {
+        pending.get(id)?.(reply);
+        pending.delete(id);
+      }
+    });
+    // A dead thread (out of memory, a bug) fails its sends as connection errors, so they are retried
+    // with backoff like any broken connection; the next send starts a fresh thread.
+    const onEnd = (why: string) => {
+      if (worker !== w) return;
+      worker = undefined;
+      const lost = [...pending.values()];
+      pending.clear();
+      for (const fail of lost) fail({ ok: false, error: { code: 'ESOCKET', message: `the SMTP thread ended: ${why}` } });
+    };
+    w.on('error', (err) => onEnd(err.message));
+    w.on('exit', (code) => onEnd(`exit code ${code}`));
+    for (const [name, pool] of pools) w.postMessage({ op: 'open', pool: name, options: pool } satisfies ToThread);
+    return w;
+  };
+  const thread = () => (worker ??= spawn());
+
+  const flush = () => {
+    const jobs = outbox;
+    outbox = [];
+    if (jobs.length > 0) thread().postMessage({ op: 'send', jobs } satisfies ToThread);
+  };
+
+  return {
+    openPool(name, poolOptions) {
+      pools.set(name, poolOptions);
+      worker?.postMessage({ op: 'open', pool: name, options: poolOptions } satisfies ToThread);
+      return {
+        send(mail: SendMailOptions, recipient: string) {
+          if (closing) return Promise.resolve({ ok: false, error: { code: 'ESOCKET', message: 'the SMTP thread is closing' } });
+          try {
+            thread();
+          } catch (err) {
+            // Could not start the thread: a connection-like error, so the email is retried, not failed.
+            return Promise.resolve({ ok: false, error: { code: 'ESOCKET', message: `the SMTP thread did not start: ${(err as Error).message}` } });
+          }
+          return new Promise<PoolReply>((resolve) => {
+            const id = seq++;
+            pending.set(id, resolve);
+            if (outbox.length === 0) setImmediate(flush);
+            outbox.push({ seq: id, pool: name, recipient, mail });
+          });
+        },
+        close() {},
+      };
+    },
+    async heap() {
+      const w = worker;
+      if (!w) return undefined;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => (w.off('message', listen), resolve(undefined)), 1000);
+        const listen = (m: FromThread) => {
+          if (m.op !== 'heap') return;
+          clearTimeout(timer);
+          w.off('message', listen);
+          resolve({ usedBytes: m.usedBytes, totalBytes: m.totalBytes });
+        };
+        w.on('message', listen);
+        w.postMessage({ op: 'heap' } satisfies ToThread);
+      });
+    },
+    async close() {
+      closing = true;
+      const w = worker;
+      if (!w) return;
+      // Lets the pools say QUIT before the thread goes; terminate() if it does not answer.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2000);
+        w.on('message', (m: FromThread) => m.op === 'closed' && (clearTimeout(timer), resolve()));
+        w.postMessage({ op: 'close' } satisfies ToThread);
+      });
+      worker = undefined;
+      await w.terminate();
+    },
+  };
+}
+
+/** Only the flags a worker accepts and that matter to it: CPU profiling, as `--cpu-prof` asks for. */
+function threadExecArgv(execArgv: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    if (!arg.startsWith('--cpu-prof')) continue;
+    kept.push(arg);
+    // --cpu-prof-dir <dir> and --cpu-prof-name <name> take their value as the next argument.
+    if (/^--cpu-prof-(dir|name|interval)$/.test(arg) && execArgv[i + 1] !== undefined) kept.push(execArgv[++i]!);
+  }
+  return kept;
+}
