@@ -20,7 +20,7 @@ import {
 import { loadCampaignContent, startCampaignExpander } from './campaigns/index.ts';
 import { readFile } from 'node:fs/promises';
 import { classifyReturnedMessage, createReplyForwarder, ingestMessage, startInboundSmtpServer } from './inbound/index.ts';
-import { startHitRecorder, trackingKeys, type HitRecorder, type TrackingSettings } from './tracking/index.ts';
+import { startHitRecorder, trackingKeys, verifyToken, type HitRecorder, type TrackingSettings } from './tracking/index.ts';
 import { createClassifier, loadSignatures } from './tracking/classify/index.ts';
 
 export const ROLES = ['api', 'tracking', 'worker', 'inbound'] as const;
@@ -129,6 +129,11 @@ export async function startInboundRole(deps: InboundRoleDeps): Promise<{ url: st
     domains,
     fallbackProjectId: deps.projectId,
     softBounceSuppressCount: config.SOFT_BOUNCE_SUPPRESS_COUNT,
+    // The mailto of List-Unsubscribe carries the same signed token as the one-click URL.
+    verifyUnsubscribeToken: async (token: string) => {
+      const payload = verifyToken(trackingKeys(config.TRACKING_KEYS, deps.secret), token);
+      return payload?.kind === 'unsubscribe' ? payload.emailId : undefined;
+    },
   };
   const server = await startInboundSmtpServer({
     host: config.INBOUND_HOST,
@@ -158,7 +163,12 @@ export async function startInboundRole(deps: InboundRoleDeps): Promise<{ url: st
 
 /** What the worker needs to add tracking at send time: serializable, so rendering can move to a thread. */
 export function trackingSettingsOf(config: Config, secret: string): TrackingSettings {
-  return { publicUrl: publicUrlOf(config), signingKey: trackingKeys(config.TRACKING_KEYS, secret)[0]!, bounceDomain: config.BOUNCE_DOMAIN };
+  return {
+    publicUrl: publicUrlOf(config),
+    signingKey: trackingKeys(config.TRACKING_KEYS, secret)[0]!,
+    bounceDomain: config.BOUNCE_DOMAIN,
+    honeypot: config.TRACKING_HONEYPOT,
+  };
 }
 
 /** The tracking role's recorder: the live classifier, group commits, the spool in the data dir. */

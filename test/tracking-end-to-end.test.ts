@@ -5,13 +5,18 @@ import { simpleParser } from 'mailparser';
 import { STORE_KINDS } from './support/test-store.ts';
 import { createTrackingApp, TRACKING_TEST_KEYS, type TrackingApp } from './support/tracking-app.ts';
 import { eventually, startTestWorker } from './support/test-worker.ts';
+import { startTestInbound } from './support/test-inbound.ts';
+import { createTransport } from 'nodemailer';
 
 type Event = { event_type: string; metadata: Record<string, unknown> };
 
 describe.each(STORE_KINDS)('tracking end to end on %s', (kind) => {
   let t: TrackingApp;
   let worker: { stop(): Promise<void> } | undefined;
+  let inbound: { stop(): Promise<void> } | undefined;
   afterEach(async () => {
+    await inbound?.stop();
+    inbound = undefined;
     await worker?.stop();
     await t?.close();
   });
@@ -33,11 +38,12 @@ describe.each(STORE_KINDS)('tracking end to end on %s', (kind) => {
     const [open, click, scanner] = await send({ from: 'news@shop.example', to: ['open@simulator.test', 'click@simulator.test', 'scanner@simulator.test'], subject: 'Sale', html });
     const settled = async (id: string, n: number) => eventually(async () => ((await hits(id)).length >= n ? hits(id) : undefined), 20_000);
 
-    const scans = await settled(scanner!.id, 5);
-    // HEAD + GET on 2 links and the pixel, right at delivery: none of it counts.
-    expect(scans.filter((e) => e.event_type === 'click')).toHaveLength(4);
+    const scans = await settled(scanner!.id, 7);
+    // HEAD + GET on the 2 links and the hidden honeypot link, and the pixel, right at delivery: none of it counts.
+    expect(scans.filter((e) => e.event_type === 'click')).toHaveLength(6);
     expect(scans.every((e) => e.metadata.counted === false && typeof e.metadata.why === 'string')).toBe(true);
     expect(new Set(scans.map((e) => e.metadata.why))).toContain('head_request');
+    expect(new Set(scans.map((e) => e.metadata.why))).toContain('honeypot');
 
     const opened = await settled(open!.id, 1);
     expect(opened).toEqual([expect.objectContaining({ event_type: 'open', metadata: expect.objectContaining({ counted: true, method: 'GET', ip: '127.0.0.1' }) })]);
@@ -46,7 +52,7 @@ describe.each(STORE_KINDS)('tracking end to end on %s', (kind) => {
     expect(clicked.map((e) => [e.event_type, e.metadata.counted])).toEqual([['open', true], ['click', true]]);
     expect(clicked[1]!.metadata).toMatchObject({ url: 'https://shop.example/sale', link_index: 0 });
     await new Promise((r) => setTimeout(r, 300));
-    expect(await hits(scanner!.id)).toHaveLength(5);
+    expect(await hits(scanner!.id)).toHaveLength(7);
   });
 
   it('campaign mail carries one-click List-Unsubscribe; posting it suppresses the recipient, whose next email is rejected', async () => {
@@ -82,5 +88,38 @@ describe.each(STORE_KINDS)('tracking end to end on %s', (kind) => {
     });
     expect(status).toBe('rejected');
     expect(created.id).toBeTruthy();
+  });
+
+  it('the List-Unsubscribe mailto, sent to the inbound server, unsubscribes and suppresses the recipient; a forged one does not', async () => {
+    await start();
+    const mailbox = await startTestInbound(t.store, t.projectId, { TRACKING_KEYS: TRACKING_TEST_KEYS.join(',') });
+    inbound = mailbox;
+    await api('POST', '/v1/campaigns', {
+      name: 'News', from: 'news@shop.example', subject: 'News', html: '<p>News</p>',
+      recipients: [{ email: 'bob@example.org' }, { email: 'eve@example.org' }],
+    });
+    const captured = await eventually(async () => {
+      const rows = await t.store.db.selectFrom('captured_messages').select(['raw', 'email_id']).execute();
+      return rows.length === 2 ? rows : undefined;
+    }, 15_000);
+    const mailtoOf = async (raw: Buffer | string) => {
+      const header = (await simpleParser(raw)).headerLines.find((h) => h.key === 'list-unsubscribe')!.line.replace(/\r?\n\s+/g, ' ');
+      return /<mailto:([^>]+)>/.exec(header)![1]!;
+    };
+    const [bob, eve] = await Promise.all(captured.map(async (c) => ({ id: c.email_id!, mailto: await mailtoOf(c.raw) })));
+    const smtp = createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true });
+    try {
+      await smtp.sendMail({ from: 'bob@example.org', to: bob!.mailto, subject: 'unsubscribe', text: 'unsubscribe' });
+      // A forged token at the same address: kept as inbound mail, acts on nobody.
+      const forged = eve!.mailto.replace(/\+([A-Za-z0-9_-])/, (_, c: string) => `+${c === 'A' ? 'B' : 'A'}`);
+      await smtp.sendMail({ from: 'eve@example.org', to: forged, subject: 'unsubscribe', text: 'unsubscribe' });
+    } finally {
+      smtp.close();
+    }
+    const bobEvents = await events(bob!.id);
+    expect(bobEvents.find((e) => e.event_type === 'unsubscribe')?.metadata).toMatchObject({ method: 'mailto' });
+    expect((await api('GET', '/v1/suppressions?email=bob@example.org')).json().data[0]).toMatchObject({ reason: 'unsubscribe' });
+    expect((await events(eve!.id)).map((e) => e.event_type)).not.toContain('unsubscribe');
+    expect((await api('GET', '/v1/suppressions?email=eve@example.org')).json().data).toEqual([]);
   });
 });

@@ -50,6 +50,10 @@ export const ConfigSchema = Type.Object({
   TRACKING_TRUSTED_PROXIES: str('', 'Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For gives the client IP of tracking hits. Empty: the socket address.'),
   TRACKING_BATCH_MS: int(2, 'Longest a tracking hit waits before its batch is committed (group commit).', 0),
   TRACKING_COMMIT_TIMEOUT_MS: int(2_000, 'A batch commit slower than this goes to the disk spool instead (database unreachable).', 50),
+  TRACKING_HONEYPOT: Type.Boolean({
+    default: true,
+    description: 'Add a hidden link to HTML mail with tracked links: a click on it marks that moment\'s clicks as a scanner\'s (why: honeypot). false: no hidden link.',
+  }),
   TRACKING_SIGNATURES_DIR: str('', 'Directory with user-agents.tsv / networks.tsv replacing the built-in tracking signature lists (a missing file falls back to the built-in one); then run `sendtrail tracking reclassify`. Empty: built-in lists.'),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'silent'].map((l) => Type.Literal(l)),

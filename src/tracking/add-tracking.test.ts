@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addTracking, type TrackedContent } from './add-tracking.ts';
 import { verifyToken } from './tracking-token.ts';
+import { isHoneypotLink } from './classify/index.ts';
 
 const SETTINGS = { publicUrl: 'https://t.shop.example', signingKey: 'k', bounceDomain: 'bounces.shop.example' };
 const EMAIL = '0190f5a2-7c3e-7b1a-9d2e-0123456789ab';
@@ -43,5 +44,24 @@ describe('addTracking', () => {
     const out = addTracking(content({ html: undefined }), SETTINGS);
     expect(out.html).toBeUndefined();
     expect(out.text).toBe('Visit https://shop.example/a');
+  });
+
+  it('with the honeypot on, adds one hidden link after the real ones, whose click the classifier knows for the honeypot', () => {
+    const out = addTracking(content(), { ...SETTINGS, honeypot: true });
+    const clicks = tokensIn(out.html!, '/t/c/');
+    expect(clicks).toHaveLength(2);
+    const honeypot = clicks[1] as { kind: 'click'; url: string; linkIndex: number };
+    expect(honeypot).toMatchObject({ kind: 'click', emailId: EMAIL, linkIndex: 1 });
+    expect(isHoneypotLink(honeypot.url, honeypot.linkIndex)).toBe(true);
+    expect(isHoneypotLink((clicks[0] as { url: string }).url)).toBe(false);
+    // Invisible and unreachable for a person: no text, not displayed, not focusable, hidden from screen readers.
+    expect(out.html).toMatch(/<a href="https:\/\/t\.shop\.example\/t\/c\/[A-Za-z0-9_-]+" style="display:none" aria-hidden="true" tabindex="-1"><\/a><img [^>]*\/><\/body>/);
+  });
+
+  it('adds no honeypot to mail without tracked links, or with click tracking off', () => {
+    const noLinks = addTracking(content({ html: '<p>Your code is 123456</p>' }), { ...SETTINGS, honeypot: true });
+    expect(tokensIn(noLinks.html!, '/t/c/')).toEqual([]);
+    const untracked = addTracking(content({ trackClicks: false }), { ...SETTINGS, honeypot: true });
+    expect(tokensIn(untracked.html!, '/t/c/')).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // List-Unsubscribe headers. Pure and with serializable inputs, so it can run in a worker thread.
 import { MAX_TRACKED_URL_BYTES, signToken } from './tracking-token.ts';
 import { rewriteHtml, UNSUBSCRIBE_PLACEHOLDER } from './rewrite-html.ts';
+import { HONEYPOT_URL_MARKER } from './classify/honeypot.ts';
 
 /** Installation-wide settings: where recipients reach the tracking endpoints, and the signing key. */
 export type TrackingSettings = {
@@ -10,6 +11,8 @@ export type TrackingSettings = {
   /** The first of TRACKING_KEYS. */
   signingKey: string;
   bounceDomain: string;
+  /** Add a hidden honeypot link to HTML with tracked links (TRACKING_HONEYPOT). */
+  honeypot?: boolean;
 };
 
 export type TrackedContent = {
@@ -39,15 +42,16 @@ export function addTracking(content: TrackedContent, settings: TrackingSettings)
     headers['List-Unsubscribe'] = `<${unsubscribeUrl}>, <mailto:unsubscribe+${unsubscribeToken}@${settings.bounceDomain}>`;
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   }
+  const click = (url: string, linkIndex: number) =>
+    `${base}${clickPath(signToken(settings.signingKey, { kind: 'click', emailId, linkIndex, url }))}`;
   const html = content.html === undefined
     ? undefined
     : rewriteHtml(content.html, {
         trackClicks: content.trackClicks,
         pixelUrl: content.trackOpens ? `${base}${pixelPath(signToken(settings.signingKey, { kind: 'open', emailId }))}` : undefined,
-        clickUrl: (url, linkIndex) =>
-          Buffer.byteLength(url) > MAX_TRACKED_URL_BYTES
-            ? url
-            : `${base}${clickPath(signToken(settings.signingKey, { kind: 'click', emailId, linkIndex, url }))}`,
+        clickUrl: (url, linkIndex) => (Buffer.byteLength(url) > MAX_TRACKED_URL_BYTES ? url : click(url, linkIndex)),
+        // Its destination names the marker the classifier looks for; following it lands on our own host.
+        honeypotUrl: settings.honeypot ? (linkIndex) => click(`${base}/#${HONEYPOT_URL_MARKER}`, linkIndex) : undefined,
         untrackedPrefixes: [`${base}/u/`, `${base}/t/`],
         unsubscribeUrl,
       });

@@ -13,6 +13,11 @@ export type HtmlRewriteOptions = {
   untrackedPrefixes: readonly string[];
   /** What `{{unsubscribe_url}}` in an href becomes; never click-tracked. */
   unsubscribeUrl?: string;
+  /**
+   * The click URL of a hidden honeypot link, given the next link index; added before </body> when at
+   * least one link was tracked (a message with no links gives a scanner nothing to fan out over).
+   */
+  honeypotUrl?(linkIndex: number): string;
 };
 
 export const UNSUBSCRIBE_PLACEHOLDER = /\{\{\s*unsubscribe_url\s*\}\}/g;
@@ -47,7 +52,8 @@ export function rewriteHtml(html: string, options: HtmlRewriteOptions): string {
   parser.end(html);
 
   let out = applyEdits(html, edits);
-  if (options.pixelUrl) out = insertPixel(out, options.pixelUrl);
+  if (options.honeypotUrl && linkIndex > 0) out = insertBeforeBodyEnd(out, honeypotAnchor(options.honeypotUrl(linkIndex)));
+  if (options.pixelUrl) out = insertBeforeBodyEnd(out, pixelImage(options.pixelUrl));
   return out;
 }
 
@@ -83,9 +89,16 @@ function applyEdits(html: string, edits: Edit[]): string {
   return parts.join('');
 }
 
-/** The pixel goes just before the last </body>, or at the end of a fragment that has none. */
-function insertPixel(html: string, pixelUrl: string): string {
-  const img = `<img src="${escapeAttribute(pixelUrl)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0" />`;
+const pixelImage = (url: string) =>
+  `<img src="${escapeAttribute(url)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0" />`;
+
+// No text, not displayed, out of the tab order and hidden from screen readers: no person reaches it,
+// while scanners that fetch every href in the markup do (scanners.md I7).
+const honeypotAnchor = (url: string) =>
+  `<a href="${escapeAttribute(url)}" style="display:none" aria-hidden="true" tabindex="-1"></a>`;
+
+/** Just before the last </body>, or at the end of a fragment that has none. */
+function insertBeforeBodyEnd(html: string, markup: string): string {
   const close = html.toLowerCase().lastIndexOf('</body');
-  return close === -1 ? `${html}${img}` : `${html.slice(0, close)}${img}${html.slice(close)}`;
+  return close === -1 ? `${html}${markup}` : `${html.slice(0, close)}${markup}${html.slice(close)}`;
 }

@@ -106,7 +106,19 @@ export function ipIn(list: BlockList, ip: string): boolean {
   return isIPv6(ip) ? list.check(ip, 'ipv6') : false;
 }
 
+// Real traffic repeats a few hundred user agents, and every hit is matched against every prior hit
+// of its email (burst rules): remember each answer per signature set. Bounded, since UAs are untrusted.
+const UA_CACHE_LIMIT = 10_000;
+const uaCache = new WeakMap<Signatures, Map<string, UaSignature | null>>();
+
 /** The first user-agent signature that matches, in file order. */
 export function matchUserAgent(sigs: Signatures, ua: string): UaSignature | undefined {
-  return sigs.userAgents.find((s) => s.test(ua.trim()));
+  let cache = uaCache.get(sigs);
+  if (!cache) uaCache.set(sigs, (cache = new Map()));
+  const known = cache.get(ua);
+  if (known !== undefined) return known ?? undefined;
+  const found = sigs.userAgents.find((s) => s.test(ua.trim()));
+  if (cache.size >= UA_CACHE_LIMIT) cache.clear();
+  cache.set(ua, found ?? null);
+  return found;
 }
