@@ -26,7 +26,8 @@ export async function prepareTrackingPaths(apiUrl: string, apiKey: string, sink:
   for (const m of messages) {
     const html = String((await simpleParser(m.raw)).html || '');
     for (const [, path] of html.matchAll(/src="https?:\/\/[^/"]+(\/t\/o\/[^"]+)"/g)) pixels.push(path!);
-    for (const [, path] of html.matchAll(/href="https?:\/\/[^/"]+(\/t\/c\/[^"]+)"/g)) clicks.push(path!);
+    // The links a person sees: not the hidden honeypot link (aria-hidden), which only scanners follow.
+    for (const [, path] of html.matchAll(/href="https?:\/\/[^/"]+(\/t\/c\/[^"]+)"(?![^>]*aria-hidden)/g)) clicks.push(path!);
   }
   if (pixels.length < count || clicks.length < count) {
     throw new Error(`expected a pixel and links in every message: found ${pixels.length} pixels and ${clicks.length} links in ${count} messages`);
