@@ -1,6 +1,6 @@
 // bench:track: the pixel and click endpoints under 50 connections, on PostgreSQL and on PGlite, as a
 // ratio to a bare Fastify route serving the same GIF in the same run; every acknowledged hit is then
-// looked up in the database. Usage: npm run bench:track [-- --seconds 10 --connections 50 --emails 1000 --stores pg,pglite]
+// looked up in the database. Usage: npm run bench:track [-- --seconds 10 --connections 50 --emails 1000 --stores pg,pglite --cpu-prof DIR]
 import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import { execSync } from 'node:child_process';
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     emails: { type: 'string', default: '1000' },
     stores: { type: 'string', default: 'pg,pglite' },
+    // Writes Sendtrail's V8 CPU profile here (summarize with bench/send/summarize-profile.ts).
+    'cpu-prof': { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
@@ -45,7 +47,7 @@ async function main(): Promise<number> {
     for (const name of stores) {
       const store = await createStore(name);
       const env = { ...store.env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SENDTRAIL_API_KEY: API_KEY, LOG_LEVEL: 'warn' };
-      const app = await startSendtrailProcess(env);
+      const app = await startSendtrailProcess(env, { cpuProfileDir: values['cpu-prof'] });
       try {
         log(`${name}: sending ${emails} emails to collect real tracking tokens`);
         const paths = await prepareTrackingPaths(app.url!, API_KEY, sink, emails);

@@ -48,7 +48,7 @@ export const ConfigSchema = Type.Object({
   SIMULATOR_LIFETIME_MS: int(3_000, 'Retry lifetime for @simulator.test mail.', 100),
   TRACKING_KEYS: str('', 'Comma-separated keys for tracking tokens: the first signs, all verify (rotate by putting a new key first). Empty: derived from SENDTRAIL_SECRET.'),
   TRACKING_TRUSTED_PROXIES: str('', 'Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For gives the client IP of tracking hits. Empty: the socket address.'),
-  TRACKING_BATCH_MS: int(2, 'Longest a tracking hit waits before its batch is committed (group commit).', 0),
+  TRACKING_BATCH_MS: int(0, 'Extra wait (ms) before an idle tracking recorder writes its batch to the fsync\'d spool. 0: none; under load hits gather while the previous write runs (group commit).', 0),
   TRACKING_COMMIT_TIMEOUT_MS: int(2_000, 'A batch commit slower than this goes to the disk spool instead (database unreachable).', 50),
   TRACKING_HONEYPOT: Type.Boolean({
     default: true,

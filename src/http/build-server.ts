@@ -48,13 +48,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       sendError(reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'not_found' : 'validation_error', err.message),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addHook('preValidation', async (request) => {
-    assertStorable(request.query, 'query');
-    assertStorable(request.params, 'path');
-    assertStorable(request.body, 'body');
-    for (const name of ['idempotency-key', 'authorization']) assertStorable(request.headers[name], `header ${name}`);
-  });
-
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendError(reply, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
   app.addSchema(ErrorBody);
@@ -68,19 +61,27 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  await app.register(healthRoutes(deps.db, deps.metrics));
-  if (deps.tracking) {
-    await app.register(trackingRoutes(deps.tracking));
-    await app.register(unsubscribeRoutes({ db: deps.db, keys: deps.tracking.keys }));
-  }
-  if (deps.api !== false) {
-    await app.register(async (v1) => {
-      v1.addHook('onRequest', authenticate(deps.db));
-      await v1.register(emailRoutes(deps.db));
-      await v1.register(campaignRoutes(deps.db));
-      await v1.register(suppressionRoutes(deps.db));
-      await v1.register(inboundRoutes(deps.db));
+  // The pixel and click endpoints stay outside the storable-input hook: they are the hot path, read
+  // nothing but a signed token (verified before use) and sanitize the headers they keep themselves.
+  if (deps.tracking) await app.register(trackingRoutes(deps.tracking));
+  await app.register(async (edge) => {
+    edge.addHook('preValidation', async (request) => {
+      assertStorable(request.query, 'query');
+      assertStorable(request.params, 'path');
+      assertStorable(request.body, 'body');
+      for (const name of ['idempotency-key', 'authorization']) assertStorable(request.headers[name], `header ${name}`);
     });
-  }
+    await edge.register(healthRoutes(deps.db, deps.metrics));
+    if (deps.tracking) await edge.register(unsubscribeRoutes({ db: deps.db, keys: deps.tracking.keys }));
+    if (deps.api !== false) {
+      await edge.register(async (v1) => {
+        v1.addHook('onRequest', authenticate(deps.db));
+        await v1.register(emailRoutes(deps.db));
+        await v1.register(campaignRoutes(deps.db));
+        await v1.register(suppressionRoutes(deps.db));
+        await v1.register(inboundRoutes(deps.db));
+      });
+    }
+  });
   return app;
 }

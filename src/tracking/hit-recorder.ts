@@ -16,7 +16,7 @@ export type HitRecorderOptions = {
   classify: ClassifyHit;
   /** Where the spool lives (the data dir): local disk that outlives the process. */
   spoolDir: string;
-  /** Longest a hit waits for its batch to be written to the spool. */
+  /** Extra wait before an idle recorder writes, to gather a bigger batch; 0 (default): none. */
   batchMs?: number;
   /** Most hits committed in one transaction (PGlite blocks the event loop for the whole of it). */
   maxCommitBatch?: number;
@@ -48,7 +48,7 @@ type Pending = { hit: RecordedHit; resolve: () => void; reject: (err: unknown) =
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startHitRecorder(options: HitRecorderOptions): Promise<HitRecorder> {
-  const batchMs = options.batchMs ?? 2;
+  const batchMs = options.batchMs ?? 0;
   const maxCommit = options.maxCommitBatch ?? 500;
   const timeoutMs = options.commitTimeoutMs ?? 2000;
   const retryMs = options.retryMs ?? 1000;
@@ -56,20 +56,30 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
   const cache = createHistoryCache({ ttlMs: options.historyTtlMs });
   const pending: Pending[] = [];
   let writing: Promise<void> | undefined;
-  let writeTimer: NodeJS.Timeout | undefined;
+  let writeTimer: { cancel(): void } | undefined;
   let committing: Promise<void> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
 
+  // Group commit by natural batching: while one write+fsync runs, new hits gather for the next,
+  // which starts as soon as it ends. An idle recorder writes on the next turn of the event loop
+  // (with every request that turn read), or after batchMs when that is set.
   function scheduleWrite(): void {
     if (writing || writeTimer || pending.length === 0) return;
-    writeTimer = setTimeout(() => {
+    const run = () => {
       writeTimer = undefined;
       writing = write().finally(() => {
         writing = undefined;
         scheduleWrite();
       });
-    }, batchMs);
+    };
+    if (batchMs > 0) {
+      const t = setTimeout(run, batchMs);
+      writeTimer = { cancel: () => clearTimeout(t) };
+    } else {
+      const i = setImmediate(run);
+      writeTimer = { cancel: () => clearImmediate(i) };
+    }
   }
 
   async function write(): Promise<void> {
@@ -121,7 +131,7 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
     },
     async close() {
       closed = true;
-      if (writeTimer) clearTimeout(writeTimer);
+      writeTimer?.cancel();
       writeTimer = undefined;
       await writing;
       if (pending.length > 0) await write();

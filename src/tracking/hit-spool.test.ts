@@ -31,6 +31,28 @@ describe('hit spool', () => {
     expect((await readdir(dir)).filter((f) => f.startsWith(SPOOL_PREFIX))).toEqual([]);
   });
 
+  it('a reader right behind the writer gets every hit once and in order, through segment rotations', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sendtrail-spool-'));
+    const spool = await openHitSpool(dir, { segmentBytes: 3000 });
+    const written: string[] = [];
+    const read: string[] = [];
+    const drain = async (max: number) => {
+      const next = await spool.readNext(max);
+      read.push(...next.hits.map((h) => h.id));
+      await spool.consume(next.bytes);
+    };
+    for (let round = 0; round < 30; round++) {
+      const batch = Array.from({ length: 1 + (round % 4) }, () => openHit(EMAIL));
+      written.push(...batch.map((h) => h.id));
+      await spool.append(batch);
+      // Sometimes the reader keeps up, sometimes it falls behind and catches up in small steps.
+      if (round % 3 !== 2) await drain(round % 2 === 0 ? 2 : 100);
+    }
+    while (spool.hasPending()) await drain(3);
+    expect(read).toEqual(written);
+    await spool.close();
+  });
+
   it('a reopened spool (after a crash) finds the unconsumed hits of the old segments, and writes to a new one', async () => {
     dir = await mkdtemp(join(tmpdir(), 'sendtrail-spool-'));
     const first = await openHitSpool(dir);

@@ -24,6 +24,11 @@ const SEGMENT_BYTES = 4 * 1024 * 1024;
 
 type Segment = { n: number; path: string; size: number };
 
+// The hits just appended are also kept in memory, so that the commit loop, which is normally right
+// behind the writer, takes them from here instead of reading and parsing the file it just wrote.
+// Bounded: while the database is down the spool grows on disk only, and is read back from there.
+const MEMORY_TAIL_HITS = 50_000;
+
 export async function openHitSpool(dir: string, options: { segmentBytes?: number } = {}): Promise<HitSpool> {
   await mkdir(dir, { recursive: true });
   const segmentBytes = options.segmentBytes ?? SEGMENT_BYTES;
@@ -39,6 +44,29 @@ export async function openHitSpool(dir: string, options: { segmentBytes?: number
   let offset = 0;
   let writer: { segment: Segment; handle: FileHandle } | undefined;
   let nextN = (segments.at(-1)?.n ?? 0) + 1;
+  // The memory tail: hits[head..] with their line lengths, starting at byte `start` of `segment`.
+  const tail = { segment: undefined as Segment | undefined, start: 0, end: 0, head: 0, hits: [] as RecordedHit[], lens: [] as number[] };
+  const tailSize = () => tail.hits.length - tail.head;
+  const clearTail = () => {
+    tail.segment = undefined;
+    tail.head = 0;
+    tail.hits = [];
+    tail.lens = [];
+  };
+  function dropConsumedTail(): void {
+    if (tail.segment && tail.segment !== segments[0]) {
+      // Its segment is gone (fully consumed) or not yet reached: only the former can happen here.
+      if (!segments.includes(tail.segment)) clearTail();
+      return;
+    }
+    while (tailSize() > 0 && tail.start + tail.lens[tail.head]! <= offset) tail.start += tail.lens[tail.head++]!;
+    if (tailSize() === 0) clearTail();
+    else if (tail.head > 4096) {
+      tail.hits = tail.hits.slice(tail.head);
+      tail.lens = tail.lens.slice(tail.head);
+      tail.head = 0;
+    }
+  }
 
   async function current(): Promise<{ segment: Segment; handle: FileHandle }> {
     if (writer && writer.segment.size < segmentBytes) return writer;
@@ -54,15 +82,38 @@ export async function openHitSpool(dir: string, options: { segmentBytes?: number
     hasPending: () => segments.some((s, i) => (i === 0 ? s.size > offset : s.size > 0)),
     async append(hits) {
       if (hits.length === 0) return;
-      const data = Buffer.from(hits.map((h) => `${hitToJson(h)}\n`).join(''));
+      const lines = hits.map((h) => `${hitToJson(h)}\n`);
+      const data = Buffer.from(lines.join(''));
       const w = await current();
       await w.handle.write(data);
       await w.handle.datasync();
+      const before = w.segment.size;
       w.segment.size += data.length;
+      // Kept in memory only when it continues the tail exactly (or the reader is right here).
+      const continues = tailSize() > 0
+        ? tail.segment === w.segment && tail.end === before
+        : segments[0] === w.segment && offset === before;
+      if (!continues || tailSize() + hits.length > MEMORY_TAIL_HITS) return;
+      if (tailSize() === 0) {
+        clearTail();
+        tail.segment = w.segment;
+        tail.start = before;
+      }
+      for (let i = 0; i < hits.length; i++) {
+        tail.hits.push(hits[i]!);
+        tail.lens.push(Buffer.byteLength(lines[i]!));
+      }
+      tail.end = w.segment.size;
     },
     async readNext(max) {
       const segment = segments[0];
       if (!segment || segment.size <= offset) return { hits: [], bytes: 0 };
+      if (tailSize() > 0 && tail.segment === segment && tail.start === offset) {
+        const n = Math.min(max, tailSize());
+        let bytes = 0;
+        for (let i = tail.head; i < tail.head + n; i++) bytes += tail.lens[i]!;
+        return { hits: tail.hits.slice(tail.head, tail.head + n), bytes };
+      }
       const buffer = Buffer.alloc(Math.min(READ_BYTES, segment.size - offset));
       const h = await open(segment.path, 'r');
       try {
@@ -85,10 +136,12 @@ export async function openHitSpool(dir: string, options: { segmentBytes?: number
     },
     async consume(bytes) {
       offset += bytes;
+      dropConsumedTail();
       const segment = segments[0];
       if (!segment || offset < segment.size || writer?.segment === segment) return;
       segments.shift();
       offset = 0;
+      dropConsumedTail();
       await unlink(segment.path).catch(() => {});
     },
     async close() {

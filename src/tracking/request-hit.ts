@@ -1,5 +1,5 @@
 // Turns a tracking request into a Hit: user agent, client IP, method and prefetch hints, made storable.
-import { newId } from '../shared/ids.ts';
+import { randomUUID } from 'node:crypto';
 import type { RecordedHit } from './recorded-hit.ts';
 import type { TokenPayload } from './tracking-token.ts';
 
@@ -23,7 +23,8 @@ export function hitFromRequest(payload: Extract<TokenPayload, { kind: 'open' | '
   const h = request.headers;
   const purpose = storable(h['sec-purpose'] ?? h['purpose'] ?? h['x-purpose'] ?? h['x-moz']);
   return {
-    id: newId(),
+    // Only identifies the hit for idempotent replay: random v4 costs a tenth of a time-ordered v7 here.
+    id: randomUUID(),
     kind: payload.kind,
     emailId: payload.emailId,
     ...(payload.kind === 'click' ? { url: payload.url, linkIndex: payload.linkIndex } : {}),

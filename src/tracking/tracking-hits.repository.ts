@@ -90,12 +90,14 @@ export type HitEventRow = { hitId: string; projectId: string; emailId: string; t
 /** Appends hit events in one statement; a hit id already stored is skipped (idempotent replay). */
 export async function insertHitEvents(db: Kysely<Database>, rows: readonly HitEventRow[]): Promise<void> {
   if (rows.length === 0) return;
-  // Raw SQL: unnest keeps a batch one round trip; ON CONFLICT names the partial unique index's predicate.
+  // Raw SQL: the whole batch as one JSON parameter is one round trip, and one JSON.stringify costs
+  // far less than pg's escaping of six arrays element by element (bench:track profile). ON CONFLICT
+  // names the partial unique index's predicate.
+  const batch = JSON.stringify(rows.map((r) => ({ h: r.hitId, p: r.projectId, e: r.emailId, t: r.type, m: r.metadata, a: r.at })));
   await sql`
     INSERT INTO events (hit_id, project_id, email_id, event_type, metadata, created_at)
-    SELECT * FROM unnest(${rows.map((r) => r.hitId)}::text[], ${rows.map((r) => r.projectId)}::uuid[],
-                         ${rows.map((r) => r.emailId)}::uuid[], ${rows.map((r) => r.type)}::text[],
-                         ${rows.map((r) => JSON.stringify(r.metadata))}::jsonb[], ${rows.map((r) => r.at.toISOString())}::timestamptz[])
+    SELECT r.h, r.p, r.e, r.t, r.m, r.a
+    FROM jsonb_to_recordset(${batch}::jsonb) AS r(h text, p uuid, e uuid, t text, m jsonb, a timestamptz)
     ON CONFLICT (hit_id) WHERE hit_id IS NOT NULL DO NOTHING
   `.execute(db);
 }

@@ -101,10 +101,21 @@ export function loadSignatures(dir?: string): Signatures {
 
 /** Whether `ip` is in `list`; IPv4-mapped IPv6 (`::ffff:1.2.3.4`, as Node reports dual-stack peers) counts as IPv4. */
 export function ipIn(list: BlockList, ip: string): boolean {
+  let cache = ipCache.get(list);
+  if (!cache) ipCache.set(list, (cache = new Map()));
+  const known = cache.get(ip);
+  if (known !== undefined) return known;
   const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-  if (isIPv4(v4)) return list.check(v4, 'ipv4');
-  return isIPv6(ip) ? list.check(ip, 'ipv6') : false;
+  const found = isIPv4(v4) ? list.check(v4, 'ipv4') : isIPv6(ip) ? list.check(ip, 'ipv6') : false;
+  if (cache.size >= IP_CACHE_LIMIT) cache.clear();
+  cache.set(ip, found);
+  return found;
 }
+
+// BlockList.check builds a SocketAddress per call, the costliest step of classifying a hit; an
+// address hits an email's links and pixel several times and comes back for other emails.
+const IP_CACHE_LIMIT = 50_000;
+const ipCache = new WeakMap<BlockList, Map<string, boolean>>();
 
 // Real traffic repeats a few hundred user agents, and every hit is matched against every prior hit
 // of its email (burst rules): remember each answer per signature set. Bounded, since UAs are untrusted.
