@@ -1,8 +1,9 @@
 // Durable, group-committed recording of tracking hits (DESIGN.md section 4). Each batch of hits is
-// appended to the disk spool and fsync'd (every few ms) before any of their responses goes out: a
-// write-ahead log, so no response waits on the database, up or down. A second loop commits the
-// spool to the database in order, in batches, classifying each hit; while the database is down the
-// spool grows, and it is committed once the database answers again, or at the next start.
+// appended to the disk spool and fsync'd before any of their responses goes out (one write at a
+// time; hits arriving meanwhile form the next batch): a write-ahead log, so no response waits on the
+// database, up or down. A second loop commits the spool to the database in order, in batches,
+// classifying each hit; while the database is down the spool grows, and it is committed once the
+// database answers again, or at the next start.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import type { ClassifyHit } from './hit.ts';

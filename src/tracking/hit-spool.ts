@@ -27,7 +27,7 @@ type Segment = { n: number; path: string; size: number };
 // The hits just appended are also kept in memory, so that the commit loop, which is normally right
 // behind the writer, takes them from here instead of reading and parsing the file it just wrote.
 // Bounded: while the database is down the spool grows on disk only, and is read back from there.
-const MEMORY_TAIL_HITS = 50_000;
+const MEMORY_TAIL_HITS = 10_000;
 
 export async function openHitSpool(dir: string, options: { segmentBytes?: number } = {}): Promise<HitSpool> {
   await mkdir(dir, { recursive: true });
