@@ -122,6 +122,7 @@ export async function startInboundRole(deps: InboundRoleDeps): Promise<{ url: st
   const tls = config.INBOUND_TLS_KEY_FILE
     ? { key: await readFile(config.INBOUND_TLS_KEY_FILE), cert: await readFile(config.INBOUND_TLS_CERT_FILE) }
     : undefined;
+  const unsubscribeKeys = trackingKeys(config.TRACKING_KEYS, deps.secret);
   const ingestDeps = {
     db: store.db,
     classify: classifyReturnedMessage,
@@ -131,7 +132,7 @@ export async function startInboundRole(deps: InboundRoleDeps): Promise<{ url: st
     softBounceSuppressCount: config.SOFT_BOUNCE_SUPPRESS_COUNT,
     // The mailto of List-Unsubscribe carries the same signed token as the one-click URL.
     verifyUnsubscribeToken: async (token: string) => {
-      const payload = verifyToken(trackingKeys(config.TRACKING_KEYS, deps.secret), token);
+      const payload = verifyToken(unsubscribeKeys, token);
       return payload?.kind === 'unsubscribe' ? payload.emailId : undefined;
     },
   };

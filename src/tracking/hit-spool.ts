@@ -54,11 +54,8 @@ export async function openHitSpool(dir: string, options: { segmentBytes?: number
     tail.lens = [];
   };
   function dropConsumedTail(): void {
-    if (tail.segment && tail.segment !== segments[0]) {
-      // Its segment is gone (fully consumed) or not yet reached: only the former can happen here.
-      if (!segments.includes(tail.segment)) clearTail();
-      return;
-    }
+    // A tail always starts in the segment being read: once that segment is gone, so is the tail.
+    if (tail.segment && tail.segment !== segments[0]) return clearTail();
     while (tailSize() > 0 && tail.start + tail.lens[tail.head]! <= offset) tail.start += tail.lens[tail.head++]!;
     if (tailSize() === 0) clearTail();
     else if (tail.head > 4096) {

@@ -4,5 +4,5 @@ export { addTracking, pixelPath, clickPath, unsubscribePath, type TrackingSettin
 export { signToken, verifyToken, trackingKeys, type TokenPayload } from './tracking-token.ts';
 export { startHitRecorder, type HitRecorder, type HitRecorderOptions } from './hit-recorder.ts';
 export type { RecordedHit } from './recorded-hit.ts';
-export { hitFromRequest } from './request-hit.ts';
+export { hitFromRequest, storableHeader } from './request-hit.ts';
 export { unsubscribeRecipient } from './unsubscribe-recipient.ts';

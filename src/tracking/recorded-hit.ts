@@ -3,6 +3,20 @@ import type { Hit } from './hit.ts';
 
 export type RecordedHit = Hit & { id: string };
 
+type HitFields = Pick<Hit, 'url' | 'linkIndex' | 'ua' | 'ip' | 'method' | 'purpose'>;
+
+/** A hit's request fields read back from untrusted JSON: a spool line or an event's stored metadata. */
+export function hitFieldsFrom(o: Record<string, unknown>): HitFields {
+  return {
+    url: typeof o.url === 'string' ? o.url : undefined,
+    linkIndex: typeof o.linkIndex === 'number' ? o.linkIndex : undefined,
+    ua: String(o.ua ?? ''),
+    ip: String(o.ip ?? ''),
+    method: String(o.method ?? 'GET'),
+    purpose: typeof o.purpose === 'string' ? o.purpose : undefined,
+  };
+}
+
 /** One spool line / one JSON form; `at` as ISO text. */
 export function hitToJson(hit: RecordedHit): string {
   return JSON.stringify({ ...hit, at: hit.at.toISOString() });
@@ -18,12 +32,7 @@ export function hitFromJson(line: string): RecordedHit | undefined {
       id: o.id,
       kind: o.kind,
       emailId: o.emailId,
-      url: typeof o.url === 'string' ? o.url : undefined,
-      linkIndex: typeof o.linkIndex === 'number' ? o.linkIndex : undefined,
-      ua: String(o.ua ?? ''),
-      ip: String(o.ip ?? ''),
-      method: String(o.method ?? 'GET'),
-      purpose: typeof o.purpose === 'string' ? o.purpose : undefined,
+      ...hitFieldsFrom(o),
       at,
     };
   } catch {

@@ -14,21 +14,21 @@ export type HitRequest = {
 const MAX_HEADER_CHARS = 1000;
 
 /** Header text as jsonb can store it: no NUL, no lone surrogates, bounded length. */
-function storable(value: string | string[] | undefined): string {
+export function storableHeader(value: string | string[] | undefined): string {
   const text = (Array.isArray(value) ? value.join(', ') : value ?? '').slice(0, MAX_HEADER_CHARS);
   return text.replace(/\u0000/g, '').toWellFormed();
 }
 
 export function hitFromRequest(payload: Extract<TokenPayload, { kind: 'open' | 'click' }>, request: HitRequest): RecordedHit {
   const h = request.headers;
-  const purpose = storable(h['sec-purpose'] ?? h['purpose'] ?? h['x-purpose'] ?? h['x-moz']);
+  const purpose = storableHeader(h['sec-purpose'] ?? h['purpose'] ?? h['x-purpose'] ?? h['x-moz']);
   return {
     // Only identifies the hit for idempotent replay: random v4 costs a tenth of a time-ordered v7 here.
     id: randomUUID(),
     kind: payload.kind,
     emailId: payload.emailId,
     ...(payload.kind === 'click' ? { url: payload.url, linkIndex: payload.linkIndex } : {}),
-    ua: storable(h['user-agent']),
+    ua: storableHeader(h['user-agent']),
     ip: request.ip,
     method: request.method,
     ...(purpose ? { purpose } : {}),

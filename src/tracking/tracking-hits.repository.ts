@@ -2,6 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import type { EmailHistory, Hit, Verdict } from './hit.ts';
+import { hitFieldsFrom } from './recorded-hit.ts';
 
 export type StoredHit = Hit & Verdict & { backfilled?: boolean; eventId: number; hitId: string | null };
 export type EmailHitHistory = {
@@ -68,12 +69,8 @@ function storedHit(r: HistoryRow & { id: number; created_at: Date }): StoredHit 
   return {
     kind: r.event_type as Hit['kind'],
     emailId: r.email_id,
-    url: typeof m.url === 'string' ? m.url : undefined,
-    linkIndex: typeof m.link_index === 'number' ? m.link_index : undefined,
-    ua: String(m.ua ?? ''),
-    ip: String(m.ip ?? ''),
-    method: String(m.method ?? 'GET'),
-    purpose: typeof m.purpose === 'string' ? m.purpose : undefined,
+    // Stored metadata names the link index link_index (the API's spelling).
+    ...hitFieldsFrom({ ...m, linkIndex: m.link_index }),
     at: r.created_at,
     counted: m.counted === true,
     why: typeof m.why === 'string' ? m.why : undefined,

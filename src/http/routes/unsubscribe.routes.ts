@@ -3,7 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
-import { unsubscribeRecipient, verifyToken } from '../../tracking/index.ts';
+import { storableHeader, unsubscribeRecipient, verifyToken } from '../../tracking/index.ts';
 import { sendError } from '../error-handler.ts';
 
 export type UnsubscribeRouteDeps = { db: Kysely<Database>; keys: readonly string[] };
@@ -36,7 +36,7 @@ export function unsubscribeRoutes(deps: UnsubscribeRouteDeps): FastifyPluginAsyn
     app.post<{ Params: { token: string } }>('/u/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) => {
       const payload = verifyToken(deps.keys, request.params.token);
       if (payload?.kind !== 'unsubscribe') return sendError(reply, 'not_found', 'No such unsubscribe link');
-      const ua = String(request.headers['user-agent'] ?? '').slice(0, 1000).replace(/\u0000/g, '').toWellFormed();
+      const ua = storableHeader(request.headers['user-agent']);
       const found = await unsubscribeRecipient(deps.db, { emailId: payload.emailId, ua, ip: request.ip, method: 'POST' });
       if (!found) return sendError(reply, 'not_found', 'No such email');
       return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(DONE);
