@@ -1,5 +1,6 @@
 // Summarizes a V8 .cpuprofile (from `npm run bench:send -- --cpu-prof`): self time by function and
-// by module (a package under node_modules, a file of ours, or a Node internal).
+// by module (a package under node_modules, a file of ours, or a Node internal), and how busy the
+// thread was in each 5 s window (the share of samples not idle), to find the phase under load.
 // Usage: node --import tsx bench/send/summarize-profile.ts <file.cpuprofile> [top=25]
 import { readFileSync } from 'node:fs';
 
@@ -60,3 +61,19 @@ console.log(`Profile ${file}: ${(totalUs / 1e6).toFixed(1)} s`);
 print('Self time by module', byModule);
 print('Self time by function', byFunction);
 print('Total (inclusive) time of our functions', ourInclusive);
+
+// Busy share per 5 s window: a thread near 100 % in the load phase is CPU-bound; well below, it waits.
+const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+const windows = new Map<number, { total: number; idle: number }>();
+let elapsedUs = 0;
+profile.samples.forEach((id, i) => {
+  const us = profile.timeDeltas[i] ?? 0;
+  elapsedUs += us;
+  const w = windows.get(Math.floor(elapsedUs / 5e6)) ?? { total: 0, idle: 0 };
+  w.total += us;
+  if (idle.has(id)) w.idle += us;
+  windows.set(Math.floor(elapsedUs / 5e6), w);
+});
+console.log('\nBusy per 5 s window (s from the profile start: % not idle)\n');
+console.log([...windows].map(([w, { total, idle: i }]) => `${w * 5}: ${total ? Math.round(100 * (1 - i / total)) : 0} %`).join(', '));
+
