@@ -20,7 +20,7 @@ import {
 import { loadCampaignContent, startCampaignExpander } from './campaigns/index.ts';
 import { readFile } from 'node:fs/promises';
 import { classifyReturnedMessage, createReplyForwarder, ingestMessage, startInboundSmtpServer } from './inbound/index.ts';
-import { startHitRecorder, trackingKeys, verifyToken, type HitRecorder, type TrackingSettings } from './tracking/index.ts';
+import { startCommitThread, startHitRecorder, trackingKeys, verifyToken, type HitRecorder, type TrackingSettings } from './tracking/index.ts';
 import { createClassifier, loadSignatures } from './tracking/classify/index.ts';
 
 export const ROLES = ['api', 'tracking', 'worker', 'inbound'] as const;
@@ -174,16 +174,17 @@ export function trackingSettingsOf(config: Config, secret: string): TrackingSett
 
 /** The tracking role's recorder: the live classifier, group commits, the spool in the data dir. */
 export async function startTrackingRecorder(config: Config, store: Store, log?: Logger): Promise<HitRecorder> {
-  const classify = createClassifier({ signatures: loadSignatures(config.TRACKING_SIGNATURES_DIR || undefined) });
-  return startHitRecorder({
-    db: store.db,
-    classify,
-    spoolDir: config.SENDTRAIL_DATA_DIR,
-    batchMs: config.TRACKING_BATCH_MS,
-    commitTimeoutMs: config.TRACKING_COMMIT_TIMEOUT_MS,
-    historyTtlMs: store.kind === 'pglite' ? Infinity : undefined,
-    log,
-  });
+  const spooling = { spoolDir: config.SENDTRAIL_DATA_DIR, batchMs: config.TRACKING_BATCH_MS, commitTimeoutMs: config.TRACKING_COMMIT_TIMEOUT_MS, log };
+  const signaturesDir = config.TRACKING_SIGNATURES_DIR || undefined;
+  // On PostgreSQL, classifying and storing hits runs in its own thread with its own connections;
+  // PGlite's database lives on this thread, so its hits are committed here.
+  if (store.kind === 'postgres' && config.TRACKING_COMMIT_THREAD) {
+    const thread = await startCommitThread({ databaseUrl: config.DATABASE_URL, signaturesDir });
+    const recorder = await startHitRecorder({ ...spooling, commit: (hits) => thread.commit(hits) });
+    return { ...recorder, close: () => recorder.close().finally(() => thread.close()) };
+  }
+  const classify = createClassifier({ signatures: loadSignatures(signaturesDir) });
+  return startHitRecorder({ ...spooling, db: store.db, classify, historyTtlMs: store.kind === 'pglite' ? Infinity : undefined });
 }
 
 /** PUBLIC_URL, or the API's own address when it is unset (a single-machine install). */

@@ -31,7 +31,7 @@ describe.each(STORE_KINDS)('tracking in a real browser on %s', (kind) => {
     const landing = `http://127.0.0.1:${(site.address() as AddressInfo).port}/sale?from=mail`;
 
     t = await createTrackingApp(kind);
-    const publicUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const publicUrl = t.url;
     worker = await startTestWorker(t.store, { PUBLIC_URL: publicUrl, TRACKING_KEYS: TRACKING_TEST_KEYS.join(',') });
     const sent = await t.app.inject({
       method: 'POST', url: '/v1/emails', headers: t.auth,

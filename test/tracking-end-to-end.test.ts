@@ -23,7 +23,7 @@ describe.each(STORE_KINDS)('tracking end to end on %s', (kind) => {
 
   const start = async (humanDelayMs?: number) => {
     t = await createTrackingApp(kind);
-    const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const url = t.url;
     worker = await startTestWorker(t.store, { PUBLIC_URL: url, TRACKING_KEYS: TRACKING_TEST_KEYS.join(',') }, 'test-worker', humanDelayMs);
     return url;
   };

@@ -50,6 +50,10 @@ export const ConfigSchema = Type.Object({
   TRACKING_TRUSTED_PROXIES: str('', 'Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For gives the client IP of tracking hits. Empty: the socket address.'),
   TRACKING_BATCH_MS: int(0, 'Extra wait (ms) before an idle tracking recorder writes its batch to the fsync\'d spool. 0: none; under load hits gather while the previous write runs (group commit).', 0),
   TRACKING_COMMIT_TIMEOUT_MS: int(2_000, 'A batch commit slower than this goes to the disk spool instead (database unreachable).', 50),
+  TRACKING_COMMIT_THREAD: Type.Boolean({
+    default: true,
+    description: 'On PostgreSQL, classify and store tracking hits in a worker thread with its own connections, off the thread that answers pixel and click requests. false: all in one thread. (PGlite always commits on its own thread.)',
+  }),
   TRACKING_HONEYPOT: Type.Boolean({
     default: true,
     description: 'Add a hidden link to HTML mail with tracked links: a click on it marks that moment\'s clicks as a scanner\'s (why: honeypot). false: no hidden link.',

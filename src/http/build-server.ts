@@ -1,4 +1,5 @@
 // Assembles the Fastify app: validation, OpenAPI at /docs, auth on /v1, one error shape.
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -15,7 +16,7 @@ import { campaignRoutes } from './routes/campaigns.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { suppressionRoutes } from './routes/suppressions.routes.ts';
 import { inboundRoutes } from './routes/inbound.routes.ts';
-import { trackingRoutes, type TrackingRouteDeps } from './routes/tracking.routes.ts';
+import { trackingHandler, type TrackingRouteDeps } from './routes/tracking.routes.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.routes.ts';
 
 export type ServerDeps = {
@@ -33,7 +34,14 @@ export type ServerDeps = {
 };
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  let closing = false;
+  // The pixel and click endpoints are answered ahead of Fastify (see tracking.routes.ts); they read
+  // nothing but a signed token (verified before use) and sanitize the headers they keep themselves.
+  const tracking = deps.tracking && trackingHandler(deps.tracking, { trustProxy: deps.trustProxy, isClosing: () => closing });
   const app = Fastify({
+    serverFactory: (fastifyHandler) => createServer((req, res) => {
+      if (!tracking?.(req, res)) fastifyHandler(req, res);
+    }),
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024 * 1024,
     // Unknown properties are refused, not silently dropped: a typo like "replyTo" must not vanish.
@@ -48,6 +56,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       sendError(reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'not_found' : 'validation_error', err.message),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendError(reply, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
   app.addSchema(ErrorBody);
@@ -61,9 +72,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  // The pixel and click endpoints stay outside the storable-input hook: they are the hot path, read
-  // nothing but a signed token (verified before use) and sanitize the headers they keep themselves.
-  if (deps.tracking) await app.register(trackingRoutes(deps.tracking));
   await app.register(async (edge) => {
     edge.addHook('preValidation', async (request) => {
       assertStorable(request.query, 'query');

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   payload_too_large: 'The request body is larger than allowed.',
   unsupported_media_type: 'The Content-Type is not supported here.',
   internal_error: 'Sendtrail failed on its side; the request may be retried.',
+  shutting_down: 'This Sendtrail process is shutting down; retry the request.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -12,9 +12,22 @@ import { commitHits } from './commit-hits.ts';
 import { openHitSpool } from './hit-spool.ts';
 import { createHistoryCache } from './history-cache.ts';
 
-export type HitRecorderOptions = {
-  db: Kysely<Database>;
-  classify: ClassifyHit;
+/** Classifies and stores one batch of hits, in one transaction: in this thread or in the commit thread. */
+export type CommitBatch = (hits: readonly RecordedHit[]) => Promise<unknown>;
+
+export type HitRecorderOptions = (
+  | {
+    db: Kysely<Database>;
+    classify: ClassifyHit;
+    /**
+     * How long a cached email history is trusted. Only other processes' hits make it stale: with
+     * one tracking process (always so on PGlite) it can be Infinity.
+     */
+    historyTtlMs?: number;
+  }
+  /** Commits elsewhere (the commit thread, see commit-thread-client.ts). */
+  | { commit: CommitBatch }
+) & {
   /** Where the spool lives (the data dir): local disk that outlives the process. */
   spoolDir: string;
   /** Extra wait before an idle recorder writes, to gather a bigger batch; 0 (default): none. */
@@ -25,11 +38,6 @@ export type HitRecorderOptions = {
   commitTimeoutMs?: number;
   /** How long to wait before retrying the database after a failure. */
   retryMs?: number;
-  /**
-   * How long a cached email history is trusted. Only other processes' hits make it stale: with
-   * one tracking process (always so on PGlite) it can be Infinity.
-   */
-  historyTtlMs?: number;
   log?: { warn(obj: unknown, msg?: string): void };
 };
 
@@ -54,7 +62,7 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
   const timeoutMs = options.commitTimeoutMs ?? 2000;
   const retryMs = options.retryMs ?? 1000;
   const spool = await openHitSpool(options.spoolDir);
-  const cache = createHistoryCache({ ttlMs: options.historyTtlMs });
+  const commit = 'commit' in options ? options.commit : inThisThread(options.db, options.classify, options.historyTtlMs);
   const pending: Pending[] = [];
   let writing: Promise<void> | undefined;
   let writeTimer: { cancel(): void } | undefined;
@@ -103,7 +111,7 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
     while (spool.hasPending()) {
       const { hits, bytes } = await spool.readNext(maxCommit);
       try {
-        if (hits.length > 0) await withTimeout(commitHits(options.db, options.classify, hits, cache), timeoutMs);
+        if (hits.length > 0) await withTimeout(commit(hits), timeoutMs);
         await spool.consume(bytes);
         // PGlite runs queries on this thread: let waiting requests in between two commits.
         await new Promise((resolve) => setImmediate(resolve));
@@ -145,6 +153,11 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
       await spool.close();
     },
   };
+}
+
+function inThisThread(db: Kysely<Database>, classify: ClassifyHit, historyTtlMs?: number): CommitBatch {
+  const cache = createHistoryCache({ ttlMs: historyTtlMs });
+  return (hits) => commitHits(db, classify, hits, cache);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

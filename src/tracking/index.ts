@@ -2,7 +2,8 @@
 export type * from './hit.ts';
 export { addTracking, pixelPath, clickPath, unsubscribePath, type TrackingSettings, type TrackedContent } from './add-tracking.ts';
 export { signToken, verifyToken, trackingKeys, type TokenPayload } from './tracking-token.ts';
-export { startHitRecorder, type HitRecorder, type HitRecorderOptions } from './hit-recorder.ts';
+export { startHitRecorder, type CommitBatch, type HitRecorder, type HitRecorderOptions } from './hit-recorder.ts';
+export { startCommitThread, type CommitThread } from './commit-thread-client.ts';
 export type { RecordedHit } from './recorded-hit.ts';
 export { hitFromRequest, storableHeader } from './request-hit.ts';
 export { unsubscribeRecipient } from './unsubscribe-recipient.ts';

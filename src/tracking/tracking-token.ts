@@ -1,5 +1,5 @@
 // Compact, URL-safe, HMAC-signed tracking tokens: what an open, click or unsubscribe URL stands for.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export type TokenPayload =
   | { kind: 'open'; emailId: string }
@@ -14,7 +14,19 @@ const UUID_BYTES = 16;
 // A URL of more than 8 KB is no link a person follows; refusing it keeps tokens under URL limits.
 export const MAX_TRACKED_URL_BYTES = 8 * 1024;
 
-const mac = (key: string, body: Buffer) => createHmac('sha256', key).update(body).digest().subarray(0, SIG_BYTES);
+// An HMAC keyed by a KeyObject skips preparing the key on every call: a third of a verification
+// on the tracking hot path. Keys are few (TRACKING_KEYS), so the cache stays tiny.
+const keyObjects = new Map<string, KeyObject>();
+function keyObject(key: string): KeyObject {
+  let k = keyObjects.get(key);
+  if (!k) {
+    if (keyObjects.size >= 64) keyObjects.clear();
+    keyObjects.set(key, (k = createSecretKey(Buffer.from(key, 'utf8'))));
+  }
+  return k;
+}
+
+const mac = (key: string, body: Buffer) => createHmac('sha256', keyObject(key)).update(body).digest().subarray(0, SIG_BYTES);
 
 /** Layout: kind byte, email id (16 bytes), for clicks a 2-byte link index and the URL; then the MAC. */
 function encodePayload(p: TokenPayload): Buffer {

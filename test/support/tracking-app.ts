@@ -16,6 +16,10 @@ export const TRACKING_TEST_KEYS = ['tracking-key-new', 'tracking-key-old'];
 export type TrackingApp = {
   store: TestStore;
   app: FastifyInstance;
+  /** Where the app listens (127.0.0.1, a free port): the tracking endpoints answer on real HTTP only. */
+  url: string;
+  /** A request over real HTTP; redirects are not followed. */
+  fetch(path: string, init?: { method?: string; headers?: Record<string, string> }): Promise<TrackingResponse>;
   recorder: HitRecorder;
   projectId: string;
   auth: { authorization: string };
@@ -23,16 +27,23 @@ export type TrackingApp = {
   close(): Promise<void>;
 };
 
+export type TrackingResponse = { status: number; headers: Headers; body: Buffer; json(): unknown };
+
 export async function createTrackingApp(kind: StoreKind, options: { trustProxy?: string[] } = {}): Promise<TrackingApp> {
   const store = await createTestStore(kind);
   const { projectId, createdKey } = await ensureDefaultProject(store.db);
   const spoolDir = await mkdtemp(join(tmpdir(), 'sendtrail-tracking-'));
   const recorder = await startHitRecorder({ db: store.db, classify: classifyHit, spoolDir, retryMs: 100, commitTimeoutMs: 1000 });
   const app = await buildServer({ db: store.db, metrics: createMetrics(), tracking: { keys: TRACKING_TEST_KEYS, recorder }, trustProxy: options.trustProxy });
-  await app.ready();
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
   let closed = false;
   return {
-    store, app, recorder, projectId, spoolDir,
+    store, app, url, recorder, projectId, spoolDir,
+    async fetch(path, init = {}) {
+      const res = await fetch(`${url}${path}`, { ...init, redirect: 'manual' });
+      const body = Buffer.from(await res.arrayBuffer());
+      return { status: res.status, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) };
+    },
     auth: { authorization: `Bearer ${createdKey}` },
     async close() {
       if (closed) return;

@@ -1,6 +1,7 @@
 // Starts the SMTP sending thread (smtp-thread.ts) and talks to it: pools opened by name, sends
 // batched into one message per turn of the event loop, answers matched back by sequence number.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../shared/ts-worker.ts';
 import type { SendMailOptions } from 'nodemailer';
 import type { PoolReply, SmtpPool, SmtpPoolOptions } from './smtp-pool.ts';
 import type { FromThread, SendJob, ToThread } from './smtp-thread.ts';
@@ -20,12 +21,7 @@ export type SmtpThreadOptions = {
   maxYoungGenerationSizeMb?: number;
 };
 
-const THREAD_URL = new URL('./smtp-thread.ts', import.meta.url).href;
-const TSX_API = import.meta.resolve('tsx/esm/api');
-// The thread loads TypeScript through tsx whatever started this process (`npm start`, the bin
-// script, vitest), so it inherits no --import; nor V8 flags (--max-semi-space-size), which a worker
-// refuses (ERR_WORKER_INVALID_EXEC_ARGV): its heap is sized by resourceLimits instead.
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_URL)}); })`;
+const THREAD_URL = new URL('./smtp-thread.ts', import.meta.url);
 
 export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
   const pools = new Map<string, SmtpPoolOptions>();
@@ -36,9 +32,7 @@ export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
   let closing = false;
 
   const spawn = (): Worker => {
-    const w = new Worker(BOOTSTRAP, {
-      eval: true,
-      execArgv: threadExecArgv(process.execArgv),
+    const w = startTsWorker(THREAD_URL, {
       resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 64, maxYoungGenerationSizeMb: options.maxYoungGenerationSizeMb ?? 8 },
     });
     w.unref();
@@ -123,17 +117,4 @@ export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
       await w.terminate();
     },
   };
-}
-
-/** Only the flags a worker accepts and that matter to it: CPU profiling, as `--cpu-prof` asks for. */
-function threadExecArgv(execArgv: string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i]!;
-    if (!arg.startsWith('--cpu-prof')) continue;
-    kept.push(arg);
-    // --cpu-prof-dir <dir> and --cpu-prof-name <name> take their value as the next argument.
-    if (/^--cpu-prof-(dir|name|interval)$/.test(arg) && execArgv[i + 1] !== undefined) kept.push(execArgv[++i]!);
-  }
-  return kept;
 }
