@@ -32,6 +32,8 @@ export type HitRecorderOptions = (
   spoolDir: string;
   /** Extra wait before an idle recorder writes, to gather a bigger batch; 0 (default): none. */
   batchMs?: number;
+  /** How long hits gather in the spool before a commit that would not fill a batch; 0: none. */
+  commitLingerMs?: number;
   /** Most hits committed in one transaction (PGlite blocks the event loop for the whole of it). */
   maxCommitBatch?: number;
   /** A commit slower than this counts as failed and is retried (the database is unreachable). */
@@ -61,6 +63,7 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
   const maxCommit = options.maxCommitBatch ?? 500;
   const timeoutMs = options.commitTimeoutMs ?? 2000;
   const retryMs = options.retryMs ?? 1000;
+  const lingerMs = options.commitLingerMs ?? 0;
   const spool = await openHitSpool(options.spoolDir);
   const commit = 'commit' in options ? options.commit : inThisThread(options.db, options.classify, options.historyTtlMs);
   const pending: Pending[] = [];
@@ -108,8 +111,14 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
   }
 
   async function commitLoop(): Promise<void> {
+    let full = false;
     while (spool.hasPending()) {
+      // Unless the last batch was full (more are waiting), let hits gather first: per batch the
+      // database pays a transaction and a WAL flush, which with small batches under load cost more
+      // than the rows (and its flushes slow the spool's own, on the same disk).
+      if (!full && lingerMs > 0 && !closed) await sleep(lingerMs);
       const { hits, bytes } = await spool.readNext(maxCommit);
+      full = hits.length >= maxCommit;
       try {
         if (hits.length > 0) await withTimeout(commit(hits), timeoutMs);
         await spool.consume(bytes);
