@@ -7,6 +7,7 @@ import { createTestStore, STORE_KINDS, type TestStore } from '../../test/support
 import { clickHit, createEmails, openHit, simpleClassify } from '../../test/support/tracking-fixtures.ts';
 import { eventually } from '../../test/support/test-worker.ts';
 import { startHitRecorder } from './hit-recorder.ts';
+import { commitHits } from './commit-hits.ts';
 import { SPOOL_PREFIX } from './hit-spool.ts';
 import type { Database } from '../store/database.ts';
 import type { Kysely } from 'kysely';
@@ -40,6 +41,23 @@ describe.each(STORE_KINDS)('hit recorder on %s', (kind) => {
     expect(head.metadata).toEqual({ ua: hits[0]!.ua, ip: '203.0.113.7', method: 'HEAD', counted: false, why: 'head_request' });
     // One counted open per email; the rest coalesced by the stand-in classifier, which saw the batch in order.
     expect(events.filter((e) => e.metadata.counted)).toHaveLength(5);
+  });
+
+  it('hits arriving one after another within the linger are committed together, in one batch', async () => {
+    await setup();
+    const { emailIds } = await createEmails(store.db, 1);
+    const batches: number[] = [];
+    const recorder = await startHitRecorder({
+      spoolDir: dir,
+      commitLingerMs: 300,
+      commit: (hits) => (batches.push(hits.length), commitHits(store.db, simpleClassify, hits)),
+    });
+    // Each is acknowledged (spooled) on its own, long before the linger ends.
+    for (let i = 0; i < 10; i++) await recorder.record(openHit(emailIds[0]!));
+    await recorder.settled();
+    expect(batches).toEqual([10]);
+    expect(await hitEvents(store.db)).toHaveLength(10);
+    await recorder.close();
   });
 
   it('a counted click with no counted open stores a back-filled open beside it', async () => {
