@@ -2,7 +2,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, EmailsTable } from '../store/database.ts';
 import { STATUS_RANK, type EmailStatus } from '../events/index.ts';
-import { appendEvents, type NewEvent } from '../events/index.ts';
+import { insertEventsStatement, type NewEvent } from '../events/index.ts';
 import { suppressAfterSoftBounces, suppressRecipientsOf } from '../suppressions/index.ts';
 
 export type ClaimedEmail = Selectable<EmailsTable>;
@@ -56,34 +56,25 @@ export type Outcome = {
 const rankOf = (column: string) =>
   sql.raw(`CASE ${column} ${Object.entries(STATUS_RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} ELSE -1 END`);
 
-/** Records a batch of outcomes, their events and captured messages in one transaction. */
+/** Records a batch of outcomes, their events and captured messages atomically. */
 export async function recordOutcomes(
   db: Kysely<Database>,
   outcomes: readonly Outcome[],
   options: { softBounceSuppressCount?: number } = {},
 ): Promise<void> {
   if (outcomes.length === 0) return;
+  const bounced = (type: string) => outcomes.filter((o) => o.events.some((e) => e.type === 'bounced' && e.metadata?.bounce_type === type));
+  const hard = bounced('hard');
+  const soft = bounced('soft');
+  const captured = outcomes.filter((o) => o.capturedRaw !== undefined);
+  // The common batch (sent, delivered, delayed) is one statement, atomic by itself: on PGlite,
+  // where every statement runs on the worker's thread, a transaction of three cost ~10 % of a send.
+  if (hard.length === 0 && soft.length === 0 && captured.length === 0) return updateWithEvents(db, outcomes);
   await db.transaction().execute(async (trx) => {
-    // Raw SQL: a batch UPDATE ... FROM unnest is one round trip for the whole batch.
-    await sql`
-      UPDATE emails e
-      SET status = CASE WHEN ${rankOf('e.status')} < ${rankOf('v.status')} THEN v.status ELSE e.status END,
-          next_attempt_at = v.next_attempt_at,
-          locked_by = NULL,
-          locked_until = NULL,
-          transport = v.transport,
-          updated_at = now()
-      FROM unnest(${outcomes.map((o) => o.emailId)}::uuid[], ${outcomes.map((o) => o.status)}::text[],
-                  ${outcomes.map((o) => o.nextAttemptAt?.toISOString() ?? null)}::timestamptz[],
-                  ${outcomes.map((o) => o.transport)}::text[]) AS v(id, status, next_attempt_at, transport)
-      WHERE e.id = v.id
-    `.execute(trx);
-    await appendEvents(trx, outcomes.flatMap((o) => o.events));
+    await updateWithEvents(trx, outcomes);
     // A hard bounce at SMTP time suppresses the recipient, like one reported later by DSN (issue 4, part 6).
-    const bounced = (type: string) => outcomes.filter((o) => o.events.some((e) => e.type === 'bounced' && e.metadata?.bounce_type === type));
-    await suppressRecipientsOf(trx, bounced('hard').map((o) => o.emailId), 'hard_bounce');
-    await suppressAfterSoftBounces(trx, bounced('soft').map((o) => o.emailId), options.softBounceSuppressCount ?? 0);
-    const captured = outcomes.filter((o) => o.capturedRaw !== undefined);
+    await suppressRecipientsOf(trx, hard.map((o) => o.emailId), 'hard_bounce');
+    await suppressAfterSoftBounces(trx, soft.map((o) => o.emailId), options.softBounceSuppressCount ?? 0);
     if (captured.length > 0) {
       await trx
         .insertInto('captured_messages')
@@ -92,6 +83,27 @@ export async function recordOutcomes(
         .execute();
     }
   });
+}
+
+/** The outcomes' status moves and their events, in one statement (a data-modifying WITH always runs to completion). */
+async function updateWithEvents(db: Kysely<Database>, outcomes: readonly Outcome[]): Promise<void> {
+  const events = outcomes.flatMap((o) => o.events);
+  // Raw SQL: a batch UPDATE ... FROM unnest is one round trip for the whole batch.
+  const update = sql`
+    UPDATE emails e
+    SET status = CASE WHEN ${rankOf('e.status')} < ${rankOf('v.status')} THEN v.status ELSE e.status END,
+        next_attempt_at = v.next_attempt_at,
+        locked_by = NULL,
+        locked_until = NULL,
+        transport = v.transport,
+        updated_at = now()
+    FROM unnest(${outcomes.map((o) => o.emailId)}::uuid[], ${outcomes.map((o) => o.status)}::text[],
+                ${outcomes.map((o) => o.nextAttemptAt?.toISOString() ?? null)}::timestamptz[],
+                ${outcomes.map((o) => o.transport)}::text[]) AS v(id, status, next_attempt_at, transport)
+    WHERE e.id = v.id
+  `;
+  if (events.length === 0) await update.execute(db);
+  else await sql`WITH outcome AS (${update}) ${insertEventsStatement(events)}`.execute(db);
 }
 
 /** Gives leases back (graceful shutdown) so other workers need not wait for them to expire. */

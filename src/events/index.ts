@@ -1,3 +1,3 @@
 // What other domains may use of events.
 export * from './event-types.ts';
-export { appendEvents, listEmailEvents, type NewEvent } from './events.repository.ts';
+export { appendEvents, insertEventsStatement, listEmailEvents, type NewEvent } from './events.repository.ts';
