@@ -31,7 +31,7 @@ import { cleanUpOnSignals, onInterrupt } from './cleanup.ts';
 
 // Sendtrail's default SMTP_POOL_SIZE and WORKER_CONCURRENCY: the ceiling gets the same.
 const POOL_SIZE = Number(process.env.SMTP_POOL_SIZE ?? 5);
-const CEILING_IN_FLIGHT = 64;
+const CEILING_IN_FLIGHT = Number(process.env.WORKER_CONCURRENCY ?? 128);
 // The DKIM ceiling is a side reference; 20,000 messages give its steady rate in less time.
 const DKIM_CEILING_MAX = 20_000;
 const WARM_UP = 2_000;

@@ -37,7 +37,7 @@ export const ConfigSchema = Type.Object({
     description: 'Compose, DKIM-sign and send mail in a worker thread, off the thread that runs queries (and PGlite). false: all in one thread.',
   }),
   SMTP_THREAD_HEAP_MB: int(64, 'Old-generation heap limit of the SMTP thread in MB: keeps its garbage from growing RSS.', 48),
-  WORKER_CONCURRENCY: int(64, 'Messages a worker process has in flight at once.', 1),
+  WORKER_CONCURRENCY: int(128, 'Messages a worker process has in flight at once, from claim to committed outcome; also bounds the resends after a crash.', 1),
   CLAIM_BATCH_SIZE: int(200, 'Emails claimed per queue round trip; also bounds duplicates after a crash.', 1),
   LEASE_MS: int(120_000, 'How long a claim lasts before another worker may take the email over (crash recovery).', 1000),
   DOMAIN_CONCURRENCY: int(20, 'Deliveries in flight to one recipient domain, per worker process.', 1),

@@ -9,7 +9,7 @@ import { buildMessage, type CampaignContent } from './build-message.ts';
 import { decideOutcome } from './decide-outcome.ts';
 import { createDomainLimiter } from './domain-limiter.ts';
 import { createOutcomeWriter } from './outcome-writer.ts';
-import { claimDueEmails, findSuppressed, type ClaimedEmail, type Outcome } from './queue.repository.ts';
+import { claimDueEmails, type ClaimedEmail, type Outcome } from './queue.repository.ts';
 import { returnPathFor } from './return-path.ts';
 import { createWakeableSleep } from '../shared/wakeable-sleep.ts';
 import type { TransportRouter } from './transport-router.ts';
@@ -65,10 +65,11 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
     return content;
   };
 
-  async function deliver(email: ClaimedEmail, suppressedReason: string | undefined): Promise<void> {
+  async function deliver(email: ClaimedEmail): Promise<void> {
+    const suppressedReason = email.suppressed_reason;
     const transport = deps.transports.forDomain(domainOf(email.to_address));
     let outcome: Outcome;
-    if (suppressedReason !== undefined) {
+    if (suppressedReason !== null) {
       outcome = {
         emailId: email.id,
         projectId: email.project_id,
@@ -132,8 +133,7 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
         await idle.sleep(deps.pollMs ?? 500);
         continue;
       }
-      const suppressed = await findSuppressed(deps.db, batch).catch(() => new Map());
-      for (const email of batch) track(deliver(email, suppressed.get(`${email.project_id}|${email.to_address.toLowerCase()}`)?.reason));
+      for (const email of batch) track(deliver(email));
     }
   }
 

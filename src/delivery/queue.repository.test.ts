@@ -46,6 +46,15 @@ describe.each(STORE_KINDS)('delivery queue on %s', (kind) => {
     expect(reclaimed.map((e) => [e.id, e.locked_by, e.attempts])).toEqual([[id, 'w2', 2]]);
   });
 
+  it('each claimed email carries its recipient\'s suppression, matched without regard to letter case', async () => {
+    await clear();
+    const [kept, suppressed] = await enqueue(2, PRIORITY.transactional);
+    await sql`UPDATE emails SET to_address = 'Someone@Example.ORG' WHERE id = ${suppressed}`.execute(store.db);
+    await store.db.insertInto('suppressions').values({ project_id: projectId, email: 'someone@example.org', reason: 'complaint' }).execute();
+    const claimed = await claimDueEmails(store.db, 'w1', 10, 60_000);
+    expect(Object.fromEntries(claimed.map((e) => [e.id, e.suppressed_reason]))).toEqual({ [kept!]: null, [suppressed!]: 'complaint' });
+  });
+
   it('leaves scheduled mail alone until it is due', async () => {
     await clear();
     await enqueue(1, PRIORITY.transactional, 60_000);

@@ -5,12 +5,16 @@ import { STATUS_RANK, type EmailStatus } from '../events/index.ts';
 import { insertEventsStatement, type NewEvent } from '../events/index.ts';
 import { suppressAfterSoftBounces, suppressRecipientsOf } from '../suppressions/index.ts';
 
-export type ClaimedEmail = Selectable<EmailsTable>;
+export type ClaimedEmail = Selectable<EmailsTable> & {
+  /** Why the recipient is on the project's suppression list (case-insensitive), or null: then it gets no SMTP traffic. */
+  suppressed_reason: string | null;
+};
 
 /**
  * Claims up to `limit` due emails, transactional first, and leases them to `workerId`. The lease
  * also moves next_attempt_at to its expiry: a worker that dies leaves the email due again once
- * the lease runs out, with no sweeper needed (DESIGN.md section 2).
+ * the lease runs out, with no sweeper needed (DESIGN.md section 2). Each comes with its recipient's
+ * suppression, read in the same statement (one statement fewer per batch on PGlite's thread).
  */
 export async function claimDueEmails(
   db: Kysely<Database>,
@@ -34,7 +38,7 @@ export async function claimDueEmails(
         attempts = e.attempts + 1,
         first_attempt_at = coalesce(e.first_attempt_at, now())
     FROM due WHERE e.id = due.id
-    RETURNING e.*
+    RETURNING e.*, (SELECT s.reason FROM suppressions s WHERE s.project_id = e.project_id AND s.email = lower(e.to_address)) AS suppressed_reason
   `.execute(db);
   // UPDATE ... RETURNING does not keep the CTE's order: restore priority order, then age.
   return result.rows.sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
@@ -115,21 +119,6 @@ export async function releaseLeases(db: Kysely<Database>, workerId: string, emai
     .where('id', 'in', emailIds)
     .where('locked_by', '=', workerId)
     .execute();
-}
-
-export type Suppressed = { projectId: string; email: string; reason: string };
-
-/** The suppressed (project, address) pairs among a claimed batch, in one query; case-insensitive (the list is lower-case). */
-export async function findSuppressed(db: Kysely<Database>, emails: readonly ClaimedEmail[]): Promise<Map<string, Suppressed>> {
-  const found = new Map<string, Suppressed>();
-  if (emails.length === 0) return found;
-  const rows = await sql<{ project_id: string; email: string; reason: string }>`
-    SELECT s.project_id, s.email, s.reason FROM suppressions s
-    JOIN unnest(${emails.map((e) => e.project_id)}::uuid[], ${emails.map((e) => e.to_address)}::text[]) AS v(project_id, email)
-      ON s.project_id = v.project_id AND s.email = lower(v.email)
-  `.execute(db);
-  for (const r of rows.rows) found.set(`${r.project_id}|${r.email}`, { projectId: r.project_id, email: r.email, reason: r.reason });
-  return found;
 }
 
 export async function readQueueDepth(db: Kysely<Database>): Promise<{ due: number; waiting: number }> {
