@@ -109,6 +109,32 @@ describe.each(STORE_KINDS)('delivery on %s', (kind) => {
     await eventually(async () => (await events(soft!.id)).some((x) => x.event_type === 'delivery_delayed'));
   });
 
+  it('a send slower than the lease is not taken over by another worker: its lease is renewed, the recipient gets one copy', async () => {
+    // Its own store, so that only the two slow-relay workers below can claim the email.
+    const own = await createTestApp(kind);
+    const slow = await startSmtpSink({ dataReplyDelayMs: 3500 });
+    const env = { SMTP_URL: `smtp://127.0.0.1:${slow.port}`, LEASE_MS: '1000' };
+    const workers = [await startTestWorker(own.store, env, 'lease-w1'), await startTestWorker(own.store, env, 'lease-w2')];
+    try {
+      const res = await own.app.inject({ method: 'POST', url: '/v1/emails', headers: own.auth, payload: { ...base, to: 'slow@example.net' } });
+      const id = (res.json().data as Array<{ id: string }>)[0]!.id;
+      const sent = await eventually(async () => {
+        const e = (await own.app.inject({ url: `/v1/emails/${id}`, headers: own.auth })).json();
+        return e.status === 'sent' ? e : undefined;
+      });
+      // Long enough for a second claim to have reached the sink had the lease run out.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(slow.messages.filter((m) => m.to.includes('slow@example.net'))).toHaveLength(1);
+      expect(sent.attempts ?? 1).toBe(1);
+      const timeline = (await own.app.inject({ url: `/v1/emails/${id}/events`, headers: own.auth })).json().data as Array<{ event_type: string }>;
+      expect(timeline.map((x) => x.event_type)).toEqual(['queued', 'sent']);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await slow.close();
+      await own.close();
+    }
+  }, 20_000);
+
   it('sends cc and bcc with the first email only, so each gets one copy', async () => {
     const data = await send({ ...base, to: ['t1@example.org', 't2@example.org'], cc: 'cc@example.org', bcc: 'bcc@example.org' });
     await Promise.all(data.map((d) => finalStatus(d.id, ['sent'])));

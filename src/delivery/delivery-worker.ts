@@ -9,7 +9,7 @@ import { buildMessage, type CampaignContent } from './build-message.ts';
 import { decideOutcome } from './decide-outcome.ts';
 import { createDomainLimiter } from './domain-limiter.ts';
 import { createOutcomeWriter } from './outcome-writer.ts';
-import { claimDueEmails, type ClaimedEmail, type Outcome } from './queue.repository.ts';
+import { claimDueEmails, renewLeases, type ClaimedEmail, type Outcome } from './queue.repository.ts';
 import { returnPathFor } from './return-path.ts';
 import { createWakeableSleep } from '../shared/wakeable-sleep.ts';
 import type { TransportRouter } from './transport-router.ts';
@@ -49,6 +49,8 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
   const limiter = createDomainLimiter(deps.domainConcurrency);
   const campaigns = new Map<string, Promise<CampaignContent | undefined>>();
   const inFlight = new Set<Promise<void>>();
+  // Claimed emails whose outcome is not committed yet: their leases are renewed while they wait.
+  const held = new Set<string>();
   let stopped = false;
   const idle = createWakeableSleep();
   const wakeUp = idle.wake;
@@ -105,13 +107,26 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
     await writer.write(outcome);
   }
 
-  const track = (p: Promise<void>) => {
+  const track = (emailId: string, p: Promise<void>) => {
     inFlight.add(p);
+    held.add(emailId);
     void p.finally(() => {
       inFlight.delete(p);
+      held.delete(emailId);
       wakeUp();
     });
   };
+
+  // Renewed at a third of the lease, so one failed renewal (a database blip) still leaves time.
+  let renewing = false;
+  const renewTimer = setInterval(() => {
+    if (renewing || held.size === 0) return;
+    renewing = true;
+    renewLeases(deps.db, deps.workerId, [...held], deps.leaseMs)
+      .catch((err) => deps.log?.error({ err }, 'renewing leases failed; retrying at the next interval'))
+      .finally(() => (renewing = false));
+  }, Math.max(200, Math.floor(deps.leaseMs / 3)));
+  renewTimer.unref();
 
   async function loop(): Promise<void> {
     while (!stopped) {
@@ -133,7 +148,7 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
         await idle.sleep(deps.pollMs ?? 500);
         continue;
       }
-      for (const email of batch) track(deliver(email));
+      for (const email of batch) track(email.id, deliver(email));
     }
   }
 
@@ -145,6 +160,8 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
       await running;
       await Promise.allSettled([...inFlight]);
       await writer.close();
+      // Only now: the sends finishing during the stop still hold their leases.
+      clearInterval(renewTimer);
       await unlisten().catch(() => {});
     },
   };

@@ -110,6 +110,23 @@ async function updateWithEvents(db: Kysely<Database>, outcomes: readonly Outcome
   else await sql`WITH outcome AS (${update}) ${insertEventsStatement(events)}`.execute(db);
 }
 
+/**
+ * Extends the leases this worker still holds (claimed, outcome not yet committed): a send slower
+ * than the lease (a tarpitting server, a long queue behind the per-domain limit) must not let
+ * another worker claim the email and send it again. An email whose outcome is committed, or
+ * whose lease another worker took over, is left alone.
+ */
+export async function renewLeases(db: Kysely<Database>, workerId: string, emailIds: readonly string[], leaseMs: number): Promise<number> {
+  if (emailIds.length === 0) return 0;
+  const result = await sql`
+    UPDATE emails
+    SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}),
+        next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
+    WHERE id = ANY(${emailIds}::uuid[]) AND locked_by = ${workerId}
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
 /** Gives leases back (graceful shutdown) so other workers need not wait for them to expire. */
 export async function releaseLeases(db: Kysely<Database>, workerId: string, emailIds: string[]): Promise<void> {
   if (emailIds.length === 0) return;

@@ -20,6 +20,8 @@ export type SinkOptions = {
   advertiseDsn?: boolean;
   /** Keep raw messages (off for benchmarks to save memory). */
   keepRaw?: boolean;
+  /** Wait this long before answering the end of DATA: a slow or tarpitting server. */
+  dataReplyDelayMs?: number;
 };
 
 export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
@@ -48,7 +50,8 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
           dsn: (session.envelope as { dsn?: unknown }).dsn,
         });
         for (const w of waiters) w();
-        callback();
+        if (options.dataReplyDelayMs) setTimeout(() => callback(), options.dataReplyDelayMs);
+        else callback();
       });
     },
   });
