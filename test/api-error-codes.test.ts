@@ -1,5 +1,6 @@
 // Every refusal is documented: each error code has an HTTP status, a description, and a place in the
-// OpenAPI document, and only our own fault (internal_error) is a 5xx.
+// OpenAPI document, and only our own side is a 5xx: a fault (internal_error) or a process that is
+// shutting down (shutting_down, retryable elsewhere).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STATUS } from '../src/http/error-statuses.ts';
 import { ERROR_CODES, type ErrorCode } from '../src/shared/app-error.ts';
@@ -13,10 +14,11 @@ describe('error codes', () => {
     expect(ERROR_CODES[code].trim()).not.toBe('');
   });
 
-  it('maps every code to a 4xx but internal_error, the only 5xx', () => {
+  it('maps every code to a 4xx but internal_error and shutting_down, the only 5xx', () => {
     const status = (code: ErrorCode) => HTTP_STATUS[code];
-    expect(CODES.filter((c) => status(c) < 400 || status(c) >= 500)).toEqual(['internal_error']);
+    expect(CODES.filter((c) => status(c) < 400 || status(c) >= 500)).toEqual(['internal_error', 'shutting_down']);
     expect(status('internal_error')).toBe(500);
+    expect(status('shutting_down')).toBe(503);
   });
 
   it('maps no status for a code that does not exist', () => {
