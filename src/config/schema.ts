@@ -53,7 +53,7 @@ export const ConfigSchema = Type.Object({
   TRACKING_COMMIT_TIMEOUT_MS: int(2_000, 'A batch commit slower than this goes to the disk spool instead (database unreachable).', 50),
   TRACKING_COMMIT_THREAD: Type.Boolean({
     default: true,
-    description: 'On PostgreSQL, classify and store tracking hits in a worker thread with its own connections, off the thread that answers pixel and click requests. false: all in one thread. (PGlite always commits on its own thread.)',
+    description: 'On PostgreSQL, classify and store tracking hits in a worker thread with its own connections, off the thread that answers pixel and click requests. false: all in one thread. (On PGlite hits are always committed on the main thread, where its database runs.)',
   }),
   TRACKING_HONEYPOT: Type.Boolean({
     default: true,

@@ -48,9 +48,9 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
   });
   const limiter = createDomainLimiter(deps.domainConcurrency);
   const campaigns = new Map<string, Promise<CampaignContent | undefined>>();
-  const inFlight = new Set<Promise<void>>();
-  // Claimed emails whose outcome is not committed yet: their leases are renewed while they wait.
-  const held = new Set<string>();
+  // Claimed emails whose outcome is not committed yet, by id: they fill the concurrency, stop()
+  // waits for them, and their leases are renewed while they run.
+  const inFlight = new Map<string, Promise<void>>();
   let stopped = false;
   const idle = createWakeableSleep();
   const wakeUp = idle.wake;
@@ -108,11 +108,9 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
   }
 
   const track = (emailId: string, p: Promise<void>) => {
-    inFlight.add(p);
-    held.add(emailId);
+    inFlight.set(emailId, p);
     void p.finally(() => {
-      inFlight.delete(p);
-      held.delete(emailId);
+      inFlight.delete(emailId);
       wakeUp();
     });
   };
@@ -120,9 +118,9 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
   // Renewed at a third of the lease, so one failed renewal (a database blip) still leaves time.
   let renewing = false;
   const renewTimer = setInterval(() => {
-    if (renewing || held.size === 0) return;
+    if (renewing || inFlight.size === 0) return;
     renewing = true;
-    renewLeases(deps.db, deps.workerId, [...held], deps.leaseMs)
+    renewLeases(deps.db, deps.workerId, [...inFlight.keys()], deps.leaseMs)
       .catch((err) => deps.log?.error({ err }, 'renewing leases failed; retrying at the next interval'))
       .finally(() => (renewing = false));
   }, Math.max(200, Math.floor(deps.leaseMs / 3)));
@@ -158,7 +156,7 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
       stopped = true;
       wakeUp();
       await running;
-      await Promise.allSettled([...inFlight]);
+      await Promise.allSettled([...inFlight.values()]);
       await writer.close();
       // Only now: the sends finishing during the stop still hold their leases.
       clearInterval(renewTimer);

@@ -5,6 +5,9 @@ import { STATUS_RANK, type EmailStatus } from '../events/index.ts';
 import { insertEventsStatement, type NewEvent } from '../events/index.ts';
 import { suppressAfterSoftBounces, suppressRecipientsOf } from '../suppressions/index.ts';
 
+/** When a lease taken or renewed now runs out (it also moves next_attempt_at there: see claimDueEmails). */
+const leaseExpiry = (leaseMs: number) => sql`now() + make_interval(secs => ${leaseMs / 1000})`;
+
 export type ClaimedEmail = Selectable<EmailsTable> & {
   /** Why the recipient is on the project's suppression list (case-insensitive), or null: then it gets no SMTP traffic. */
   suppressed_reason: string | null;
@@ -33,8 +36,8 @@ export async function claimDueEmails(
     )
     UPDATE emails e
     SET locked_by = ${workerId},
-        locked_until = now() + make_interval(secs => ${leaseMs / 1000}),
-        next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000}),
+        locked_until = ${leaseExpiry(leaseMs)},
+        next_attempt_at = ${leaseExpiry(leaseMs)},
         attempts = e.attempts + 1,
         first_attempt_at = coalesce(e.first_attempt_at, now())
     FROM due WHERE e.id = due.id
@@ -116,26 +119,14 @@ async function updateWithEvents(db: Kysely<Database>, outcomes: readonly Outcome
  * another worker claim the email and send it again. An email whose outcome is committed, or
  * whose lease another worker took over, is left alone.
  */
-export async function renewLeases(db: Kysely<Database>, workerId: string, emailIds: readonly string[], leaseMs: number): Promise<number> {
-  if (emailIds.length === 0) return 0;
-  const result = await sql`
+export async function renewLeases(db: Kysely<Database>, workerId: string, emailIds: readonly string[], leaseMs: number): Promise<void> {
+  if (emailIds.length === 0) return;
+  await sql`
     UPDATE emails
-    SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}),
-        next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
+    SET locked_until = ${leaseExpiry(leaseMs)},
+        next_attempt_at = ${leaseExpiry(leaseMs)}
     WHERE id = ANY(${emailIds}::uuid[]) AND locked_by = ${workerId}
   `.execute(db);
-  return Number(result.numAffectedRows ?? 0);
-}
-
-/** Gives leases back (graceful shutdown) so other workers need not wait for them to expire. */
-export async function releaseLeases(db: Kysely<Database>, workerId: string, emailIds: string[]): Promise<void> {
-  if (emailIds.length === 0) return;
-  await db
-    .updateTable('emails')
-    .set({ locked_by: null, locked_until: null, next_attempt_at: sql`now()` })
-    .where('id', 'in', emailIds)
-    .where('locked_by', '=', workerId)
-    .execute();
 }
 
 export async function readQueueDepth(db: Kysely<Database>): Promise<{ due: number; waiting: number }> {

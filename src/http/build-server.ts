@@ -72,6 +72,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // Every route but /docs refuses input that cannot be stored (NUL bytes, lone surrogates).
   await app.register(async (edge) => {
     edge.addHook('preValidation', async (request) => {
       assertStorable(request.query, 'query');
