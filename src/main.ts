@@ -186,7 +186,7 @@ export async function startTrackingRecorder(config: Config, store: Store, log?: 
   // PGlite's database lives on this thread, so its hits are committed here.
   if (store.kind === 'postgres' && config.TRACKING_COMMIT_THREAD) {
     const thread = await startCommitThread({ databaseUrl: config.DATABASE_URL, signaturesDir });
-    const recorder = await startHitRecorder({ ...spooling, commit: (hits) => thread.commit(hits) });
+    const recorder = await startHitRecorder({ ...spooling, commit: ({ lines }) => thread.commit(lines) });
     return { ...recorder, close: () => recorder.close().finally(() => thread.close()) };
   }
   const classify = createClassifier({ signatures: loadSignatures(signaturesDir) });

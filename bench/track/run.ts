@@ -11,6 +11,7 @@ import { createStore, type StoreName } from '../send/stores.ts';
 import { load, type LoadResult } from './load.ts';
 import { prepareTrackingPaths } from './prepare-emails.ts';
 import { countHits } from './count-hits.ts';
+import { cpuSecondsOf, cpuWindow, postgresCpuSeconds } from '../send/cpu-usage.ts';
 
 const API_KEY = 'st_bench_track_key_0123456789abcdef';
 
@@ -30,12 +31,15 @@ const emails = Number(values.emails);
 const stores = values.stores!.split(',') as StoreName[];
 const log = (msg: string) => console.error(`[bench:track +${process.uptime().toFixed(0)}s] ${msg}`);
 
-type Row = { store: StoreName; endpoint: 'pixel' | 'click'; run: LoadResult; ceiling: number; stored: number };
+// cpu: CPU microseconds per answered request of Sendtrail's process (all its threads) and of the
+// PostgreSQL server and of the ceiling server, and how busy the machine was: what a hit costs,
+// whatever the ceiling's speed did.
+type Row = { store: StoreName; endpoint: 'pixel' | 'click'; run: LoadResult; ceiling: number; stored: number; cpu: { sendtrailUs: number; postgresUs: number; machineCores: number; ceilingUs: number } };
 
-async function startCeiling(): Promise<{ url: string; close(): void }> {
+async function startCeiling(): Promise<{ url: string; pid: number; close(): void }> {
   const child = fork(new URL('./ceiling-server.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
   const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })));
-  return { url: `http://127.0.0.1:${port}`, close: () => child.send('close') };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, close: () => child.send('close') };
 }
 
 async function main(): Promise<number> {
@@ -55,12 +59,22 @@ async function main(): Promise<number> {
         for (const endpoint of ['pixel', 'click'] as const) {
           const list = endpoint === 'pixel' ? paths.pixels : paths.clicks;
           const expect = endpoint === 'pixel' ? '2xx' : '3xx';
+          const ceilingWindow = cpuWindow({ ceiling: () => cpuSecondsOf(ceiling.pid) });
           const before = await load(ceiling.url, list, { connections, seconds, expect: '2xx' });
+          const ceilingUs = (ceilingWindow.end().parts.ceiling! * 1e6) / before.requests;
           log(`${name} ${endpoint}: ceiling ${before.rps.toFixed(0)} req/s`);
+          const window = cpuWindow({ sendtrail: () => cpuSecondsOf(app.pid), postgres: postgresCpuSeconds });
           const run = await load(app.url!, list, { connections, seconds, expect });
+          const used = window.end();
+          const cpu = {
+            sendtrailUs: (used.parts.sendtrail! * 1e6) / run.requests,
+            postgresUs: (used.parts.postgres! * 1e6) / run.requests,
+            machineCores: used.machineBusy / seconds,
+            ceilingUs,
+          };
           log(`${name} ${endpoint}: sendtrail ${run.rps.toFixed(0)} req/s, p99 ${run.p99Ms} ms, ${run.other} unexpected statuses, ${run.errors} errors`);
           const after = await load(ceiling.url, list, { connections, seconds, expect: '2xx' });
-          rows.push({ store: name, endpoint, run, ceiling: (before.rps + after.rps) / 2, stored: 0 });
+          rows.push({ store: name, endpoint, run, ceiling: (before.rps + after.rps) / 2, stored: 0, cpu });
         }
       } finally {
         await app.stop();
@@ -91,10 +105,10 @@ function report(rows: Row[], problems: string[]): string {
     `bench:track, commit ${commit}${dirty}, ${new Date().toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}`,
     `${connections} connections, ${seconds} s per run, ${emails} emails' real tokens; ceiling = bare Fastify GIF route, mean of the runs just before and after`,
     '',
-    '| store | endpoint | req/s | ceiling req/s | ratio (target >= 0.6) | p50 ms | p99 ms (target < 25) | acknowledged | stored in DB | other statuses / errors |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| store | endpoint | req/s | ceiling req/s | ratio (target >= 0.6) | p50 ms | p99 ms (target < 25) | Sendtrail CPU µs/hit | PostgreSQL CPU µs/hit | ceiling CPU µs/request | machine busy (cores) | acknowledged | stored in DB | other statuses / errors |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) =>
-      `| ${r.store === 'pg' ? 'PostgreSQL' : 'PGlite'} | ${r.endpoint} | ${r.run.rps.toFixed(0)} | ${r.ceiling.toFixed(0)} | ${(r.run.rps / r.ceiling).toFixed(2)} | ${r.run.p50Ms} | ${r.run.p99Ms} | ${r.run.ok} | ${r.stored} | ${r.run.other} / ${r.run.errors} |`),
+      `| ${r.store === 'pg' ? 'PostgreSQL' : 'PGlite'} | ${r.endpoint} | ${r.run.rps.toFixed(0)} | ${r.ceiling.toFixed(0)} | ${(r.run.rps / r.ceiling).toFixed(2)} | ${r.run.p50Ms} | ${r.run.p99Ms} | ${r.cpu.sendtrailUs.toFixed(0)} | ${r.cpu.postgresUs.toFixed(0)} | ${r.cpu.ceilingUs.toFixed(0)} | ${r.cpu.machineCores.toFixed(2)} | ${r.run.ok} | ${r.stored} | ${r.run.other} / ${r.run.errors} |`),
     '',
     problems.length ? `PROBLEMS:\n${problems.map((p) => `- ${p}`).join('\n')}` : 'Every acknowledged hit was found in the database.',
   ];

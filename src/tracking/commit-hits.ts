@@ -6,7 +6,7 @@ import type { ClassifyHit, Verdict } from './hit.ts';
 import type { RecordedHit } from './recorded-hit.ts';
 import { createHistoryCache, type HistoryCache } from './history-cache.ts';
 import {
-  asEmailHistory, insertHitEvents, loadHistories, updateVerdicts,
+  asEmailHistory, insertHitEvents, loadHistories, storedHitOf, updateVerdicts,
   type EmailHitHistory, type HitEventRow, type StoredHit,
 } from './tracking-hits.repository.ts';
 
@@ -103,7 +103,7 @@ function append(
   history: EmailHitHistory, hit: RecordedHit, verdict: Verdict, backfilled: boolean,
   rows: HitEventRow[], rowOf: Map<StoredHit, HitEventRow>,
 ): void {
-  const stored: StoredHit = { ...hit, ...verdict, backfilled: backfilled || undefined, eventId: -1, hitId: hit.id };
+  const stored = storedHitOf(hit, verdict, backfilled, -1, hit.id);
   const row: HitEventRow = { hitId: hit.id, projectId: history.projectId, emailId: hit.emailId, type: hit.kind, metadata: hitMetadata(hit, verdict, backfilled), at: hit.at };
   history.hits.push(stored);
   rows.push(row);

@@ -8,10 +8,11 @@ import { openStore } from '../store/open-store.ts';
 import { createClassifier, loadSignatures } from './classify/index.ts';
 import { commitHits, type CommitResult } from './commit-hits.ts';
 import { createHistoryCache } from './history-cache.ts';
-import type { RecordedHit } from './recorded-hit.ts';
+import { hitFromJson, type RecordedHit } from './recorded-hit.ts';
 
 export type CommitThreadData = { databaseUrl: string; signaturesDir?: string; historyTtlMs?: number };
-export type ToCommitThread = { op: 'commit'; seq: number; hits: RecordedHit[] } | { op: 'close' };
+/** `text`: a batch's spool lines joined by newlines (see commit-thread-client.ts). */
+export type ToCommitThread = { op: 'commit'; seq: number; text: string } | { op: 'close' };
 export type FromCommitThread =
   | { op: 'ready' }
   | { op: 'committed'; seq: number; result: CommitResult }
@@ -39,7 +40,8 @@ port.on('message', (message: ToCommitThread) => {
     });
     return;
   }
-  const { seq, hits } = message;
+  const { seq, text } = message;
+  const hits = text.split('\n').map(hitFromJson).filter((h): h is RecordedHit => h !== undefined);
   queue = queue.then(() =>
     commitHits(store.db, classify, hits, cache).then(
       (result) => port.postMessage({ op: 'committed', seq, result } satisfies FromCommitThread),

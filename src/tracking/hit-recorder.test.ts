@@ -50,7 +50,7 @@ describe.each(STORE_KINDS)('hit recorder on %s', (kind) => {
     const recorder = await startHitRecorder({
       spoolDir: dir,
       commitLingerMs: 300,
-      commit: (hits) => (batches.push(hits.length), commitHits(store.db, simpleClassify, hits)),
+      commit: ({ hits }) => (batches.push(hits.length), commitHits(store.db, simpleClassify, hits)),
     });
     // Each is acknowledged (spooled) on its own, long before the linger ends.
     for (let i = 0; i < 10; i++) await recorder.record(openHit(emailIds[0]!));

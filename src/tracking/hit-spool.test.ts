@@ -53,6 +53,22 @@ describe('hit spool', () => {
     await spool.close();
   });
 
+  it('overlapping appends are kept in call order, each acknowledged once its own fsync is done', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sendtrail-spool-'));
+    const spool = await openHitSpool(dir, { segmentBytes: 1500 });
+    const batches = Array.from({ length: 12 }, (_, i) => Array.from({ length: 1 + (i % 3) }, () => openHit(EMAIL)));
+    // Not awaited one by one: the recorder starts a batch while earlier ones still sync.
+    await Promise.all(batches.map((b) => spool.append(b)));
+    const read: string[] = [];
+    while (spool.hasPending()) {
+      const next = await spool.readNext(5);
+      read.push(...next.hits.map((h) => h.id));
+      await spool.consume(next.bytes);
+    }
+    expect(read).toEqual(batches.flat().map((h) => h.id));
+    await spool.close();
+  });
+
   it('a reopened spool (after a crash) finds the unconsumed hits of the old segments, and writes to a new one', async () => {
     dir = await mkdtemp(join(tmpdir(), 'sendtrail-spool-'));
     const first = await openHitSpool(dir);

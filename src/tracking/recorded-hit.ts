@@ -17,6 +17,11 @@ export function hitFieldsFrom(o: Record<string, unknown>): HitFields {
   };
 }
 
+// Every hit object is built with all of its fields, in this order, even when undefined: V8 then
+// gives all hits one hidden class, and the classifier's loops over histories stay monomorphic.
+// (Profiled in bench:track: hits of varying shapes made property lookups the commit thread's
+// largest cost.)
+
 /** One spool line / one JSON form; `at` as ISO text. */
 export function hitToJson(hit: RecordedHit): string {
   return JSON.stringify({ ...hit, at: hit.at.toISOString() });
@@ -32,7 +37,12 @@ export function hitFromJson(line: string): RecordedHit | undefined {
       id: o.id,
       kind: o.kind,
       emailId: o.emailId,
-      ...hitFieldsFrom(o),
+      url: typeof o.url === 'string' ? o.url : undefined,
+      linkIndex: typeof o.linkIndex === 'number' ? o.linkIndex : undefined,
+      ua: String(o.ua ?? ''),
+      ip: String(o.ip ?? ''),
+      method: String(o.method ?? 'GET'),
+      purpose: typeof o.purpose === 'string' ? o.purpose : undefined,
       at,
     };
   } catch {

@@ -22,16 +22,19 @@ export function storableHeader(value: string | string[] | undefined): string {
 export function hitFromRequest(payload: Extract<TokenPayload, { kind: 'open' | 'click' }>, request: HitRequest): RecordedHit {
   const h = request.headers;
   const purpose = storableHeader(h['sec-purpose'] ?? h['purpose'] ?? h['x-purpose'] ?? h['x-moz']);
+  const click = payload.kind === 'click';
+  // All fields, always, in recorded-hit.ts's order (one hidden class for every hit).
   return {
     // Only identifies the hit for idempotent replay: random v4 costs a tenth of a time-ordered v7 here.
     id: randomUUID(),
     kind: payload.kind,
     emailId: payload.emailId,
-    ...(payload.kind === 'click' ? { url: payload.url, linkIndex: payload.linkIndex } : {}),
+    url: click ? payload.url : undefined,
+    linkIndex: click ? payload.linkIndex : undefined,
     ua: storableHeader(h['user-agent']),
     ip: request.ip,
     method: request.method,
-    ...(purpose ? { purpose } : {}),
+    purpose: purpose || undefined,
     at: new Date(),
   };
 }

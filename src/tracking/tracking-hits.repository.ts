@@ -66,17 +66,34 @@ export async function loadHistories(db: Kysely<Database>, emailIds: readonly str
 
 function storedHit(r: HistoryRow & { id: number; created_at: Date }): StoredHit {
   const m = r.metadata ?? {};
+  // Stored metadata names the link index link_index (the API's spelling).
+  const fields = hitFieldsFrom({ ...m, linkIndex: m.link_index });
+  const hit = { kind: r.event_type as Hit['kind'], emailId: r.email_id, ...fields, at: r.created_at };
+  const verdict = { counted: m.counted === true, why: typeof m.why === 'string' ? m.why : undefined };
+  return storedHitOf(hit, verdict, m.backfilled === true, r.id, r.hit_id);
+}
+
+/**
+ * A hit in a history. All fields, always, in one order: histories hold hits read from the database
+ * and hits just classified, and one hidden class for both keeps the classifier's loops fast (see
+ * recorded-hit.ts).
+ */
+export function storedHitOf(hit: Hit, verdict: Verdict, backfilled: boolean, eventId: number, hitId: string | null): StoredHit {
   return {
-    kind: r.event_type as Hit['kind'],
-    emailId: r.email_id,
-    // Stored metadata names the link index link_index (the API's spelling).
-    ...hitFieldsFrom({ ...m, linkIndex: m.link_index }),
-    at: r.created_at,
-    counted: m.counted === true,
-    why: typeof m.why === 'string' ? m.why : undefined,
-    backfilled: m.backfilled === true ? true : undefined,
-    eventId: r.id,
-    hitId: r.hit_id,
+    kind: hit.kind,
+    emailId: hit.emailId,
+    url: hit.url,
+    linkIndex: hit.linkIndex,
+    ua: hit.ua,
+    ip: hit.ip,
+    method: hit.method,
+    purpose: hit.purpose,
+    at: hit.at,
+    counted: verdict.counted,
+    why: verdict.counted ? undefined : verdict.why,
+    backfilled: backfilled || undefined,
+    eventId,
+    hitId,
   };
 }
 
