@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHitSpool, SPOOL_PREFIX } from './hit-spool.ts';
@@ -67,6 +67,34 @@ describe('hit spool', () => {
     }
     expect(read).toEqual(batches.flat().map((h) => h.id));
     await spool.close();
+  });
+
+  it('after a crash, preallocated segments give back exactly their hits: the zeros after the last line are skipped', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sendtrail-spool-'));
+    const first = await openHitSpool(dir, { segmentBytes: 3000 });
+    const hits: ReturnType<typeof openHit>[] = [];
+    for (let round = 0; round < 25; round++) {
+      const batch = [openHit(EMAIL), openHit(EMAIL)];
+      hits.push(...batch);
+      await first.append(batch);
+      // Lets the spare segment finish preparing between batches, as it would between bursts.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // No close: the process died. Some segment must be a preallocated one, with zeros after its lines.
+    const files = (await readdir(dir)).filter((f) => f.startsWith(SPOOL_PREFIX));
+    const contents = await Promise.all(files.map((f) => readFile(join(dir, f))));
+    expect(contents.some((c) => c.includes(0))).toBe(true);
+    const second = await openHitSpool(dir, { segmentBytes: 3000 });
+    const read: string[] = [];
+    while (second.hasPending()) {
+      const next = await second.readNext(4);
+      read.push(...next.hits.map((h) => h.id));
+      await second.consume(next.bytes);
+    }
+    expect(read).toEqual(hits.map((h) => h.id));
+    await second.close();
+    // Nothing left behind: no segment, no spare.
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('a reopened spool (after a crash) finds the unconsumed hits of the old segments, and writes to a new one', async () => {

@@ -8,8 +8,15 @@
 // returns. bench:track showed why: with one write+fsync at a time, each taking two thread-pool
 // round trips through a busy event loop, requests waited two cycles and 50 connections could not
 // keep the thread busy.
-import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
+//
+// Segments are preallocated (written with zeros and synced in the background before use), as
+// PostgreSQL does with its WAL: overwriting allocated blocks changes no metadata, so an fdatasync
+// only flushes data, with no journal commit. On this VM's ext4 that made a sync about 40 % faster
+// and halved its p99 on a busy machine (a 6 KB write + fdatasync loop next to two busy cores). The
+// zeros after the last line of a segment left by a crash read as a torn end, and are skipped.
+import { close, closeSync, fdatasync, open as openFd, openSync, renameSync, write, writeSync } from 'node:fs';
 import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { hitFromJson, hitToJson, type RecordedHit } from './recorded-hit.ts';
 
@@ -29,6 +36,8 @@ export type HitSpool = {
 };
 
 export const SPOOL_PREFIX = 'tracking-spool-';
+// The next segment while it is being preallocated: not a segment until renamed to its number.
+const SPARE_NAME = 'tracking-spare-segment.tmp';
 const READ_BYTES = 1024 * 1024;
 // Small enough that replaying a segment after a crash (read offsets are not persisted) costs little.
 const SEGMENT_BYTES = 4 * 1024 * 1024;
@@ -62,6 +71,12 @@ export async function openHitSpool(dir: string, options: { segmentBytes?: number
   let writer: Writer | undefined;
   const syncs = new Set<Promise<void>>();
   let nextN = (segments.at(-1)?.n ?? 0) + 1;
+  const sparePath = join(dir, SPARE_NAME);
+  // A leftover spare holds no hits (a crash while preparing it, or a close).
+  await unlink(sparePath).catch(() => {});
+  let spare: { fd: number } | undefined;
+  let preparing: Promise<void> | undefined;
+  let closed = false;
   // The memory tail: hits[head..] with their line lengths, starting at byte `start` of `segment`.
   const tail = { segment: undefined as Segment | undefined, start: 0, end: 0, head: 0, hits: [] as RecordedHit[], lines: [] as string[], lens: [] as number[] };
   const tailSize = () => tail.hits.length - tail.head;
@@ -100,10 +115,33 @@ export async function openHitSpool(dir: string, options: { segmentBytes?: number
     retire();
     const segment = { n: nextN, path: pathOf(nextN), size: 0 };
     nextN++;
-    writer = { segment, fd: openSync(segment.path, 'a'), syncing: 0, retired: false, created: syncDirectory(dir) };
+    let fd: number;
+    if (spare) {
+      renameSync(sparePath, segment.path);
+      fd = spare.fd;
+      spare = undefined;
+    } else {
+      // No spare ready yet (the first segment, or a burst faster than preparing): a plain new file.
+      fd = openSync(segment.path, 'wx');
+    }
+    // The directory sync makes the new name itself survive a power cut.
+    writer = { segment, fd, syncing: 0, retired: false, created: syncDirectory(dir) };
     writer.created.catch(() => {}); // reported by the appends that wait for it
     segments.push(segment);
+    prepareSpare();
     return writer;
+  }
+
+  function prepareSpare(): void {
+    if (spare || preparing || closed) return;
+    preparing = preallocate(sparePath, segmentBytes)
+      .then((fd) => {
+        if (closed) closeSync(fd);
+        else spare = { fd };
+      })
+      // Without a spare, segments are plain files: slower syncs, nothing lost.
+      .catch(() => {})
+      .finally(() => (preparing = undefined));
   }
 
   // Kept in memory only when it continues the tail exactly (or the reader is right here).
@@ -151,7 +189,8 @@ export async function openHitSpool(dir: string, options: { segmentBytes?: number
       let w: Writer;
       try {
         w = current();
-        for (let done = 0; done < data.length;) done += writeSync(w.fd, data, done);
+        // Positional: a preallocated segment is overwritten from its logical end.
+        for (let done = 0; done < data.length;) done += writeSync(w.fd, data, done, data.length - done, w.segment.size + done);
       } catch (err) {
         // A failed write (disk full) may have left part of a line: later lines go to a new
         // segment, so the torn one ends a segment nobody writes to, where the reader skips it.
@@ -208,7 +247,12 @@ export async function openHitSpool(dir: string, options: { segmentBytes?: number
       await unlink(segment.path).catch(() => {});
     },
     async close() {
+      closed = true;
       await Promise.allSettled([...syncs]);
+      await preparing;
+      if (spare) closeSync(spare.fd);
+      spare = undefined;
+      await unlink(sparePath).catch(() => {});
       const last = writer;
       retire();
       // A fully committed last segment would only be replayed (harmlessly, but for nothing) at the next start.
@@ -224,5 +268,19 @@ async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** A file of `bytes` zeros, written and synced: its blocks are allocated before any hit goes in. */
+async function preallocate(path: string, bytes: number): Promise<number> {
+  const fd = await promisify(openFd)(path, 'w');
+  try {
+    const zeros = Buffer.alloc(Math.min(bytes, 1024 * 1024));
+    for (let at = 0; at < bytes; at += zeros.length) await promisify(write)(fd, zeros, 0, Math.min(zeros.length, bytes - at), at);
+    await promisify(fdatasync)(fd);
+    return fd;
+  } catch (err) {
+    await promisify(close)(fd).catch(() => {});
+    throw err;
   }
 }
