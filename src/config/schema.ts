@@ -49,7 +49,7 @@ export const ConfigSchema = Type.Object({
   TRACKING_KEYS: str('', 'Comma-separated keys for tracking tokens: the first signs, all verify (rotate by putting a new key first). Empty: derived from SENDTRAIL_SECRET.'),
   TRACKING_TRUSTED_PROXIES: str('', 'Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For gives the client IP of tracking hits. Empty: the socket address.'),
   TRACKING_BATCH_MS: int(0, 'Extra wait (ms) before an idle tracking recorder writes its batch to the fsync\'d spool. 0: none; under load hits gather while the previous write runs (group commit).', 0),
-  TRACKING_COMMIT_LINGER_MS: int(200, 'How long (ms) spooled tracking hits gather before they are classified and stored, unless a full batch is waiting: bigger batches cost the database far less per hit (bench:track on PostgreSQL: about 22 µs of its CPU per hit at 200 ms against 37 at 50 ms). The delay before a hit shows in stats.'),
+  TRACKING_COMMIT_LINGER_MS: int(200, 'How long (ms) spooled tracking hits gather before they are classified and stored, unless a full batch is waiting: bigger batches cost the database far less per hit (bench:track on PostgreSQL: 20-24 µs of its CPU per hit at 200 ms against 36-39 at 50 ms). The delay before a hit shows in stats.'),
   TRACKING_COMMIT_TIMEOUT_MS: int(2_000, 'A batch commit slower than this goes to the disk spool instead (database unreachable).', 50),
   TRACKING_COMMIT_THREAD: Type.Boolean({
     default: true,

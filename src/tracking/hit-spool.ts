@@ -11,9 +11,9 @@
 //
 // Segments are preallocated (written with zeros and synced in the background before use), as
 // PostgreSQL does with its WAL: overwriting allocated blocks changes no metadata, so an fdatasync
-// only flushes data, with no journal commit. On this VM's ext4 that made a sync about 40 % faster
-// and halved its p99 on a busy machine (a 6 KB write + fdatasync loop next to two busy cores). The
-// zeros after the last line of a segment left by a crash read as a torn end, and are skipped.
+// only flushes data, with no journal commit. On this VM's ext4 a sync waits about a third less,
+// idle or next to two busy processes (`npm run bench:spool-fsync`). The zeros after the last line
+// of a segment left by a crash read as a torn end, and are skipped.
 import { close, closeSync, fdatasync, open as openFd, openSync, renameSync, write, writeSync } from 'node:fs';
 import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
