@@ -63,7 +63,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Batches fsync'd at once. With two, a batch that forms while another syncs starts its own
 // fdatasync instead of waiting for that one to end: two overlapping syncs of one file complete
-// about 1.4 times as many batches a second as one at a time (`npm run bench:spool-fsync`); each
+// 1.2-1.7 times as many batches a second as one at a time (`npm run bench:spool-fsync`); each
 // more costs CPU and pool threads for little.
 const MAX_SYNCS = 2;
 
