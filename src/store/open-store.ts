@@ -102,7 +102,7 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
       if (!existsSync(join(pgdata, 'PG_VERSION'))) await initPgliteInChild(pgdata);
       pglite = await PGlite.create({
         dataDir: pgdata,
-        postgresqlconf: [`shared_buffers = ${options.pgliteSharedBuffers ?? '32MB'}`],
+        postgresqlconf: [`shared_buffers = ${options.pgliteSharedBuffers ?? '16MB'}`],
       });
     } catch (err) {
       await release();
