@@ -2,10 +2,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openHitSpool, SPOOL_PREFIX } from './hit-spool.ts';
+import { openHitSpool, SPOOL_PREFIX, type HitSpool } from './hit-spool.ts';
 import { openHit } from '../../test/support/tracking-fixtures.ts';
 
 const EMAIL = '0190f5a2-7c3e-7b1a-9d2e-0123456789ab';
+
+/** Reads and consumes everything pending, `max` hits at a time, as the commit loop does; the ids in order. */
+async function readAll(spool: HitSpool, max: number): Promise<string[]> {
+  const read: string[] = [];
+  while (spool.hasPending()) {
+    const next = await spool.readNext(max);
+    read.push(...next.hits.map((h) => h.id));
+    await spool.consume(next.bytes);
+  }
+  return read;
+}
 
 describe('hit spool', () => {
   let dir: string;
@@ -17,12 +28,7 @@ describe('hit spool', () => {
     const hits = Array.from({ length: 40 }, () => openHit(EMAIL));
     for (let i = 0; i < 40; i += 5) await spool.append(hits.slice(i, i + 5));
     expect((await readdir(dir)).filter((f) => f.startsWith(SPOOL_PREFIX)).length).toBeGreaterThan(2);
-    const read: string[] = [];
-    while (spool.hasPending()) {
-      const next = await spool.readNext(7);
-      read.push(...next.hits.map((h) => h.id));
-      await spool.consume(next.bytes);
-    }
+    const read = await readAll(spool, 7);
     expect(read).toEqual(hits.map((h) => h.id));
     // Only the segment still being written to remains.
     expect((await readdir(dir)).filter((f) => f.startsWith(SPOOL_PREFIX))).toHaveLength(1);
@@ -59,12 +65,7 @@ describe('hit spool', () => {
     const batches = Array.from({ length: 12 }, (_, i) => Array.from({ length: 1 + (i % 3) }, () => openHit(EMAIL)));
     // Not awaited one by one: the recorder starts a batch while earlier ones still sync.
     await Promise.all(batches.map((b) => spool.append(b)));
-    const read: string[] = [];
-    while (spool.hasPending()) {
-      const next = await spool.readNext(5);
-      read.push(...next.hits.map((h) => h.id));
-      await spool.consume(next.bytes);
-    }
+    const read = await readAll(spool, 5);
     expect(read).toEqual(batches.flat().map((h) => h.id));
     await spool.close();
   });
@@ -85,12 +86,7 @@ describe('hit spool', () => {
     const contents = await Promise.all(files.map((f) => readFile(join(dir, f))));
     expect(contents.some((c) => c.includes(0))).toBe(true);
     const second = await openHitSpool(dir, { segmentBytes: 3000 });
-    const read: string[] = [];
-    while (second.hasPending()) {
-      const next = await second.readNext(4);
-      read.push(...next.hits.map((h) => h.id));
-      await second.consume(next.bytes);
-    }
+    const read = await readAll(second, 4);
     expect(read).toEqual(hits.map((h) => h.id));
     await second.close();
     // Nothing left behind: no segment, no spare.
@@ -107,12 +103,7 @@ describe('hit spool', () => {
     expect(second.hasPending()).toBe(true);
     const later = openHit(EMAIL);
     await second.append([later]);
-    const read: string[] = [];
-    while (second.hasPending()) {
-      const next = await second.readNext(100);
-      read.push(...next.hits.map((h) => h.id));
-      await second.consume(next.bytes);
-    }
+    const read = await readAll(second, 100);
     expect(read).toEqual([...hits.map((h) => h.id), later.id]);
     await second.close();
   });
