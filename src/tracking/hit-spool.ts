@@ -115,15 +115,20 @@ export async function openHitSpool(dir: string, options: { segmentBytes?: number
     retire();
     const segment = { n: nextN, path: pathOf(nextN), size: 0 };
     nextN++;
-    let fd: number;
-    if (spare) {
-      renameSync(sparePath, segment.path);
-      fd = spare.fd;
-      spare = undefined;
-    } else {
-      // No spare ready yet (the first segment, or a burst faster than preparing): a plain new file.
-      fd = openSync(segment.path, 'wx');
+    const ready = spare;
+    spare = undefined;
+    let fd: number | undefined;
+    if (ready) {
+      try {
+        renameSync(sparePath, segment.path);
+        fd = ready.fd;
+      } catch {
+        // Never retried with this spare: a rename that keeps failing must not fail every append.
+        closeSync(ready.fd);
+      }
     }
+    // No spare ready (the first segment, a burst faster than preparing, a failed rename): a plain new file.
+    fd ??= openSync(segment.path, 'wx');
     // The directory sync makes the new name itself survive a power cut.
     writer = { segment, fd, syncing: 0, retired: false, created: syncDirectory(dir) };
     writer.created.catch(() => {}); // reported by the appends that wait for it
