@@ -1,7 +1,8 @@
 // How long a spool batch waits for its fdatasync on this machine's disk, for the choices
 // hit-spool.ts makes: appending to a growing file or overwriting a preallocated one, and one sync
 // at a time or two overlapping. `--busy N` runs N spinning processes meanwhile, as bench:track's
-// load does. Usage: node --import tsx bench/track/spool-fsync.ts [--busy 2] [--batches 600] [--dir DIR]
+// load does. Usage: npm run bench:spool-fsync -- [--busy 2] [--batches 600] [--dir DIR]; DIR (default:
+// here) must be on the disk that holds SENDTRAIL_DATA_DIR, not a tmpfs, where a sync costs nothing.
 import { fork } from 'node:child_process';
 import { closeSync, fdatasync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
