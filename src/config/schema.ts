@@ -1,5 +1,6 @@
 // The one configuration schema: every key Sendtrail reads, with its default and what it does.
 import { Type, type Static } from '@sinclair/typebox';
+import { PGLITE_SHARED_BUFFERS_DEFAULT } from '../store/pglite-settings.ts';
 
 const str = (def: string, description: string) => Type.String({ default: def, description });
 const int = (def: number, description: string, min = 0) =>
@@ -11,9 +12,7 @@ export const ConfigSchema = Type.Object({
   SENDTRAIL_DATA_DIR: str('./.sendtrail', 'Directory for the embedded database, the secret and captured mail.'),
   DATABASE_URL: str('', 'PostgreSQL URL. Empty: the embedded PGlite database in SENDTRAIL_DATA_DIR (one process only).'),
   PGLITE_SHARED_BUFFERS: Type.String({
-    // 16MB keeps a worker under 400 MB through a 100,000-recipient campaign (bench:send: VmHWM 382 MB,
-    // against 409 MB with 32MB); pages it cannot hold are read back through the OS page cache.
-    default: '16MB',
+    default: PGLITE_SHARED_BUFFERS_DEFAULT,
     pattern: '^[0-9]{1,6}(kB|MB|GB)$',
     description: 'shared_buffers of the embedded database: most of its memory. Ignored with DATABASE_URL.',
   }),
@@ -50,7 +49,7 @@ export const ConfigSchema = Type.Object({
   SIMULATOR_LIFETIME_MS: int(3_000, 'Retry lifetime for @simulator.test mail.', 100),
   TRACKING_KEYS: str('', 'Comma-separated keys for tracking tokens: the first signs, all verify (rotate by putting a new key first). Empty: derived from SENDTRAIL_SECRET.'),
   TRACKING_TRUSTED_PROXIES: str('', 'Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For gives the client IP of tracking hits. Empty: the socket address.'),
-  TRACKING_BATCH_MS: int(0, 'Extra wait (ms) before an idle tracking recorder writes its batch to the fsync\'d spool. 0: none; under load hits gather while the previous write runs (group commit).', 0),
+  TRACKING_BATCH_MS: int(0, 'Extra wait (ms) before an idle tracking recorder writes its batch to the fsync\'d spool. 0: none; under load hits gather while earlier batches sync (group commit).', 0),
   TRACKING_COMMIT_LINGER_MS: int(200, 'How long (ms) spooled tracking hits gather before they are classified and stored, unless a full batch is waiting: bigger batches cost the database far less per hit (bench:track on PostgreSQL: 20-24 µs of its CPU per hit at 200 ms against 36-39 at 50 ms). The delay before a hit shows in stats.'),
   TRACKING_COMMIT_TIMEOUT_MS: int(2_000, 'A batch commit slower than this goes to the disk spool instead (database unreachable).', 50),
   TRACKING_COMMIT_THREAD: Type.Boolean({

@@ -9,6 +9,7 @@ import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { PGLITE_SHARED_BUFFERS_DEFAULT } from './pglite-settings.ts';
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
@@ -102,7 +103,7 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
       if (!existsSync(join(pgdata, 'PG_VERSION'))) await initPgliteInChild(pgdata);
       pglite = await PGlite.create({
         dataDir: pgdata,
-        postgresqlconf: [`shared_buffers = ${options.pgliteSharedBuffers ?? '16MB'}`],
+        postgresqlconf: [`shared_buffers = ${options.pgliteSharedBuffers ?? PGLITE_SHARED_BUFFERS_DEFAULT}`],
       });
     } catch (err) {
       await release();
