@@ -125,7 +125,7 @@ describe.each(STORE_KINDS)('delivery on %s', (kind) => {
       // Long enough for a second claim to have reached the sink had the lease run out.
       await new Promise((r) => setTimeout(r, 1500));
       expect(slow.messages.filter((m) => m.to.includes('slow@example.net'))).toHaveLength(1);
-      expect(sent.attempts ?? 1).toBe(1);
+      expect(sent.attempts).toBe(1);
       const timeline = (await own.app.inject({ url: `/v1/emails/${id}/events`, headers: own.auth })).json().data as Array<{ event_type: string }>;
       expect(timeline.map((x) => x.event_type)).toEqual(['queued', 'sent']);
     } finally {
