@@ -1,6 +1,8 @@
 // bench:track: the pixel and click endpoints under 50 connections, on PostgreSQL and on PGlite, as a
 // ratio to a bare Fastify route serving the same GIF in the same run; every acknowledged hit is then
-// looked up in the database. Usage: npm run bench:track [-- --seconds 10 --connections 50 --emails 1000 --stores pg,pglite --cpu-prof DIR]
+// looked up in the database. Each run is also set against the durable-spool floor
+// (spool-floor-server.ts: Sendtrail's handler and fsync'd spool, no database), measured alongside.
+// Usage: npm run bench:track [-- --seconds 10 --connections 50 --emails 1000 --stores pg,pglite --cpu-prof DIR]
 import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import { execSync } from 'node:child_process';
@@ -14,6 +16,8 @@ import { countHits } from './count-hits.ts';
 import { cpuSecondsOf, cpuWindow, postgresCpuSeconds } from '../send/cpu-usage.ts';
 
 const API_KEY = 'st_bench_track_key_0123456789abcdef';
+// Set for Sendtrail and the floor alike, so the floor verifies the tokens Sendtrail minted.
+const TRACKING_KEYS = 'bench-track-key-0123456789abcdef0123456789';
 
 const { values } = parseArgs({
   options: {
@@ -34,23 +38,26 @@ const log = (msg: string) => console.error(`[bench:track +${process.uptime().toF
 // cpu: CPU microseconds per answered request of Sendtrail's process (all its threads) and of the
 // PostgreSQL server and of the ceiling server, and how busy the machine was: what a hit costs,
 // whatever the ceiling's speed did.
-type Row = { store: StoreName; endpoint: 'pixel' | 'click'; run: LoadResult; ceiling: number; stored: number; cpu: { sendtrailUs: number; postgresUs: number; machineCores: number; ceilingUs: number } };
+type Row = { store: StoreName; endpoint: 'pixel' | 'click'; run: LoadResult; ceiling: number; floor: LoadResult; stored: number; cpu: { sendtrailUs: number; postgresUs: number; machineCores: number; ceilingUs: number } };
 
-async function startCeiling(): Promise<{ url: string; pid: number; close(): void }> {
-  const child = fork(new URL('./ceiling-server.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
+type Server = { url: string; pid: number; close(): void };
+
+async function startServer(file: string, env: Record<string, string> = {}): Promise<Server> {
+  const child = fork(new URL(file, import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env } });
   const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (m) => resolve(m as { port: number })));
   return { url: `http://127.0.0.1:${port}`, pid: child.pid!, close: () => child.send('close') };
 }
 
 async function main(): Promise<number> {
   const sink = await startSmtpSink({ keepRaw: true });
-  const ceiling = await startCeiling();
+  const ceiling = await startServer('./ceiling-server.ts');
+  const floor = await startServer('./spool-floor-server.ts', { TRACKING_KEYS });
   const rows: Row[] = [];
   const problems: string[] = [];
   try {
     for (const name of stores) {
       const store = await createStore(name);
-      const env = { ...store.env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SENDTRAIL_API_KEY: API_KEY, LOG_LEVEL: 'warn' };
+      const env = { ...store.env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SENDTRAIL_API_KEY: API_KEY, TRACKING_KEYS, LOG_LEVEL: 'warn' };
       const app = await startSendtrailProcess(env, { cpuProfileDir: values['cpu-prof'] });
       try {
         log(`${name}: sending ${emails} emails to collect real tracking tokens`);
@@ -63,6 +70,8 @@ async function main(): Promise<number> {
           const before = await load(ceiling.url, list, { connections, seconds, expect: '2xx' });
           const ceilingUs = (ceilingWindow.end().parts.ceiling! * 1e6) / before.requests;
           log(`${name} ${endpoint}: ceiling ${before.rps.toFixed(0)} req/s`);
+          const floorRun = await load(floor.url, list, { connections, seconds, expect });
+          log(`${name} ${endpoint}: durable-spool floor ${floorRun.rps.toFixed(0)} req/s, p99 ${floorRun.p99Ms} ms`);
           const window = cpuWindow({ sendtrail: () => cpuSecondsOf(app.pid), postgres: postgresCpuSeconds });
           const run = await load(app.url!, list, { connections, seconds, expect });
           const used = window.end();
@@ -74,7 +83,7 @@ async function main(): Promise<number> {
           };
           log(`${name} ${endpoint}: sendtrail ${run.rps.toFixed(0)} req/s, p99 ${run.p99Ms} ms, ${run.other} unexpected statuses, ${run.errors} errors`);
           const after = await load(ceiling.url, list, { connections, seconds, expect: '2xx' });
-          rows.push({ store: name, endpoint, run, ceiling: (before.rps + after.rps) / 2, stored: 0, cpu });
+          rows.push({ store: name, endpoint, run, ceiling: (before.rps + after.rps) / 2, floor: floorRun, stored: 0, cpu });
         }
       } finally {
         await app.stop();
@@ -87,11 +96,13 @@ async function main(): Promise<number> {
         // Every acknowledged hit is stored; requests cut off at the end of the run may add a few more.
         if (r.stored < r.run.ok) problems.push(`${name} ${r.endpoint}: ${r.run.ok} hits acknowledged but ${r.stored} stored`);
         if (r.run.other > 0 || r.run.errors > 0) problems.push(`${name} ${r.endpoint}: ${r.run.other} unexpected statuses, ${r.run.errors} errors`);
+        if (r.floor.other > 0 || r.floor.errors > 0) problems.push(`floor ${r.endpoint}: ${r.floor.other} unexpected statuses, ${r.floor.errors} errors`);
       }
       await store.destroy();
     }
   } finally {
     ceiling.close();
+    floor.close();
     await sink.close();
   }
   console.log(report(rows, problems));
@@ -103,12 +114,13 @@ function report(rows: Row[], problems: string[]): string {
   const dirty = execSync('git status --porcelain -- src').toString().trim() ? ' (+ uncommitted changes)' : '';
   const lines = [
     `bench:track, commit ${commit}${dirty}, ${new Date().toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}`,
-    `${connections} connections, ${seconds} s per run, ${emails} emails' real tokens; ceiling = bare Fastify GIF route, mean of the runs just before and after`,
+    `${connections} connections, ${seconds} s per run, ${emails} emails' real tokens; ceiling = bare Fastify GIF route, mean of the runs just before and after;`,
+    `durable-spool floor = Sendtrail's tracking handler and fsync'd spool with no database (bench/track/spool-floor-server.ts), run between them`,
     '',
-    '| store | endpoint | req/s | ceiling req/s | ratio (target >= 0.6) | p50 ms | p99 ms (target < 25) | Sendtrail CPU µs/hit | PostgreSQL CPU µs/hit | ceiling CPU µs/request | machine busy (cores) | acknowledged | stored in DB | other statuses / errors |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| store | endpoint | req/s | ceiling req/s | ratio (target >= 0.6) | p50 ms | p99 ms (target < 25) | floor req/s | floor ratio | floor p99 ms | Sendtrail CPU µs/hit | PostgreSQL CPU µs/hit | ceiling CPU µs/request | machine busy (cores) | acknowledged | stored in DB | other statuses / errors |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) =>
-      `| ${r.store === 'pg' ? 'PostgreSQL' : 'PGlite'} | ${r.endpoint} | ${r.run.rps.toFixed(0)} | ${r.ceiling.toFixed(0)} | ${(r.run.rps / r.ceiling).toFixed(2)} | ${r.run.p50Ms} | ${r.run.p99Ms} | ${r.cpu.sendtrailUs.toFixed(0)} | ${r.cpu.postgresUs.toFixed(0)} | ${r.cpu.ceilingUs.toFixed(0)} | ${r.cpu.machineCores.toFixed(2)} | ${r.run.ok} | ${r.stored} | ${r.run.other} / ${r.run.errors} |`),
+      `| ${r.store === 'pg' ? 'PostgreSQL' : 'PGlite'} | ${r.endpoint} | ${r.run.rps.toFixed(0)} | ${r.ceiling.toFixed(0)} | ${(r.run.rps / r.ceiling).toFixed(2)} | ${r.run.p50Ms} | ${r.run.p99Ms} | ${r.floor.rps.toFixed(0)} | ${(r.floor.rps / r.ceiling).toFixed(2)} | ${r.floor.p99Ms} | ${r.cpu.sendtrailUs.toFixed(0)} | ${r.cpu.postgresUs.toFixed(0)} | ${r.cpu.ceilingUs.toFixed(0)} | ${r.cpu.machineCores.toFixed(2)} | ${r.run.ok} | ${r.stored} | ${r.run.other} / ${r.run.errors} |`),
     '',
     problems.length ? `PROBLEMS:\n${problems.map((p) => `- ${p}`).join('\n')}` : 'Every acknowledged hit was found in the database.',
   ];
