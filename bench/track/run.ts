@@ -38,7 +38,7 @@ const log = (msg: string) => console.error(`[bench:track +${process.uptime().toF
 // cpu: CPU microseconds per answered request of Sendtrail's process (all its threads) and of the
 // PostgreSQL server and of the ceiling server, and how busy the machine was: what a hit costs,
 // whatever the ceiling's speed did.
-type Row = { store: StoreName; endpoint: 'pixel' | 'click'; run: LoadResult; ceiling: number; floor: LoadResult; stored: number; cpu: { sendtrailUs: number; postgresUs: number; machineCores: number; ceilingUs: number } };
+type Row = { store: StoreName; endpoint: 'pixel' | 'click'; run: LoadResult; ceiling: number; floor: LoadResult; stored: number; cpu: { sendtrailUs: number; postgresUs: number; machineCores: number; ceilingUs: number; floorUs: number } };
 
 type Server = { url: string; pid: number; close(): void };
 
@@ -70,7 +70,9 @@ async function main(): Promise<number> {
           const before = await load(ceiling.url, list, { connections, seconds, expect: '2xx' });
           const ceilingUs = (ceilingWindow.end().parts.ceiling! * 1e6) / before.requests;
           log(`${name} ${endpoint}: ceiling ${before.rps.toFixed(0)} req/s`);
+          const floorWindow = cpuWindow({ floor: () => cpuSecondsOf(floor.pid) });
           const floorRun = await load(floor.url, list, { connections, seconds, expect });
+          const floorUs = (floorWindow.end().parts.floor! * 1e6) / floorRun.requests;
           log(`${name} ${endpoint}: durable-spool floor ${floorRun.rps.toFixed(0)} req/s, p99 ${floorRun.p99Ms} ms`);
           const window = cpuWindow({ sendtrail: () => cpuSecondsOf(app.pid), postgres: postgresCpuSeconds });
           const run = await load(app.url!, list, { connections, seconds, expect });
@@ -80,6 +82,7 @@ async function main(): Promise<number> {
             postgresUs: (used.parts.postgres! * 1e6) / run.requests,
             machineCores: used.machineBusy / seconds,
             ceilingUs,
+            floorUs,
           };
           log(`${name} ${endpoint}: sendtrail ${run.rps.toFixed(0)} req/s, p99 ${run.p99Ms} ms, ${run.other} unexpected statuses, ${run.errors} errors`);
           const after = await load(ceiling.url, list, { connections, seconds, expect: '2xx' });
@@ -117,10 +120,10 @@ function report(rows: Row[], problems: string[]): string {
     `${connections} connections, ${seconds} s per run, ${emails} emails' real tokens; ceiling = bare Fastify GIF route, mean of the runs just before and after;`,
     `durable-spool floor = Sendtrail's tracking handler and fsync'd spool with no database (bench/track/spool-floor-server.ts), run between them`,
     '',
-    '| store | endpoint | req/s | ceiling req/s | ratio (target >= 0.6) | p50 ms | p99 ms (target < 25) | floor req/s | floor ratio | floor p99 ms | Sendtrail CPU µs/hit | PostgreSQL CPU µs/hit | ceiling CPU µs/request | machine busy (cores) | acknowledged | stored in DB | other statuses / errors |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| store | endpoint | req/s | ceiling req/s | ratio (target >= 0.6) | p50 ms | p99 ms (target < 25) | floor req/s | floor ratio | floor p99 ms | floor CPU µs/request | Sendtrail CPU µs/hit | PostgreSQL CPU µs/hit | ceiling CPU µs/request | machine busy (cores) | acknowledged | stored in DB | other statuses / errors |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) =>
-      `| ${r.store === 'pg' ? 'PostgreSQL' : 'PGlite'} | ${r.endpoint} | ${r.run.rps.toFixed(0)} | ${r.ceiling.toFixed(0)} | ${(r.run.rps / r.ceiling).toFixed(2)} | ${r.run.p50Ms} | ${r.run.p99Ms} | ${r.floor.rps.toFixed(0)} | ${(r.floor.rps / r.ceiling).toFixed(2)} | ${r.floor.p99Ms} | ${r.cpu.sendtrailUs.toFixed(0)} | ${r.cpu.postgresUs.toFixed(0)} | ${r.cpu.ceilingUs.toFixed(0)} | ${r.cpu.machineCores.toFixed(2)} | ${r.run.ok} | ${r.stored} | ${r.run.other} / ${r.run.errors} |`),
+      `| ${r.store === 'pg' ? 'PostgreSQL' : 'PGlite'} | ${r.endpoint} | ${r.run.rps.toFixed(0)} | ${r.ceiling.toFixed(0)} | ${(r.run.rps / r.ceiling).toFixed(2)} | ${r.run.p50Ms} | ${r.run.p99Ms} | ${r.floor.rps.toFixed(0)} | ${(r.floor.rps / r.ceiling).toFixed(2)} | ${r.floor.p99Ms} | ${r.cpu.floorUs.toFixed(0)} | ${r.cpu.sendtrailUs.toFixed(0)} | ${r.cpu.postgresUs.toFixed(0)} | ${r.cpu.ceilingUs.toFixed(0)} | ${r.cpu.machineCores.toFixed(2)} | ${r.run.ok} | ${r.stored} | ${r.run.other} / ${r.run.errors} |`),
     '',
     problems.length ? `PROBLEMS:\n${problems.map((p) => `- ${p}`).join('\n')}` : 'Every acknowledged hit was found in the database.',
   ];
