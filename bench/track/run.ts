@@ -35,9 +35,9 @@ const emails = Number(values.emails);
 const stores = values.stores!.split(',') as StoreName[];
 const log = (msg: string) => console.error(`[bench:track +${process.uptime().toFixed(0)}s] ${msg}`);
 
-// cpu: CPU microseconds per answered request of Sendtrail's process (all its threads) and of the
-// PostgreSQL server and of the ceiling server, and how busy the machine was: what a hit costs,
-// whatever the ceiling's speed did.
+// cpu: CPU microseconds per answered request of Sendtrail's process (all its threads), of the
+// PostgreSQL server, of the ceiling server and of the floor's, and how busy the machine was: what a
+// hit costs, whatever the ceiling's speed did.
 type Row = { store: StoreName; endpoint: 'pixel' | 'click'; run: LoadResult; ceiling: number; floor: LoadResult; stored: number; cpu: { sendtrailUs: number; postgresUs: number; machineCores: number; ceilingUs: number; floorUs: number } };
 
 type Server = { url: string; pid: number; close(): void };
