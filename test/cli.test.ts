@@ -32,6 +32,7 @@ describe('sendtrail command', () => {
       const key = /^\s+(st_\S+)$/m.exec(proc.output())?.[1];
       expect(key).toBeDefined();
       expect(proc.output()).toContain('embedded PGlite');
+      expect(proc.output()).toMatch(/not a power cut .* set DATABASE_URL/);
       const res = await fetch(`${proc.url}/v1/emails?limit=1`, { headers: { authorization: `Bearer ${key}` } });
       expect(res.status).toBe(200);
       const second = await runSendtrailCommand({ SENDTRAIL_DATA_DIR: dataDir }, ['keys', 'create']).catch((e) => e);

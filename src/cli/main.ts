@@ -30,6 +30,10 @@ const COMMANDS: Record<string, Command> = {
     const app = await startSendtrail(config, roles);
     const where = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.SENDTRAIL_DATA_DIR}`;
     console.log(`Sendtrail started: roles ${roles.join(', ')}; database: ${where}`);
+    // PGlite never fsyncs (README, "Running it for real"): say so where a new user looks.
+    if (!config.DATABASE_URL) {
+      console.log('The embedded database survives a crash of Sendtrail but not a power cut (PGlite never syncs to disk): set DATABASE_URL to run on PostgreSQL in production.');
+    }
     if (app.url) console.log(`API:  ${app.url}  (OpenAPI: ${app.url}/docs, public URL: ${config.PUBLIC_URL})`);
     if (app.inboundSmtpUrl) console.log(`Inbound SMTP: ${app.inboundSmtpUrl} (bounces to @${config.BOUNCE_DOMAIN}, replies to @${config.REPLY_DOMAIN})`);
     if (roles.includes('worker')) {
