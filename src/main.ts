@@ -174,15 +174,20 @@ export function trackingSettingsOf(config: Config, secret: string): TrackingSett
 
 const PGLITE_COMMIT_BATCH = 150;
 
-/** The tracking role's recorder: the live classifier, group commits, the spool in the data dir. */
-export async function startTrackingRecorder(config: Config, store: Store, log?: Logger): Promise<HitRecorder> {
-  const spooling = {
+/** The recorder's spool and commit timing from the configuration, whatever commits its batches. */
+export function spoolingOf(config: Config, log?: Logger) {
+  return {
     spoolDir: config.SENDTRAIL_DATA_DIR,
     batchMs: config.TRACKING_BATCH_MS,
     commitLingerMs: config.TRACKING_COMMIT_LINGER_MS,
     commitTimeoutMs: config.TRACKING_COMMIT_TIMEOUT_MS,
     log,
   };
+}
+
+/** The tracking role's recorder: the live classifier, group commits, the spool in the data dir. */
+export async function startTrackingRecorder(config: Config, store: Store, log?: Logger): Promise<HitRecorder> {
+  const spooling = spoolingOf(config, log);
   const signaturesDir = config.TRACKING_SIGNATURES_DIR || undefined;
   // On PostgreSQL, classifying and storing hits runs in its own thread with its own connections;
   // PGlite's database lives on this thread, so its hits are committed here.

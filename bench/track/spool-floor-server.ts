@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { trackingHandler } from '../../src/http/routes/tracking.routes.ts';
+import { spoolingOf } from '../../src/main.ts';
 import { startHitRecorder } from '../../src/tracking/index.ts';
 
 const keys = process.env.TRACKING_KEYS?.split(',').filter(Boolean) ?? [];
@@ -16,13 +17,7 @@ if (keys.length === 0) throw new Error('spool-floor-server.ts needs TRACKING_KEY
 // The defaults a `sendtrail start` would use; SENDTRAIL_DATA_DIR is this process's own spool dir.
 const spoolDir = await mkdtemp(join(tmpdir(), 'sendtrail-bench-floor-'));
 const config = loadConfig({ ...process.env, SENDTRAIL_DATA_DIR: spoolDir });
-const recorder = await startHitRecorder({
-  spoolDir,
-  batchMs: config.TRACKING_BATCH_MS,
-  commitLingerMs: config.TRACKING_COMMIT_LINGER_MS,
-  commitTimeoutMs: config.TRACKING_COMMIT_TIMEOUT_MS,
-  commit: async () => {},
-});
+const recorder = await startHitRecorder({ ...spoolingOf(config), commit: async () => {} });
 const handle = trackingHandler({ keys, recorder });
 const server = createServer((req, res) => {
   if (handle(req, res)) return;
