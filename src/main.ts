@@ -193,7 +193,10 @@ export async function startTrackingRecorder(config: Config, store: Store, log?: 
   // PGlite's database lives on this thread, so its hits are committed here.
   if (store.kind === 'postgres' && config.TRACKING_COMMIT_THREAD) {
     const thread = await startCommitThread({ databaseUrl: config.DATABASE_URL, signaturesDir });
-    const recorder = await startHitRecorder({ ...spooling, commit: ({ lines }) => thread.commit(lines) });
+    const recorder = await startHitRecorder({ ...spooling, commit: ({ lines }) => thread.commit(lines) }).catch(async (err: unknown) => {
+      await thread.close();
+      throw err;
+    });
     return { ...recorder, close: () => recorder.close().finally(() => thread.close()) };
   }
   const classify = createClassifier({ signatures: loadSignatures(signaturesDir) });
@@ -234,6 +237,14 @@ export async function startSendtrail(config: Config, roles: Role[], log: Logger 
     const metrics = createMetrics();
     let url: string | undefined;
 
+    let tracking: { keys: string[]; recorder: HitRecorder; log: Logger } | undefined;
+    // First: its spool admits one process, and a second one should fail before starting anything.
+    if (roles.includes('tracking')) {
+      const recorder = await startTrackingRecorder(config, store, log);
+      stops.unshift(() => recorder.close());
+      tracking = { keys: trackingKeys(config.TRACKING_KEYS, secret), recorder, log };
+    }
+
     // Started before the worker, whose simulated recipients send to it; stopped after it.
     const inbound = roles.includes('inbound') ? await startInboundRole({ config, store, secret, projectId, log }) : undefined;
     const inboundSmtpUrl = inbound?.url;
@@ -242,13 +253,6 @@ export async function startSendtrail(config: Config, roles: Role[], log: Logger 
     if (roles.includes('worker')) {
       const worker = await startWorkerRole({ config, store, metrics, secret, log, inboundSmtpUrl, workerId: `${hostname()}:${process.pid}` });
       stops.unshift(worker.stop);
-    }
-
-    let tracking: { keys: string[]; recorder: HitRecorder; log: Logger } | undefined;
-    if (roles.includes('tracking')) {
-      const recorder = await startTrackingRecorder(config, store, log);
-      stops.unshift(() => recorder.close());
-      tracking = { keys: trackingKeys(config.TRACKING_KEYS, secret), recorder, log };
     }
 
     // api and tracking share one HTTP server when they run in one process.

@@ -45,7 +45,7 @@ describe('tracking durability on PostgreSQL', () => {
       await c.end();
       return rows[0]!.n;
     };
-    return { proxy, start, storedClicks };
+    return { proxy, start, storedClicks, env, dataDir };
   }
 
   async function createEmails(url: string, n: number): Promise<string[]> {
@@ -102,6 +102,24 @@ describe('tracking durability on PostgreSQL', () => {
     expect(redirected).toBe(sent);
     await waitFor(async () => (await storedClicks()) >= sent, 30_000);
     expect(await storedClicks()).toBe(sent);
+  });
+
+  it('a second process with the tracking role refuses the data directory whose spool is in use; a worker there starts', async () => {
+    const { start, storedClicks, env, dataDir } = await setup();
+    const first = await start();
+    const emails = await createEmails(first.url!, 1);
+    const second = await startSendtrailProcess(env, { roles: 'tracking' }).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(Error);
+    expect((second as Error).message).toContain('exited with code 1');
+    expect((second as Error).message).toContain(`The tracking spool in ${dataDir} is in use by another Sendtrail process`);
+    // A worker keeps no spool: it shares the directory.
+    const worker = await startSendtrailProcess(env, { roles: 'worker' });
+    cleanups.push(worker.kill);
+    await worker.stop();
+    expect(worker.ended()).toBe('exit code 0');
+    // The first process was not disturbed.
+    expect(await click(first.url!, emails[0]!, 1)).toBe(true);
+    await waitFor(async () => (await storedClicks()) === 1, 30_000);
   });
 
   it('a process killed with -9 while hits wait in its spool loses none of them after restart', async () => {

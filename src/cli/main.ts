@@ -1,7 +1,7 @@
 // The `sendtrail` command: start, migrate, keys create, domains add, config, bounce classify, tracking replay|reclassify.
 import { parseArgs } from 'node:util';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
-import { StoreLockedError } from '../store/open-store.ts';
+import { DirectoryLockedError } from '../shared/dir-lock.ts';
 import { openConfiguredStore } from '../store/open-configured-store.ts';
 import type { Config } from '../config/schema.ts';
 import { TRACKING_USAGE, trackingCommand } from './tracking-command.ts';
@@ -128,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command(loadConfig(), args);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof StoreLockedError) {
+    if (err instanceof ConfigError || err instanceof DirectoryLockedError) {
       console.error(`sendtrail: ${err.message}`);
       return 1;
     }

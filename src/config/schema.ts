@@ -9,7 +9,7 @@ const int = (def: number, description: string, min = 0) =>
 export const ConfigSchema = Type.Object({
   PORT: int(3000, 'HTTP port for the API, dashboard and tracking endpoints.', 0),
   HOST: str('127.0.0.1', 'Address the HTTP and SMTP servers listen on.'),
-  SENDTRAIL_DATA_DIR: str('./.sendtrail', 'Directory for the embedded database, the secret and captured mail.'),
+  SENDTRAIL_DATA_DIR: str('./.sendtrail', 'Directory for the embedded database and its secret, and for the tracking spool: on PostgreSQL, each process with the tracking role needs one of its own (a second is refused).'),
   DATABASE_URL: str('', 'PostgreSQL URL. Empty: the embedded PGlite database in SENDTRAIL_DATA_DIR (one process only).'),
   PGLITE_SHARED_BUFFERS: Type.String({
     default: PGLITE_SHARED_BUFFERS_DEFAULT,

@@ -1,14 +1,14 @@
 // Opens the database: embedded PGlite under the data dir (guarded by a lock file) or PostgreSQL.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import lockfile from 'proper-lockfile';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { lockDirectory } from '../shared/dir-lock.ts';
 import { PGLITE_SHARED_BUFFERS_DEFAULT } from './pglite-settings.ts';
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -28,8 +28,6 @@ export type Store = {
   notifier: Notifier;
   close(): Promise<void>;
 };
-
-export class StoreLockedError extends Error {}
 
 export type OpenStoreOptions = {
   databaseUrl?: string;
@@ -134,50 +132,14 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
 
 // PGlite is single-process and nothing stops a second process from opening the same files, whose
 // writes would then be silently lost (stack-notes): refuse with a clear error instead.
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  const lockfilePath = join(dataDir, 'sendtrail.lock');
-  const pidFile = join(dataDir, 'sendtrail.pid');
-  const lock = () =>
-    lockfile.lock(dataDir, {
-      lockfilePath,
-      stale: 15_000,
-      update: 5_000,
-      onCompromised: (err) => {
-        console.error(`sendtrail: lost the lock on ${dataDir}: ${err.message}`);
-        process.exit(1);
-      },
-    });
-  let release: () => Promise<void>;
-  try {
-    release = await lock();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-    // After a crash (kill -9) the lock would only go stale in 15 s; the owner's pid tells at once.
-    if (!(await ownerIsDead(pidFile))) {
-      throw new StoreLockedError(
-        `The data directory ${dataDir} is in use by another Sendtrail process. ` +
-          'The embedded database serves one process only: stop the other one, ' +
-          'or set DATABASE_URL to a PostgreSQL server to run several.',
-      );
-    }
-    await rm(lockfilePath, { recursive: true, force: true });
-    release = await lock();
-  }
-  await writeFile(pidFile, `${process.pid}\n`);
-  return release;
-}
-
-async function ownerIsDead(pidFile: string): Promise<boolean> {
-  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
+const lockDataDir = (dataDir: string) =>
+  lockDirectory(
+    dataDir,
+    'sendtrail',
+    `The data directory ${dataDir} is in use by another Sendtrail process. ` +
+      'The embedded database serves one process only: stop the other one, ' +
+      'or set DATABASE_URL to a PostgreSQL server to run several.',
+  );
 
 /**
  * Creates a new PGlite data directory (initdb) in a short-lived child process. initdb grows the

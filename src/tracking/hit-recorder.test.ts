@@ -9,6 +9,7 @@ import { eventually } from '../../test/support/test-worker.ts';
 import { startHitRecorder } from './hit-recorder.ts';
 import { commitHits } from './commit-hits.ts';
 import { SPOOL_PREFIX } from './hit-spool.ts';
+import { DirectoryLockedError } from '../shared/dir-lock.ts';
 import type { Database } from '../store/database.ts';
 import type { Kysely } from 'kysely';
 
@@ -41,6 +42,23 @@ describe.each(STORE_KINDS)('hit recorder on %s', (kind) => {
     expect(head.metadata).toEqual({ ua: hits[0]!.ua, ip: '203.0.113.7', method: 'HEAD', counted: false, why: 'head_request' });
     // One counted open per email; the rest coalesced by the stand-in classifier, which saw the batch in order.
     expect(events.filter((e) => e.metadata.counted)).toHaveLength(5);
+  });
+
+  it('a second recorder on the same spool directory is refused while the first runs, and starts once it closed', async () => {
+    await setup();
+    const { emailIds } = await createEmails(store.db, 1);
+    const first = await startHitRecorder({ db: store.db, classify: simpleClassify, spoolDir: dir });
+    await first.record(openHit(emailIds[0]!));
+    const second = await startHitRecorder({ db: store.db, classify: simpleClassify, spoolDir: dir }).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(DirectoryLockedError);
+    expect((second as Error).message).toContain(`The tracking spool in ${dir} is in use by another Sendtrail process`);
+    // The refused one left the first alone: it still records, and closes (twice) cleanly.
+    await first.record(openHit(emailIds[0]!));
+    await Promise.all([first.close(), first.close()]);
+    const third = await startHitRecorder({ db: store.db, classify: simpleClassify, spoolDir: dir });
+    await third.record(openHit(emailIds[0]!));
+    await third.close();
+    expect(await hitEvents(store.db)).toHaveLength(3);
   });
 
   it('hits arriving one after another within the linger are committed together, in one batch', async () => {

@@ -4,6 +4,7 @@
 // down. A second loop commits the spool to the database in order, in batches,
 // classifying each hit; while the database is down the spool grows, and it is committed once the
 // database answers again, or at the next start.
+import { mkdir } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import type { ClassifyHit } from './hit.ts';
@@ -11,6 +12,7 @@ import type { RecordedHit } from './recorded-hit.ts';
 import { commitHits } from './commit-hits.ts';
 import { openHitSpool, type SpoolBatch } from './hit-spool.ts';
 import { createHistoryCache } from './history-cache.ts';
+import { lockDirectory } from '../shared/dir-lock.ts';
 
 /**
  * Classifies and stores one batch of hits, in one transaction: in this thread (from `hits`) or in
@@ -31,7 +33,7 @@ export type HitRecorderOptions = (
   /** Commits elsewhere (the commit thread, see commit-thread-client.ts). */
   | { commit: CommitBatch }
 ) & {
-  /** Where the spool lives (the data dir): local disk that outlives the process. */
+  /** Where the spool lives (the data dir): local disk that outlives the process. One recorder at a time may use it (a lock file). */
   spoolDir: string;
   /** Extra wait before an idle recorder writes, to gather a bigger batch; 0 (default): none. */
   batchMs?: number;
@@ -73,7 +75,19 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
   const timeoutMs = options.commitTimeoutMs ?? 2000;
   const retryMs = options.retryMs ?? 1000;
   const lingerMs = options.commitLingerMs ?? 0;
-  const spool = await openHitSpool(options.spoolDir);
+  // One process per spool: two would number segments alike, share the spare segment and delete
+  // each other's segments, writing acknowledged hits over one another or into deleted files.
+  await mkdir(options.spoolDir, { recursive: true });
+  const unlock = await lockDirectory(
+    options.spoolDir,
+    'tracking-spool',
+    `The tracking spool in ${options.spoolDir} is in use by another Sendtrail process: ` +
+      'each process with the tracking role needs a data directory of its own (SENDTRAIL_DATA_DIR).',
+  );
+  const spool = await openHitSpool(options.spoolDir).catch(async (err: unknown) => {
+    await unlock();
+    throw err;
+  });
   const commit = 'commit' in options ? options.commit : inThisThread(options.db, options.classify, options.historyTtlMs);
   const pending: Pending[] = [];
   const writing = new Set<Promise<void>>();
@@ -81,6 +95,7 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
   let committing: Promise<void> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
+  let closing: Promise<void> | undefined;
 
   // Group commit: the hits of one turn of the event loop (or of batchMs) are written together and
   // fsync'd while the next turn's gather; up to MAX_SYNCS batches sync at once (see hit-spool.ts).
@@ -143,6 +158,23 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
     }
   }
 
+  // close() runs this once, however often it is called (the lock is released once).
+  async function closeOnce(): Promise<void> {
+    closed = true;
+    writeTimer?.cancel();
+    writeTimer = undefined;
+    await Promise.all([...writing]);
+    if (pending.length > 0) await write();
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = undefined;
+    // One pass: commits what the database takes now; on failure the rest waits for the next start.
+    await committing;
+    startCommitting();
+    await committing;
+    await spool.close();
+    await unlock();
+  }
+
   startCommitting();
   return {
     record(hit) {
@@ -158,19 +190,9 @@ export async function startHitRecorder(options: HitRecorderOptions): Promise<Hit
         await (committing ?? [...writing][0] ?? sleep(5));
       }
     },
-    async close() {
-      closed = true;
-      writeTimer?.cancel();
-      writeTimer = undefined;
-      await Promise.all([...writing]);
-      if (pending.length > 0) await write();
-      if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = undefined;
-      // One pass: commits what the database takes now; on failure the rest waits for the next start.
-      await committing;
-      startCommitting();
-      await committing;
-      await spool.close();
+    close() {
+      closing ??= closeOnce();
+      return closing;
     },
   };
 }
