@@ -14,12 +14,13 @@ import {
   createMessageSigner,
   createTransportRouter,
   ensureSimulatorSuppressions,
+  relayRetryPolicyOf,
   startDeliveryWorker,
   startSimulatorServer,
 } from './delivery/index.ts';
 import { loadCampaignContent, startCampaignExpander } from './campaigns/index.ts';
 import { readFile } from 'node:fs/promises';
-import { classifyReturnedMessage, createReplyForwarder, ingestMessage, startInboundSmtpServer } from './inbound/index.ts';
+import { classifyReturnedMessage, createForwardTransport, ingestMessage, startInboundSmtpServer, startReplyForwarding, type InboundSmtpServer } from './inbound/index.ts';
 import { startCommitThread, startHitRecorder, trackingKeys, verifyToken, type HitRecorder, type TrackingSettings } from './tracking/index.ts';
 import { createClassifier, loadSignatures } from './tracking/classify/index.ts';
 
@@ -116,8 +117,8 @@ export type InboundRoleDeps = {
 export async function startInboundRole(deps: InboundRoleDeps): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const { config, store } = deps;
   const domains = { bounceDomain: config.BOUNCE_DOMAIN, replyDomain: config.REPLY_DOMAIN };
-  const forwarder = config.REPLY_FORWARD_TO && config.SMTP_URL
-    ? createReplyForwarder(config.SMTP_URL, config.REPLY_FORWARD_TO, `postmaster@${config.REPLY_DOMAIN}`)
+  const forwardTransport = config.REPLY_FORWARD_TO && config.SMTP_URL
+    ? createForwardTransport(config.SMTP_URL, config.REPLY_FORWARD_TO, `postmaster@${config.REPLY_DOMAIN}`)
     : undefined;
   const tls = config.INBOUND_TLS_KEY_FILE
     ? { key: await readFile(config.INBOUND_TLS_KEY_FILE), cert: await readFile(config.INBOUND_TLS_CERT_FILE) }
@@ -130,34 +131,45 @@ export async function startInboundRole(deps: InboundRoleDeps): Promise<{ url: st
     domains,
     fallbackProjectId: deps.projectId,
     softBounceSuppressCount: config.SOFT_BOUNCE_SUPPRESS_COUNT,
+    forwardReplies: forwardTransport !== undefined,
     // The mailto of List-Unsubscribe carries the same signed token as the one-click URL.
     verifyUnsubscribeToken: async (token: string) => {
       const payload = verifyToken(unsubscribeKeys, token);
       return payload?.kind === 'unsubscribe' ? payload.emailId : undefined;
     },
   };
-  const server = await startInboundSmtpServer({
-    host: config.INBOUND_HOST,
-    port: config.INBOUND_SMTP_PORT,
-    domains,
-    maxMessageBytes: config.INBOUND_MAX_MESSAGE_BYTES,
-    tls,
-    log: deps.log,
-    async ingest(envelope, raw) {
-      const result = await ingestMessage(ingestDeps, envelope, raw);
-      if (forwarder && result.kind === 'reply' && !result.duplicate) {
-        // After the commit: the reply is recorded whether or not the mailbox takes it.
-        forwarder.forward(raw).catch((err) => deps.log?.warn({ err, inboundId: result.inboundId }, 'reply not forwarded'));
-      }
-      return result;
-    },
-  });
+  // Forwards are work stored with each reply: started before the server, it also sends what an
+  // earlier process left pending.
+  const forwarding = forwardTransport
+    ? startReplyForwarding({ db: store.db, send: (raw) => forwardTransport.send(raw), retry: relayRetryPolicyOf(config), log: deps.log })
+    : undefined;
+  let server: InboundSmtpServer;
+  try {
+    server = await startInboundSmtpServer({
+      host: config.INBOUND_HOST,
+      port: config.INBOUND_SMTP_PORT,
+      domains,
+      maxMessageBytes: config.INBOUND_MAX_MESSAGE_BYTES,
+      tls,
+      log: deps.log,
+      async ingest(envelope, raw) {
+        const result = await ingestMessage(ingestDeps, envelope, raw);
+        if (result.forwardPending) forwarding?.wake();
+        return result;
+      },
+    });
+  } catch (err) {
+    await forwarding?.stop();
+    forwardTransport?.close();
+    throw err;
+  }
   return {
     url: server.url,
     port: server.port,
     async stop() {
       await server.close();
-      forwarder?.close();
+      await forwarding?.stop();
+      forwardTransport?.close();
     },
   };
 }

@@ -30,7 +30,7 @@ export const ConfigSchema = Type.Object({
   INBOUND_MAX_MESSAGE_BYTES: int(10 * 1024 * 1024, 'Largest message the inbound SMTP server accepts (announced in EHLO SIZE, RFC 1870); larger ones get 552.', 1024),
   INBOUND_TLS_KEY_FILE: str('', 'PEM private key for STARTTLS on the inbound server. Empty (with INBOUND_TLS_CERT_FILE): no STARTTLS.'),
   INBOUND_TLS_CERT_FILE: str('', 'PEM certificate chain for STARTTLS on the inbound server.'),
-  REPLY_FORWARD_TO: str('', 'Mailbox that human replies are forwarded to (through SMTP_URL). Empty: replies are only recorded.'),
+  REPLY_FORWARD_TO: str('', 'Mailbox that human replies are forwarded to, through SMTP_URL (required for it), retried like outgoing mail (RETRY_BASE_MS, RETRY_MAX_DELAY_MS, MAX_DELIVERY_LIFETIME_MS). Empty: replies are only recorded.'),
   SOFT_BOUNCE_SUPPRESS_COUNT: int(3, 'Soft bounces of one address (per project) after which it is suppressed. 0: soft bounces never suppress.'),
   SMTP_POOL_SIZE: int(5, 'Pooled SMTP connections per transport in each worker.', 1),
   SMTP_THREAD: Type.Boolean({

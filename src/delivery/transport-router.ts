@@ -5,8 +5,14 @@ import { createCaptureTransport } from './transports/capture-transport.ts';
 import { createSmtpTransport } from './transports/smtp-transport.ts';
 import { startSmtpThread } from './transports/smtp-thread-client.ts';
 import type { Transport } from './transports/transport.ts';
+import type { RetryPolicy } from './retry-policy.ts';
 
 export type TransportRouter = { forDomain(domain: string): Transport; close(): Promise<void> };
+
+/** How mail through the relay (SMTP_URL) is retried: outgoing email and forwarded replies alike. */
+export function relayRetryPolicyOf(config: Config): RetryPolicy {
+  return { baseMs: config.RETRY_BASE_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS, lifetimeMs: config.MAX_DELIVERY_LIFETIME_MS };
+}
 
 export function createTransportRouter(config: Config, simulatorUrl: string): TransportRouter {
   // Composing and sending mail off the main thread, where PGlite runs the database (issue 2, part 10).
@@ -26,7 +32,7 @@ export function createTransportRouter(config: Config, simulatorUrl: string): Tra
         poolSize: config.SMTP_POOL_SIZE,
         isFinalHop: false,
         requestDsn: true,
-        retry: { baseMs: config.RETRY_BASE_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS, lifetimeMs: config.MAX_DELIVERY_LIFETIME_MS },
+        retry: relayRetryPolicyOf(config),
       }, thread)
     : createCaptureTransport();
   return {

@@ -149,6 +149,11 @@ export interface InboundMessagesTable {
   error: string | null;
   raw: Buffer;
   received_at: Timestamp;
+  /** null: nothing to forward; else 'pending', 'forwarded' or 'failed' (migration 006). */
+  forward_state: 'pending' | 'forwarded' | 'failed' | null;
+  forward_attempts: Generated<number>;
+  forward_next_at: NullableTimestamp;
+  forward_error: string | null;
 }
 
 export interface Database {

@@ -14,21 +14,28 @@ export type PoolReply =
 
 export type SmtpPool = { send(mail: SendMailOptions, recipient: string): Promise<PoolReply>; close(): void };
 
-export function openSmtpPool(options: SmtpPoolOptions): SmtpPool {
-  const url = new URL(options.url);
-  const pool = nodemailer.createTransport({
-    pool: true,
+/** How to reach the relay of SMTP_URL (host, port, TLS, credentials, timeouts), for any client of it. */
+export function relayConnectionOptions(smtpUrl: string) {
+  const url = new URL(smtpUrl);
+  return {
     host: url.hostname,
     port: Number(url.port) || (url.protocol === 'smtps:' ? 465 : 25),
     secure: url.protocol === 'smtps:',
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-    maxConnections: options.poolSize,
-    maxMessages: Infinity,
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
     // A relay on localhost commonly has a self-signed certificate; STARTTLS is opportunistic here.
     tls: { rejectUnauthorized: url.searchParams.get('tls_verify') === 'true' },
+  };
+}
+
+export function openSmtpPool(options: SmtpPoolOptions): SmtpPool {
+  const pool = nodemailer.createTransport({
+    pool: true,
+    ...relayConnectionOptions(options.url),
+    maxConnections: options.poolSize,
+    maxMessages: Infinity,
   });
   return {
     async send(mail, recipient) {

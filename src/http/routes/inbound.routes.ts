@@ -33,6 +33,8 @@ const inboundJson = (m: Listed) => ({
   size_bytes: m.size_bytes,
   event_count: m.event_count,
   received_at: m.received_at.toISOString(),
+  // null unless REPLY_FORWARD_TO forwards it: 'pending' (with the last error while retrying), 'forwarded' or 'failed'.
+  forward: m.forward_state ? { state: m.forward_state, attempts: m.forward_attempts, error: m.forward_error } : null,
 });
 
 const notFound = () => new AppError('not_found', 'No such inbound message');

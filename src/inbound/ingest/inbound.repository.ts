@@ -5,7 +5,7 @@ import { STATUS_RANK, type EmailStatus } from '../../events/index.ts';
 
 export type CorrelatedEmail = { id: string; project_id: string; to_address: string; message_id: string };
 export type InboundRow = Selectable<InboundMessagesTable>;
-export type NewInboundRow = Omit<InboundRow, 'received_at' | 'event_count'> & { event_count: number };
+export type NewInboundRow = Omit<InboundRow, 'received_at' | 'event_count' | 'forward_attempts' | 'forward_error'> & { event_count: number };
 
 export async function findEmailsByIds(db: Kysely<Database>, ids: readonly string[]): Promise<CorrelatedEmail[]> {
   if (ids.length === 0) return [];
@@ -41,7 +41,7 @@ export type InboundFilter = { matched?: boolean; kind?: string; emailId?: string
 export async function listInboundMessages(db: Kysely<Database>, projectId: string, f: InboundFilter) {
   let q = db
     .selectFrom('inbound_messages')
-    .select(['id', 'email_id', 'kind', 'mail_from', 'rcpt_to', 'from_header', 'subject', 'size_bytes', 'event_count', 'error', 'received_at'])
+    .select(['id', 'email_id', 'kind', 'mail_from', 'rcpt_to', 'from_header', 'subject', 'size_bytes', 'event_count', 'error', 'received_at', 'forward_state', 'forward_attempts', 'forward_error'])
     .where('project_id', '=', projectId);
   if (f.matched !== undefined) q = q.where('email_id', f.matched ? 'is not' : 'is', null);
   if (f.kind) q = q.where('kind', '=', f.kind);

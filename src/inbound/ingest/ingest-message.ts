@@ -25,6 +25,8 @@ export type IngestDeps = {
   softBounceSuppressCount: number;
   /** Email id of a valid unsubscribe token (tracking owns the tokens); absent: kept, not acted on. */
   verifyUnsubscribeToken?: (token: string) => Promise<string | undefined>;
+  /** Human replies are marked for forwarding (REPLY_FORWARD_TO), in the transaction that stores them. */
+  forwardReplies?: boolean;
 };
 
 export type Envelope = { mailFrom: string; rcptTo: string[] };
@@ -35,6 +37,8 @@ export type IngestResult = {
   kind: string;
   emailId: string | null;
   events: EventType[];
+  /** The message waits to be forwarded (see ReplyForwarding). */
+  forwardPending: boolean;
 };
 
 export async function ingestMessage(deps: IngestDeps, envelope: Envelope, raw: Buffer): Promise<IngestResult> {
@@ -52,6 +56,9 @@ export async function ingestMessage(deps: IngestDeps, envelope: Envelope, raw: B
       ? { events: [{ type: 'unsubscribe', metadata: { inbound_message_id: inboundId, method: 'mailto' } }], suppress: 'unsubscribe', softBounce: false }
       : eventsForMessage(classified, email.to_address, inboundId);
 
+  // Only people's replies: an auto-reply or a bounce forwarded would only bounce around.
+  const forward = deps.forwardReplies === true && kind === 'reply';
+
   return deps.db.transaction().execute(async (trx) => {
     const stored = await insertInboundMessage(trx, {
       id: inboundId,
@@ -66,10 +73,13 @@ export async function ingestMessage(deps: IngestDeps, envelope: Envelope, raw: B
       event_count: consequences.events.length,
       error: null,
       raw,
+      // Only people's replies: auto-replies and bounces would just bounce around.
+      forward_state: forward ? 'pending' : null,
+      forward_next_at: forward ? new Date() : null,
     });
-    if (!stored) return { inboundId, duplicate: true, kind, emailId: email?.id ?? null, events: [] };
+    if (!stored) return { inboundId, duplicate: true, kind, emailId: email?.id ?? null, events: [], forwardPending: false };
     if (email) await recordConsequences(trx, deps, email, consequences);
-    return { inboundId, duplicate: false, kind, emailId: email?.id ?? null, events: consequences.events.map((e) => e.type) };
+    return { inboundId, duplicate: false, kind, emailId: email?.id ?? null, events: consequences.events.map((e) => e.type), forwardPending: forward };
   });
 }
 
