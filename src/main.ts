@@ -7,6 +7,7 @@ import type { Config } from './config/schema.ts';
 import { resolveSecret } from './config/resolve-secret.ts';
 import type { Store } from './store/open-store.ts';
 import { openConfiguredStore } from './store/open-configured-store.ts';
+import { startPgliteMaintenance } from './store/pglite-maintenance.ts';
 import { ensureDefaultProject } from './projects/default-project.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { buildServer } from './http/build-server.ts';
@@ -248,6 +249,11 @@ export async function startSendtrail(config: Config, roles: Role[], log: Logger 
     const secret = await resolveSecret(config, store);
     const metrics = createMetrics();
     let url: string | undefined;
+
+    if (store.kind === 'pglite') {
+      const maintenance = startPgliteMaintenance({ db: store.db, intervalMs: config.PGLITE_VACUUM_INTERVAL_MS, log });
+      stops.push(() => maintenance.stop());
+    }
 
     let tracking: { keys: string[]; recorder: HitRecorder; log: Logger } | undefined;
     // First: its spool admits one process, and a second one should fail before starting anything.

@@ -16,6 +16,7 @@ export const ConfigSchema = Type.Object({
     pattern: '^[0-9]{1,6}(kB|MB|GB)$',
     description: 'shared_buffers of the embedded database: most of its memory. Ignored with DATABASE_URL.',
   }),
+  PGLITE_VACUUM_INTERVAL_MS: int(600_000, 'How often the embedded database is vacuumed and analyzed (it has no autovacuum): without it every sent email leaves dead rows that are never reused. Each run holds the database for a moment (0.3-0.6 s at 20,000-100,000 sent emails: npm run bench:pglite-vacuum). 0: never. Ignored with DATABASE_URL.', 0),
   SMTP_URL: str('', 'Relay for outgoing mail, e.g. smtp://127.0.0.1:25. Empty: mail to real domains is captured locally and NOT delivered.'),
   PUBLIC_URL: str('', 'Base URL recipients reach for tracking and unsubscribe links. Empty: http://localhost:PORT.'),
   SENDTRAIL_API_KEY: Type.String({
