@@ -20,6 +20,7 @@ import {
   startSimulatorServer,
 } from './delivery/index.ts';
 import { loadCampaignContent, startCampaignExpander } from './campaigns/index.ts';
+import { startIdempotencyKeyExpiry } from './sending/index.ts';
 import { readFile } from 'node:fs/promises';
 import { classifyReturnedMessage, createForwardTransport, ingestMessage, startInboundSmtpServer, startReplyForwarding, type InboundSmtpServer } from './inbound/index.ts';
 import { startCommitThread, startHitRecorder, trackingKeys, verifyToken, type HitRecorder, type TrackingSettings } from './tracking/index.ts';
@@ -57,6 +58,8 @@ export type WorkerRoleDeps = {
 };
 
 /** The worker role: the mailbox simulator, the transports, the delivery worker and the campaign expander. */
+const KEY_EXPIRY_SWEEP_MS = 10 * 60_000;
+
 export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): Promise<void> }> {
   const { config, store } = deps;
   const simulator = await startSimulatorServer({
@@ -89,8 +92,11 @@ export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): P
     tracking: trackingSettingsOf(config, deps.secret),
   });
   const expander = await startCampaignExpander({ db: store.db, notifier: store.notifier, log: deps.log, pollMs: deps.pollMs });
+  // Housekeeping rides with the worker: every deployment runs one, and a sweep by several is harmless.
+  const keyExpiry = startIdempotencyKeyExpiry({ db: store.db, intervalMs: KEY_EXPIRY_SWEEP_MS, log: deps.log });
   return {
     async stop() {
+      await keyExpiry.stop();
       await expander.stop();
       await worker.stop();
       await transports.close();

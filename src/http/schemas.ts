@@ -1,6 +1,7 @@
 // TypeBox schemas shared by routes; they validate requests and generate the OpenAPI document.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { AppError, ERROR_CODES, type ErrorCode } from '../shared/app-error.ts';
+import { IDEMPOTENCY_KEY_TTL_HOURS } from '../sending/index.ts';
 
 // The codes are listed in the OpenAPI document so clients can switch on them.
 export const ErrorBody = Type.Object(
@@ -23,6 +24,14 @@ export const Headers = Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,100}$
 });
 
 export const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 20 });
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 256,
+    description: `A retry with the same key within ${IDEMPOTENCY_KEY_TTL_HOURS} hours replays the first response (another body: 422 idempotency_key_reused); after that the key is forgotten.`,
+  })),
+});
 
 export const UuidParam = Type.Object({ id: Type.String({ maxLength: 64 }) });
 

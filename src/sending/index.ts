@@ -5,5 +5,6 @@ export { findEmail, listEmails, insertEmails, type EmailRow, type EmailFilter, t
 export { parseMailbox, formatMailbox, domainOf, isValidAddress, type Mailbox } from './addresses.ts';
 export { renderTemplate } from './render-template.ts';
 export { parseScheduledAt } from './schedule.ts';
-export { claimIdempotencyKey, hashRequest } from './idempotency.ts';
+export { claimIdempotencyKey, hashRequest, IDEMPOTENCY_KEY_TTL_HOURS } from './idempotency.ts';
+export { startIdempotencyKeyExpiry } from './expire-idempotency-keys.ts';
 export { PRIORITY, QUEUE_CHANNEL } from './queue-constants.ts';

@@ -8,7 +8,7 @@ import {
 } from '../../campaigns/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
-import { Address, Headers, LimitParam, Tags, UuidParam, errorResponses, parseLimit } from '../schemas.ts';
+import { Address, Headers, LimitParam, Tags, UuidParam, errorResponses, parseLimit, IdempotencyHeaders } from '../schemas.ts';
 import { decodeCursor, encodeCursor } from '../serialize.ts';
 import { CampaignStatsResponse } from './campaign-stats.schema.ts';
 
@@ -99,7 +99,7 @@ export function campaignRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox 
           summary: 'Create a campaign with its recipients: sent now, scheduled, or kept as a draft',
           tags: ['campaigns'],
           body: CreateCampaignBody,
-          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }),
+          headers: IdempotencyHeaders,
           response: { 201: CreatedCampaign, ...errorResponses },
         },
       },

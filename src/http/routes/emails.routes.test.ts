@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { STORE_KINDS } from '../../../test/support/test-store.ts';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { createApiKey } from '../../projects/api-keys.ts';
@@ -68,6 +69,19 @@ describe.each(STORE_KINDS)('emails API on %s', (kind) => {
     const other = await post({ ...valid, subject: 'Other' }, { 'idempotency-key': 'order-1' });
     expect(other.statusCode).toBe(422);
     expect(other.json().error.code).toBe('idempotency_key_reused');
+  });
+
+  it('forgets an Idempotency-Key after a day: another body is then a new send, replayed from then on', async () => {
+    const before = { ...valid, to: 'old-order@example.org' };
+    const after = { ...valid, to: 'new-order@example.org' };
+    const first = await post(before, { 'idempotency-key': 'order-old' });
+    await sql`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'order-old'`.execute(t.store.db);
+    const later = await post(after, { 'idempotency-key': 'order-old' });
+    expect(later.statusCode).toBe(202);
+    expect(later.json().data[0].id).not.toBe(first.json().data[0].id);
+    const again = await post(after, { 'idempotency-key': 'order-old' });
+    expect(again.json()).toEqual(later.json());
+    expect((await post(before, { 'idempotency-key': 'order-old' })).json().error.code).toBe('idempotency_key_reused');
   });
 
   it('makes concurrent requests with one Idempotency-Key create the emails once', async () => {

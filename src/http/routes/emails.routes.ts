@@ -6,7 +6,7 @@ import { EMAIL_STATUSES, listEmailEvents } from '../../events/index.ts';
 import { cancelEmail, findEmail, listEmails, submitEmails, MAX_RECIPIENTS_PER_REQUEST } from '../../sending/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
-import { Address, Headers, LimitParam, OneOrMany, Tags, UuidParam, Event, errorResponses, parseLimit } from '../schemas.ts';
+import { Address, Headers, LimitParam, OneOrMany, Tags, UuidParam, Event, errorResponses, parseLimit, IdempotencyHeaders } from '../schemas.ts';
 import { decodeCursor, emailJson, encodeCursor, eventJson } from '../serialize.ts';
 
 const SendEmailBody = Type.Object(
@@ -48,7 +48,7 @@ export function emailRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox {
           summary: 'Send an email: one email per `to` recipient',
           tags: ['emails'],
           body: SendEmailBody,
-          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }),
+          headers: IdempotencyHeaders,
           response: { 202: Type.Object({ data: Type.Array(Type.Object({ id: Type.String(), to: Type.String(), status: Type.String() })) }), ...errorResponses },
         },
       },
