@@ -109,6 +109,8 @@ describe('tracking durability on PostgreSQL', () => {
     const first = await start();
     const emails = await createEmails(first.url!, 1);
     const second = await startSendtrailProcess(env, { roles: 'tracking' }).catch((e: unknown) => e);
+    // Should it start after all, it must not outlive the test.
+    if (!(second instanceof Error)) cleanups.push((second as SendtrailProcess).kill);
     expect(second).toBeInstanceOf(Error);
     expect((second as Error).message).toContain('exited with code 1');
     expect((second as Error).message).toContain(`The tracking spool in ${dataDir} is in use by another Sendtrail process`);
