@@ -57,9 +57,9 @@ export type WorkerRoleDeps = {
   simulatorHumanDelayMs?: number;
 };
 
-/** The worker role: the mailbox simulator, the transports, the delivery worker and the campaign expander. */
 const KEY_EXPIRY_SWEEP_MS = 10 * 60_000;
 
+/** The worker role: the mailbox simulator, the transports, the delivery worker, the campaign expander and the expiry of idempotency keys. */
 export async function startWorkerRole(deps: WorkerRoleDeps): Promise<{ stop(): Promise<void> }> {
   const { config, store } = deps;
   const simulator = await startSimulatorServer({
@@ -148,7 +148,7 @@ export async function startInboundRole(deps: InboundRoleDeps): Promise<{ url: st
   // Forwards are work stored with each reply: started before the server, it also sends what an
   // earlier process left pending.
   const forwarding = forwardTransport
-    ? startReplyForwarding({ db: store.db, send: (raw) => forwardTransport.send(raw), retry: relayRetryPolicyOf(config), log: deps.log })
+    ? startReplyForwarding({ db: store.db, send: forwardTransport.send, retry: relayRetryPolicyOf(config), log: deps.log })
     : undefined;
   let server: InboundSmtpServer;
   try {

@@ -54,17 +54,25 @@ describe.each(STORE_KINDS)('reply forwarding on %s', (kind) => {
     const res = await t.app.inject({ method: 'GET', url: `/v1/inbound/${row.id}`, headers: t.auth });
     return (res.json() as { forward: { state: string; attempts: number; error: string | null } | null }).forward;
   };
+  type Forward = NonNullable<Awaited<ReturnType<typeof forwardOf>>>;
+  /** Waits until the reply's forward passes `check`, and returns it. */
+  const forwardWhen = (messageId: string, check: (f: Forward) => boolean) =>
+    eventually(async () => {
+      const f = await forwardOf(messageId);
+      return f && check(f) ? f : undefined;
+    });
   const sentTo = (to: string) => sink.messages.filter((m) => m.to.includes(to));
+  const firstSentTo = (to: string) => eventually(async () => sentTo(to)[0]);
 
   it("sends a person's reply, unchanged, to the configured mailbox and not an auto-reply", async () => {
     const to = `owner-${kind}@shop.example.com`;
     const inbound = await startInbound(to);
     await deliver(inbound.url, `From: Reader <reader@example.org>\r\nSubject: Auto: away\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <auto-${kind}@example.org>\r\n\r\nI am away.\r\n`);
     await deliver(inbound.url, reply(`human-${kind}`, 'Where is my parcel?'));
-    const [forwarded] = await eventually(async () => (sentTo(to).length > 0 ? sentTo(to) : undefined));
-    expect(forwarded!.raw).toContain('Where is my parcel?');
-    expect(forwarded!.from).toBe(`postmaster@${TEST_REPLY_DOMAIN}`);
-    await eventually(async () => ((await forwardOf(`human-${kind}`))?.state === 'forwarded' ? true : undefined));
+    const forwarded = await firstSentTo(to);
+    expect(forwarded.raw).toContain('Where is my parcel?');
+    expect(forwarded.from).toBe(`postmaster@${TEST_REPLY_DOMAIN}`);
+    await forwardWhen(`human-${kind}`, (f) => f.state === 'forwarded');
     expect(await forwardOf(`human-${kind}`)).toEqual({ state: 'forwarded', attempts: 1, error: null });
     expect(await forwardOf(`auto-${kind}`)).toBeNull();
     await new Promise((r) => setTimeout(r, 300));
@@ -77,17 +85,13 @@ describe.each(STORE_KINDS)('reply forwarding on %s', (kind) => {
     proxy.cut();
     await deliver(inbound.url, reply(`outage-${kind}`, 'Sent during the outage'));
     // Tried, refused by the dead relay, still pending with the reason.
-    const pending = await eventually(async () => {
-      const f = await forwardOf(`outage-${kind}`);
-      return f && f.attempts >= 2 ? f : undefined;
-    });
+    const pending = await forwardWhen(`outage-${kind}`, (f) => f.attempts >= 2);
     expect(pending.state).toBe('pending');
     expect(pending.error).toBeTruthy();
     expect(sentTo(to)).toHaveLength(0);
     proxy.restore();
-    await eventually(async () => (sentTo(to).length > 0 ? true : undefined));
-    expect(sentTo(to)[0]!.raw).toContain('Sent during the outage');
-    await eventually(async () => ((await forwardOf(`outage-${kind}`))?.state === 'forwarded' ? true : undefined));
+    expect((await firstSentTo(to)).raw).toContain('Sent during the outage');
+    await forwardWhen(`outage-${kind}`, (f) => f.state === 'forwarded');
     await new Promise((r) => setTimeout(r, 500));
     expect(sentTo(to)).toHaveLength(1);
   });
@@ -97,7 +101,7 @@ describe.each(STORE_KINDS)('reply forwarding on %s', (kind) => {
     const first = await startInbound(to);
     proxy.cut();
     await deliver(first.url, reply(`restart-${kind}`, 'Left behind'));
-    await eventually(async () => ((await forwardOf(`restart-${kind}`))?.attempts ?? 0) >= 1 || undefined);
+    await forwardWhen(`restart-${kind}`, (f) => f.attempts >= 1);
     await first.stop();
     inbounds.splice(inbounds.indexOf(first), 1);
     proxy.restore();
@@ -106,18 +110,14 @@ describe.each(STORE_KINDS)('reply forwarding on %s', (kind) => {
     expect((await forwardOf(`restart-${kind}`))?.state).toBe('pending');
     expect(sentTo(to)).toHaveLength(0);
     await startInbound(to);
-    await eventually(async () => (sentTo(to).length > 0 ? true : undefined));
-    expect(sentTo(to)[0]!.raw).toContain('Left behind');
-    await eventually(async () => ((await forwardOf(`restart-${kind}`))?.state === 'forwarded' ? true : undefined));
+    expect((await firstSentTo(to)).raw).toContain('Left behind');
+    await forwardWhen(`restart-${kind}`, (f) => f.state === 'forwarded');
   });
 
   it('a forward the relay refuses for good (5xx) is marked failed with its reason and not retried', async () => {
     const inbound = await startInbound(FAILED_FOR_GOOD);
     await deliver(inbound.url, reply(`refused-${kind}`, 'Nobody reads this'));
-    const failed = await eventually(async () => {
-      const f = await forwardOf(`refused-${kind}`);
-      return f?.state === 'failed' ? f : undefined;
-    });
+    const failed = await forwardWhen(`refused-${kind}`, (f) => f.state === 'failed');
     expect(failed.error).toContain('No such mailbox here');
     await new Promise((r) => setTimeout(r, 500));
     expect((await forwardOf(`refused-${kind}`))?.attempts).toBe(1);
@@ -128,10 +128,7 @@ describe.each(STORE_KINDS)('reply forwarding on %s', (kind) => {
     const inbound = await startInbound(to, { MAX_DELIVERY_LIFETIME_MS: '500' });
     proxy.cut();
     await deliver(inbound.url, reply(`expired-${kind}`, 'Too late'));
-    const failed = await eventually(async () => {
-      const f = await forwardOf(`expired-${kind}`);
-      return f?.state === 'failed' ? f : undefined;
-    });
+    const failed = await forwardWhen(`expired-${kind}`, (f) => f.state === 'failed');
     expect(failed.attempts).toBeGreaterThan(1);
     proxy.restore();
     await new Promise((r) => setTimeout(r, 500));

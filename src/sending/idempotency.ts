@@ -28,13 +28,14 @@ export async function claimIdempotencyKey(
   requestHash: string,
   response: unknown,
 ): Promise<{ replay: unknown } | undefined> {
+  const stored = JSON.stringify(response);
   const inserted = await trx
     .insertInto('idempotency_keys')
-    .values({ project_id: projectId, key, request_hash: requestHash, response: JSON.stringify(response) })
+    .values({ project_id: projectId, key, request_hash: requestHash, response: stored })
     // An expired key not yet deleted is taken over as if it were new.
     .onConflict((oc) =>
       oc.columns(['project_id', 'key'])
-        .doUpdateSet({ request_hash: requestHash, response: JSON.stringify(response), created_at: sql`now()` })
+        .doUpdateSet({ request_hash: requestHash, response: stored, created_at: sql`now()` })
         .where(expired))
     .returning('key')
     .executeTakeFirst();
