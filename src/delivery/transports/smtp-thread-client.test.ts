@@ -80,6 +80,18 @@ describe('SMTP sending thread', () => {
     expect(got.raw.replace(/\r?\n$/, '')).toBe(raw.toString('utf8').replace(/\r?\n$/, ''));
   });
 
+  it('starts its thread at once, so the first email after a start does not wait for the thread to load', async () => {
+    const fresh = startSmtpThread();
+    try {
+      // heap() answers undefined at once while no thread runs; a thread that is loading answers once loaded.
+      let heap: Awaited<ReturnType<SmtpThread['heap']>>;
+      for (let i = 0; i < 10 && !heap; i++) heap = await fresh.heap();
+      expect(heap?.usedBytes).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('reports the heap of the running thread', async () => {
     const heap = await thread.heap();
     expect(heap?.usedBytes).toBeGreaterThan(0);

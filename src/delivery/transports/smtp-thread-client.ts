@@ -58,6 +58,13 @@ export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
     return w;
   };
   const thread = () => (worker ??= spawn());
+  // Started now, not at the first send: loading the thread's modules takes about half a second,
+  // which would otherwise delay the first email after every start (a campaign's first batch too).
+  try {
+    thread();
+  } catch {
+    // Reported by the first send, which tries again (see openPool).
+  }
 
   const flush = () => {
     const jobs = outbox;
