@@ -1,10 +1,16 @@
 // What the benchmark sends: one campaign body for Sendtrail and, for the ceiling, the same messages
 // built in advance the way Sendtrail's worker would build them.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
+import { buildMessage, type CampaignContent } from '../../src/delivery/build-message.ts';
+import type { ClaimedEmail } from '../../src/delivery/queue.repository.ts';
+import { returnPathFor } from '../../src/delivery/return-path.ts';
+import type { TrackingSettings } from '../../src/tracking/index.ts';
 
 export const FROM = 'Sendtrail Bench <bench@example.com>';
 export const FROM_DOMAIN = 'example.com';
+// BOUNCE_DOMAIN's default, which the benchmark's Sendtrail runs with.
+const BOUNCE_DOMAIN = 'bounces.sendtrail.localhost';
 export const SUBJECT = 'Your weekly Sendtrail digest';
 export const RECIPIENT = 'user{i}@example.org';
 export const recipient = (i: number) => RECIPIENT.replace('{i}', String(i));
@@ -35,24 +41,57 @@ export function campaignBody(count: number, name: string): CampaignBody {
 }
 
 /**
- * The messages of the ceiling: what buildMessage() produces for a campaign email (same headers,
- * rendered body, a VERP-length return path), built before the clock starts. nodemailer still
- * composes the MIME of each, as it does inside Sendtrail's SMTP transport.
+ * The messages of the ceiling: what Sendtrail's worker sends for each email of the campaign, built
+ * by its own buildMessage() with tracking on as by default (open pixel, List-Unsubscribe headers),
+ * its VERP return path and Message-ID, before the clock starts. nodemailer still composes the MIME
+ * of each, as it does inside Sendtrail's SMTP transport, so both sides send the same bytes.
  */
 export function prebuiltMessages(count: number, recipientOf: (i: number) => string): SendMailOptions[] {
   const campaignId = randomUUID();
+  const projectId = randomUUID();
+  const secret = randomBytes(32).toString('base64url');
+  // PUBLIC_URL's default in the benchmark's Sendtrail is http://localhost:<port>: the same length.
+  const tracking: TrackingSettings = { publicUrl: 'http://localhost:40000', signingKey: secret, bounceDomain: BOUNCE_DOMAIN, honeypot: true };
+  const campaign: CampaignContent = { from_address: FROM, reply_to: null, subject: SUBJECT, html: HTML, text: null, headers: null };
   const messages = new Array<SendMailOptions>(count);
   for (let i = 0; i < count; i++) {
     const id = randomUUID();
-    messages[i] = {
-      from: FROM,
-      to: recipientOf(i),
-      subject: SUBJECT,
-      html: HTML.replace('{{data.first}}', `User${i}`),
-      headers: { 'X-Sendtrail-ID': id, 'X-Sendtrail-Campaign': campaignId },
-      messageId: `<${id}@example.com>`,
-      envelope: { from: `b+${id.replaceAll('-', '')}.0123456789abcdef@bounces.sendtrail.localhost`, to: [recipientOf(i)] },
+    const now = new Date();
+    // A claimed campaign email as the queue hands it to the worker.
+    const email: ClaimedEmail = {
+      id,
+      project_id: projectId,
+      campaign_id: campaignId,
+      from_address: FROM,
+      to_address: recipientOf(i),
+      cc: null,
+      bcc: null,
+      reply_to: null,
+      subject: null,
+      html: null,
+      text: null,
+      headers: null,
+      tags: null,
+      metadata: null,
+      data: { first: `User${i}` },
+      track_opens: true,
+      track_clicks: true,
+      status: 'queued',
+      priority: 1,
+      scheduled_at: null,
+      next_attempt_at: now,
+      locked_by: 'bench',
+      locked_until: now,
+      attempts: 1,
+      first_attempt_at: now,
+      message_id: `<${id}@${FROM_DOMAIN}>`,
+      transport: null,
+      created_at: now,
+      updated_at: now,
+      suppressed_reason: null,
     };
+    const built = buildMessage(email, campaign, returnPathFor(id, secret, BOUNCE_DOMAIN), tracking);
+    messages[i] = { ...built.mail, envelope: built.envelope };
   }
   return messages;
 }

@@ -17,7 +17,7 @@ export type CeilingOptions = {
   label: string;
 };
 
-export type CeilingResult = { count: number; seconds: number; rate: number; cpu: CpuReport };
+export type CeilingResult = { count: number; seconds: number; rate: number; cpu: CpuReport; bytesPerMessage: number };
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -61,7 +61,7 @@ export async function measureCeiling(sink: SinkProcess, options: CeilingOptions)
     throw new Error(`ceiling run: sink got ${counts.total} messages, ${verified.missing} missing, ${verified.unexpected} unexpected`);
   }
   const seconds = (counts.completeAt - started) / 1000;
-  return { count: options.count, seconds, rate: options.count / seconds, cpu: cpuUsed };
+  return { count: options.count, seconds, rate: options.count / seconds, cpu: cpuUsed, bytesPerMessage: counts.bytes / counts.total };
 }
 
 let key: KeyObject | undefined;

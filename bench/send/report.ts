@@ -8,6 +8,8 @@ import type { RunResult } from './sendtrail-run.ts';
 const TARGET_RATIO = 0.7;
 const TARGET_POST_S = 3;
 const TARGET_RSS_MB = 400;
+// Sendtrail's messages and the ceiling's may differ by their tokens and ids; more than this is a different message.
+const SIZE_TOLERANCE = 0.03;
 const PASSED_THROUGH = ['SMTP_POOL_SIZE', 'WORKER_CONCURRENCY', 'CLAIM_BATCH_SIZE', 'DOMAIN_CONCURRENCY', 'LEASE_MS'];
 
 export type CeilingRun = CeilingResult & { position: string; dkim: boolean };
@@ -68,6 +70,7 @@ export function renderReport(input: ReportInput): string {
     fixed(c.seconds),
     fixed(perMessageMs(c.cpu.parts.bench, c.count), 2),
     fixed(perMessageMs(c.cpu.parts.sink, c.count), 2),
+    whole(c.bytesPerMessage),
   ]);
   const runRows = input.runs.map((r) => {
     const dkimRatio = r.dkimCeiling && r.rate !== undefined ? ` (${fixed(r.rate / r.dkimCeiling.rate, 2)} of the DKIM ceiling)` : '';
@@ -83,6 +86,7 @@ export function renderReport(input: ReportInput): string {
       `${whole(r.peakRssMb)} (at ${fixed(r.peakRssAtSeconds, 0)} s)`,
       whole(r.hwmMb),
       whole(r.heapMaxMb),
+      whole(r.bytesPerMessage),
       r.problems.length > 0 ? '**FAILED**' : `all ${whole(r.count)} sent, ${whole(r.count)} distinct at the sink${r.dkimCheck ? `, DKIM ${r.dkimCheck.split(' ')[0]}` : ''}`,
     ];
   });
@@ -92,6 +96,15 @@ export function renderReport(input: ReportInput): string {
       const ratio = (r.rate ?? 0) / adjacentCeiling(r);
       return `- ${r.label}: ratio ${fixed(ratio, 2)} >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}; POST ${fixed(r.postSeconds, 2)} s < ${TARGET_POST_S} s: ${verdict((r.postSeconds ?? Infinity) < TARGET_POST_S)}; peak RSS ${whole(r.hwmMb)} MB < ${TARGET_RSS_MB} MB: ${verdict((r.hwmMb ?? Infinity) < TARGET_RSS_MB)}`;
     });
+  // The ceiling is only a fair reference if it sends what Sendtrail sends (campaign.ts builds its
+  // messages with Sendtrail's own buildMessage): say so loudly when the sizes drift apart.
+  const sizeWarnings = input.runs.flatMap((r) => {
+    const reference = r.dkim ? r.dkimCeiling : r.ceilingBefore;
+    if (!reference || r.bytesPerMessage === undefined) return [];
+    const drift = r.bytesPerMessage / reference.bytesPerMessage - 1;
+    if (Math.abs(drift) <= SIZE_TOLERANCE) return [];
+    return [`**${r.label}: Sendtrail's messages are ${whole(r.bytesPerMessage)} bytes at the sink against ${whole(reference.bytesPerMessage)} for its ceiling (${drift > 0 ? '+' : ''}${fixed(drift * 100, 0)} %): the two do not send the same mail, so the ratio is off.**`];
+  });
   const env = PASSED_THROUGH.filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
   const failures = input.runs.filter((r) => r.problems.length > 0).map((r) => `- ${r.label}:\n\n\`\`\`\n${r.problems.join('\n')}\n\`\`\``);
   return [
@@ -101,10 +114,10 @@ export function renderReport(input: ReportInput): string {
     `Code: ${input.code}.`,
     `N = ${whole(input.options.count)} recipients; SMTP pool of ${input.options.poolSize} connections; sink in its own process${env.length ? `; ${env.join(', ')}` : '; Sendtrail defaults'}.`,
     '',
-    markdownTable(['Ceiling (bare nodemailer 10 pool, pre-built messages)', 'messages', 'msg/s', 'seconds', 'client CPU ms/msg', 'sink CPU ms/msg'], ceilingRows),
+    markdownTable(['Ceiling (bare nodemailer 10 pool, pre-built messages)', 'messages', 'msg/s', 'seconds', 'client CPU ms/msg', 'sink CPU ms/msg', 'bytes/msg at the sink'], ceilingRows),
     '',
     markdownTable(
-      ['Sendtrail', 'POST (s)', 'first msg (s)', 'last msg (s)', 'msg/s', 'ratio to adjacent ceilings', 'ratio to best ceiling', 'Sendtrail CPU ms/msg', 'peak RSS sampled, MB', 'VmHWM MB', 'JS heap used, max of 10 s samples, MB', 'check'],
+      ['Sendtrail', 'POST (s)', 'first msg (s)', 'last msg (s)', 'msg/s', 'ratio to adjacent ceilings', 'ratio to best ceiling', 'Sendtrail CPU ms/msg', 'peak RSS sampled, MB', 'VmHWM MB', 'JS heap used, max of 10 s samples, MB', 'bytes/msg at the sink', 'check'],
       runRows,
     ),
     '',
@@ -118,6 +131,7 @@ export function renderReport(input: ReportInput): string {
     '',
     'Targets (DESIGN.md section 5):',
     ...targets,
+    ...(sizeWarnings.length ? ['', ...sizeWarnings] : []),
     ...(input.notes.length ? ['', 'Notes:', ...input.notes.map((n) => `- ${n}`)] : []),
     ...(failures.length ? ['', '**Failures:**', '', ...failures] : []),
     '',

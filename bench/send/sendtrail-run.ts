@@ -41,6 +41,8 @@ export type RunResult = {
   firstMessageSeconds?: number;
   totalSeconds?: number;
   rate?: number;
+  /** Mean size of the messages as the sink received them. */
+  bytesPerMessage?: number;
   peakRssMb?: number;
   /** Seconds after the start of the POST at which the sampled peak was seen. */
   peakRssAtSeconds?: number;
@@ -110,6 +112,7 @@ export async function runSendtrailCampaign(sink: SinkProcess, options: RunOption
     result.firstMessageSeconds = counts.firstAt !== undefined ? (counts.firstAt - postStart) / 1000 : undefined;
     result.totalSeconds = (counts.completeAt - postStart) / 1000;
     result.rate = options.count / result.totalSeconds;
+    result.bytesPerMessage = counts.total > 0 ? counts.bytes / counts.total : undefined;
     options.log(`${label}: ${options.count} messages at the sink in ${result.totalSeconds.toFixed(1)} s (${Math.round(result.rate)} msg/s)`);
 
     result.statuses = await waitForSentStats(child, campaignId, options.count);

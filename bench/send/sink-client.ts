@@ -9,7 +9,8 @@ export type SinkRequest =
   | { type: 'probe' }
   | { type: 'close' };
 
-export type SinkCounts = { total: number; distinct: number; firstAt?: number; completeAt?: number };
+/** `bytes`: the size of all messages of the phase as received, to compare what each side sends. */
+export type SinkCounts = { total: number; distinct: number; bytes: number; firstAt?: number; completeAt?: number };
 
 export type SinkReport =
   | { type: 'ready'; port: number; probePort: number; pid: number }

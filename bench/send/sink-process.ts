@@ -59,6 +59,7 @@ function counts(): SinkReport {
   return {
     type: 'counts',
     total: bench.messages.length,
+    bytes: bench.messages.reduce((sum, m) => sum + m.bytes, 0),
     distinct: phase.distinct.size,
     firstAt: phase.firstAt,
     completeAt: phase.completeAt,

@@ -2,7 +2,8 @@
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 
-export type SinkMessage = { from: string; to: string[]; raw: string; dsn?: unknown };
+/** `bytes`: the size of the message as received (DATA, after dot-unstuffing), counted even when raw is not kept. */
+export type SinkMessage = { from: string; to: string[]; raw: string; bytes: number; dsn?: unknown };
 export type SinkReply = { code: number; message: string };
 
 export type SmtpSink = {
@@ -41,12 +42,17 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => options.keepRaw !== false && chunks.push(c));
+      let bytes = 0;
+      stream.on('data', (c: Buffer) => {
+        bytes += c.length;
+        if (options.keepRaw !== false) chunks.push(c);
+      });
       stream.on('end', () => {
         messages.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
+          bytes,
           dsn: (session.envelope as { dsn?: unknown }).dsn,
         });
         for (const w of waiters) w();
