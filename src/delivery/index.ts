@@ -11,4 +11,5 @@ export { createMessageSigner } from './sign-message.ts';
 export { classifySmtpReply, isHardReason, mentionsUnknownUser, statesUnknownAddress, reasonFromText, reasonByStatus, reasonByCode, replyCodeIn, statusIn, type SmtpReplyClass } from './classify-smtp-reply.ts';
 export { ADDRESS_VERDICT_RULES, BOUNCE_RULES, type BounceReason } from './bounce-rules.ts';
 export { relayConnectionOptions } from './transports/smtp-pool.ts';
+export { fromError } from './transports/smtp-transport.ts';
 export { decideRetry, type RetryPolicy } from './retry-policy.ts';

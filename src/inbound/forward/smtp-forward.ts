@@ -1,7 +1,7 @@
 // Sends a reply, as it arrived, to the configured mailbox (REPLY_FORWARD_TO) through the outgoing
 // relay, and says whether a failure is worth retrying.
 import nodemailer from 'nodemailer';
-import { relayConnectionOptions } from '../../delivery/index.ts';
+import { fromError, relayConnectionOptions } from '../../delivery/index.ts';
 
 export type ForwardOutcome = { ok: true } | { ok: false; permanent: boolean; message: string };
 
@@ -17,9 +17,11 @@ export function createForwardTransport(smtpUrl: string, to: string, envelopeFrom
         await transport.sendMail({ envelope: { from: envelopeFrom, to: [to] }, raw });
         return { ok: true };
       } catch (err) {
-        const e = err as { responseCode?: number; response?: string; message?: string };
-        // A 5xx is the relay's final word; no reply at all (connection refused, timeout) or a 4xx may pass.
-        return { ok: false, permanent: (e.responseCode ?? 0) >= 500, message: e.response ?? e.message ?? String(err) };
+        // Read the way outgoing mail's errors are. A 5xx is the relay's final word; no reply at all
+        // (connection refused, timeout) or a 4xx may pass.
+        const result = fromError(err);
+        if (result.kind === 'refused') return { ok: false, permanent: result.code !== null && result.code >= 500, message: result.response };
+        return { ok: false, permanent: false, message: 'message' in result ? result.message : String(err) };
       }
     },
     close: () => transport.close(),
