@@ -13,7 +13,7 @@
 // --quick: N = 5,000. --one-ceiling: a single ceiling at the start (faster, less fair).
 // --cpu-prof writes Sendtrail's CPU profiles to bench/results/profiles/ (see summarize-profile.ts).
 // --no-wait skips waiting for a quiet machine before each timed phase; --live runs the working
-// tree instead of a snapshot of it; --repeats sets how many times a phase disturbed by other
+// tree (built first when stale) instead of a snapshot of it; --repeats sets how many times a phase disturbed by other
 // processes is measured again.
 // Env: N, STORES, DKIM_STORE do the same as the flags; SMTP_POOL_SIZE, WORKER_CONCURRENCY etc. pass
 // through to Sendtrail (and SMTP_POOL_SIZE to the ceiling's pool).
@@ -25,6 +25,7 @@ import { startSinkProcess, type SinkProcess } from './sink-client.ts';
 import { runSendtrailCampaign } from './sendtrail-run.ts';
 import { REPO_ROOT, runSendtrailFrom } from './sendtrail-process.ts';
 import { describeCode, snapshotSources, type Snapshot } from './snapshot.ts';
+import { ensureBuilt } from '../../test/support/ensure-built.ts';
 import { waitForQuietMachine, type CpuReport } from './cpu-usage.ts';
 import type { StoreName } from './stores.ts';
 import { cleanUpOnSignals, onInterrupt } from './cleanup.ts';
@@ -144,6 +145,8 @@ async function main(): Promise<number> {
     const taken = snapshot;
     onInterrupt(() => taken.remove());
     log(`sendtrail runs from a snapshot of the working tree in ${snapshot.root} (${snapshot.describe})`);
+  } else {
+    ensureBuilt(REPO_ROOT);
   }
   const code = snapshot?.describe ?? `${describeCode(REPO_ROOT)}, live working tree`;
   const sink = await startSinkProcess();

@@ -1,5 +1,6 @@
-// Copies the Sendtrail sources to a temp dir once per benchmark run, so every child process runs
-// the same code even while people keep editing the working tree (a half-saved edit once broke a run).
+// Copies the Sendtrail sources to a temp dir once per benchmark run and builds them there, so every
+// child process runs the same code, as it ships (dist/), even while people keep editing the working
+// tree (a half-saved edit once broke a run).
 import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,8 +10,11 @@ export type Snapshot = { root: string; describe: string; remove(): Promise<void>
 
 export async function snapshotSources(repoRoot: string): Promise<Snapshot> {
   const root = await mkdtemp(join(tmpdir(), 'sendtrail-bench-src-'));
-  for (const entry of ['src', 'package.json', 'tsconfig.json']) await cp(join(repoRoot, entry), join(root, entry), { recursive: true });
+  for (const entry of ['src', 'bin', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json']) {
+    await cp(join(repoRoot, entry), join(root, entry), { recursive: true });
+  }
   await symlink(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), root], { stdio: 'inherit' });
   return { root: `${root}/`, describe: describeCode(repoRoot), remove: () => rm(root, { recursive: true, force: true }) };
 }
 

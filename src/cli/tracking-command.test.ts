@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NODE_FLAGS, REPO_ROOT } from '../../test/support/sendtrail-process.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 async function sendtrail(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    // The shipped command (bin/sendtrail.js running dist/), as the other process tests run it.
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...NODE_FLAGS, 'bin/sendtrail.js', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

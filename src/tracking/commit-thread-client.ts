@@ -3,7 +3,7 @@
 // its spool lines joined into one string: copying one string costs this thread far less than
 // structured-cloning hundreds of objects.
 import type { Worker } from 'node:worker_threads';
-import { startTsWorker } from '../shared/ts-worker.ts';
+import { moduleBeside, startModuleWorker } from '../shared/module-worker.ts';
 import type { CommitResult } from './commit-hits.ts';
 import type { CommitThreadData, FromCommitThread, ToCommitThread } from './commit-thread.ts';
 
@@ -13,7 +13,7 @@ export type CommitThread = {
   close(): Promise<void>;
 };
 
-const THREAD_URL = new URL('./commit-thread.ts', import.meta.url);
+const THREAD_URL = moduleBeside(import.meta.url, './commit-thread');
 
 export async function startCommitThread(data: CommitThreadData): Promise<CommitThread> {
   const pending = new Map<number, { resolve(r: CommitResult): void; reject(err: Error): void }>();
@@ -25,7 +25,7 @@ export async function startCommitThread(data: CommitThreadData): Promise<CommitT
   // Started again on the next batch after it died (a bug, out of memory): its batches failed, so
   // they are still in the spool and are retried like any failed commit.
   const spawn = (): Promise<Worker> => new Promise((resolve, reject) => {
-    const w = startTsWorker(THREAD_URL, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 128 } });
+    const w = startModuleWorker(THREAD_URL, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 128 } });
     w.unref();
     const onEnd = (why: string) => {
       if (worker === w) worker = undefined;

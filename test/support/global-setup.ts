@@ -1,15 +1,19 @@
-// Once per run: build a migrated PGlite snapshot (initdb costs seconds; loading a snapshot ~0.3 s)
-// and check that the PostgreSQL the store suites need is reachable: missing, the run fails.
+// Once per run: build dist/ when stale (the process tests run it), build a migrated PGlite snapshot
+// (initdb costs seconds; loading a snapshot ~0.3 s) and check that the PostgreSQL the store suites
+// need is reachable: missing, the run fails.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { openStore } from '../../src/store/open-store.ts';
+import { ensureBuilt } from './ensure-built.ts';
+import { REPO_ROOT } from './sendtrail-process.ts';
 
 export const SNAPSHOT_ENV = 'SENDTRAIL_TEST_PGLITE_SNAPSHOT';
 
 export default async function setup() {
+  ensureBuilt(REPO_ROOT);
   const pglite = await PGlite.create();
   const store = await openStore({ pglite });
   await store.close();

@@ -6,7 +6,8 @@ import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
-const CLI = 'src/cli/main.ts';
+// What ships: the compiled CLI behind bin/sendtrail.js (the global setup builds dist/ when stale).
+const CLI = 'bin/sendtrail.js';
 /**
  * Node flags of `npm start` and bin/sendtrail.js (node-flags.test.ts keeps the three alike). A
  * small young generation and an old generation collected at 1.5x its live size keep garbage from
@@ -33,7 +34,7 @@ export type SendtrailProcess = {
 
 /** Runs a one-shot `sendtrail <args>` command (e.g. `domains add`) with the same environment. */
 export async function runSendtrailCommand(env: SendtrailEnv, args: string[], cwd = REPO_ROOT): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [...NODE_FLAGS, '--import', 'tsx', CLI, ...args], {
+  const { stdout } = await promisify(execFile)(process.execPath, [...NODE_FLAGS, CLI, ...args], {
     cwd,
     env: { ...process.env, ...env },
   });
@@ -42,13 +43,13 @@ export async function runSendtrailCommand(env: SendtrailEnv, args: string[], cwd
 
 export async function startSendtrailProcess(
   env: SendtrailEnv,
-  /** cwd: the source tree to run (the benchmark runs a snapshot of it). */
+  /** cwd: the tree to run, built (the benchmark runs a snapshot of it). */
   options: { roles?: string; cpuProfileDir?: string; cwd?: string } = {},
 ): Promise<SendtrailProcess> {
   const port = await freePort();
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const roles = options.roles ? ['--roles', options.roles] : [];
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...profile, '--import', 'tsx', CLI, 'start', ...roles], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...profile, CLI, 'start', ...roles], {
     cwd: options.cwd ?? REPO_ROOT,
     // The inbound role runs too: its own free port, so parallel processes do not fight over 2525.
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1', INBOUND_SMTP_PORT: String(await freePort()) },

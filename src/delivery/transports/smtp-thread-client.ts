@@ -1,7 +1,7 @@
 // Starts the SMTP sending thread (smtp-thread.ts) and talks to it: pools opened by name, sends
 // batched into one message per turn of the event loop, answers matched back by sequence number.
 import type { Worker } from 'node:worker_threads';
-import { startTsWorker } from '../../shared/ts-worker.ts';
+import { moduleBeside, startModuleWorker } from '../../shared/module-worker.ts';
 import type { SendMailOptions } from 'nodemailer';
 import type { PoolReply, SmtpPool, SmtpPoolOptions } from './smtp-pool.ts';
 import type { FromThread, SendJob, ToThread } from './smtp-thread.ts';
@@ -21,7 +21,7 @@ export type SmtpThreadOptions = {
   maxYoungGenerationSizeMb?: number;
 };
 
-const THREAD_URL = new URL('./smtp-thread.ts', import.meta.url);
+const THREAD_URL = moduleBeside(import.meta.url, './smtp-thread');
 
 export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
   const pools = new Map<string, SmtpPoolOptions>();
@@ -32,7 +32,7 @@ export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
   let closing = false;
 
   const spawn = (): Worker => {
-    const w = startTsWorker(THREAD_URL, {
+    const w = startModuleWorker(THREAD_URL, {
       resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 64, maxYoungGenerationSizeMb: options.maxYoungGenerationSizeMb ?? 8 },
     });
     w.unref();
