@@ -15,7 +15,13 @@ const dist = join(root, 'dist');
 
 // A clean build: a module deleted from src/ must not live on in dist/.
 rmSync(dist, { recursive: true, force: true });
-const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+let tsc;
+try {
+  tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+} catch {
+  console.error('sendtrail build: TypeScript is not installed (an install without dev dependencies?). Build where they are, then ship dist/ with the rest.');
+  process.exit(1);
+}
 try {
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 } catch {

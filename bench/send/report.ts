@@ -87,6 +87,7 @@ export function renderReport(input: ReportInput): string {
       whole(r.hwmMb),
       whole(r.heapMaxMb),
       whole(r.bytesPerMessage),
+      r.statsMs ? `${whole(r.statsMs.median)} / ${whole(r.statsMs.max)}` : 'n/a',
       r.problems.length > 0 ? '**FAILED**' : `all ${whole(r.count)} sent, ${whole(r.count)} distinct at the sink${r.dkimCheck ? `, DKIM ${r.dkimCheck.split(' ')[0]}` : ''}`,
     ];
   });
@@ -117,7 +118,7 @@ export function renderReport(input: ReportInput): string {
     markdownTable(['Ceiling (bare nodemailer 10 pool, pre-built messages)', 'messages', 'msg/s', 'seconds', 'client CPU ms/msg', 'sink CPU ms/msg', 'bytes/msg at the sink'], ceilingRows),
     '',
     markdownTable(
-      ['Sendtrail', 'POST (s)', 'first msg (s)', 'last msg (s)', 'msg/s', 'ratio to adjacent ceilings', 'ratio to best ceiling', 'Sendtrail CPU ms/msg', 'peak RSS sampled, MB', 'VmHWM MB', 'JS heap used, max of 10 s samples, MB', 'bytes/msg at the sink', 'check'],
+      ['Sendtrail', 'POST (s)', 'first msg (s)', 'last msg (s)', 'msg/s', 'ratio to adjacent ceilings', 'ratio to best ceiling', 'Sendtrail CPU ms/msg', 'peak RSS sampled, MB', 'VmHWM MB', 'JS heap used, max of 10 s samples, MB', 'bytes/msg at the sink', 'stats GET ms, median / max', 'check'],
       runRows,
     ),
     '',

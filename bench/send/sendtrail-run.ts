@@ -20,6 +20,8 @@ import {
 export const BENCH_API_KEY = 'st_bench_0123456789abcdefghijklmn';
 const STALL_MS = 60_000;
 const STATS_TIMEOUT_MS = 60_000;
+// A dashboard polls the stats of a campaign: timed over a few reads once the campaign has gone out.
+const STATS_READS = 5;
 
 export type RunOptions = {
   store: StoreName;
@@ -52,6 +54,8 @@ export type RunResult = {
   /** CPU seconds from the POST to the last message: the machine's and each process's. */
   cpu?: CpuReport;
   statuses?: Record<string, number>;
+  /** GET /v1/campaigns/:id/stats once the campaign has gone out: median and slowest of STATS_READS, ms. */
+  statsMs?: { median: number; max: number };
   dkimCheck?: string;
   problems: string[];
 };
@@ -116,6 +120,7 @@ export async function runSendtrailCampaign(sink: SinkProcess, options: RunOption
     options.log(`${label}: ${options.count} messages at the sink in ${result.totalSeconds.toFixed(1)} s (${Math.round(result.rate)} msg/s)`);
 
     result.statuses = await waitForSentStats(child, campaignId, options.count);
+    result.statsMs = await timeStatsReads(child, campaignId);
     const peak = rss.stop();
     rss = undefined;
     result.peakRssMb = peak.peakMb;
@@ -178,6 +183,20 @@ async function heapOf(url: string): Promise<{ usedMb: number; externalMb: number
   const gauge = (name: string) => Number(new RegExp(`^sendtrail_${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
   const usedMb = gauge('nodejs_heap_size_used_bytes');
   return Number.isNaN(usedMb) ? undefined : { usedMb, externalMb: gauge('nodejs_external_memory_bytes') };
+}
+
+/** How long GET /v1/campaigns/:id/stats takes over the finished campaign (it runs on PGlite's thread). */
+async function timeStatsReads(child: SendtrailProcess, campaignId: string): Promise<{ median: number; max: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < STATS_READS; i++) {
+    const started = now();
+    const response = await fetch(`${child.url}/v1/campaigns/${campaignId}/stats`, { headers: { authorization: `Bearer ${BENCH_API_KEY}` } });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`GET /v1/campaigns/${campaignId}/stats answered ${response.status}`);
+    times.push(now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)]!, max: times[times.length - 1]! };
 }
 
 /**
