@@ -129,14 +129,3 @@ export async function cancelEmailsById(trx: Kysely<Database>, projectId: string,
   `.execute(trx);
   return Number(result.numAffectedRows ?? 0n);
 }
-
-/** Emails per status: one GROUP BY over the emails_campaign (campaign_id, status) index. */
-export async function countEmailsByStatus(db: Kysely<Database>, campaignId: string): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('emails')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('campaign_id', '=', campaignId)
-    .groupBy('status')
-    .execute();
-  return new Map(rows.map((r) => [r.status, Number(r.n)]));
-}

@@ -1,5 +1,5 @@
 // A campaign's engagement and the rates of DESIGN.md section 1, from status counts and engagement counts.
-import type { EngagementRow } from './campaign-engagement.repository.ts';
+import type { EngagementRow } from './campaign-counters.repository.ts';
 
 export type CampaignEngagement = {
   /** Counted by people: unique = emails with at least one counted open (a back-filled one included). */

@@ -69,4 +69,27 @@ describe.each(STORE_KINDS)('campaign stats on %s', (kind) => {
     expect(Object.values(s.rates).every((r) => r === null)).toBe(true);
     expect(s.engagement.opens).toEqual({ unique: 0, total: 0, backfilled: 0 });
   });
+
+  it('follows later rewrites: an open re-judged a scanner, a deleted open, a cancelled email, a late bounce', async () => {
+    const { id, emails: e } = await campaignWith(3);
+    await sql`UPDATE emails SET status = 'delivered' WHERE campaign_id = ${id}`.execute(t.store.db);
+    const ev = (i: number, type: NewEvent['type'], metadata: Record<string, unknown> = {}): NewEvent => ({ projectId: t.projectId, emailId: e[i]!, type, metadata });
+    await appendEvents(t.store.db, [ev(0, 'open', hit(true)), ev(1, 'open', hit(true)), ev(1, 'open', hit(true))]);
+    expect((await stats(id)).engagement.opens).toEqual({ unique: 2, total: 3, backfilled: 0 });
+
+    // A burst shows email 1's opens to be a scanner's (tracking-hits.repository.ts updateVerdicts).
+    await sql`UPDATE events SET metadata = metadata || '{"counted": false, "why": "scanner"}'::jsonb WHERE email_id = ${e[1]} AND event_type = 'open'`.execute(t.store.db);
+    let s = await stats(id);
+    expect(s.engagement.opens).toEqual({ unique: 1, total: 1, backfilled: 0 });
+    expect(s.engagement.machine.opens).toEqual({ scanner: 2 });
+
+    // Reclassification deletes an open (reclassify-stored-hits.ts); a cancel and a bounce move statuses.
+    await sql`DELETE FROM events WHERE email_id = ${e[0]} AND event_type = 'open'`.execute(t.store.db);
+    await sql`UPDATE emails SET status = 'bounced' WHERE id = ${e[2]}`.execute(t.store.db);
+    await appendEvents(t.store.db, [ev(2, 'bounced', { bounce_type: 'hard', reason: 'unknown_user' })]);
+    s = await stats(id);
+    expect(s.engagement.opens).toEqual({ unique: 0, total: 0, backfilled: 0 });
+    expect(s.engagement.bounces).toEqual({ total: 1, hard: 1, soft: 0 });
+    expect(s.counts).toMatchObject({ delivered: 2, bounced: 1, total: 3 });
+  });
 });

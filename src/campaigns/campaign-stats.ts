@@ -4,9 +4,9 @@ import type { Database } from '../store/database.ts';
 import { EMAIL_STATUSES, type EmailStatus } from '../events/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import { findCampaign } from './campaigns.repository.ts';
-import { countEmailsByStatus, countStagedRecipients } from './campaign-emails.repository.ts';
+import { countStagedRecipients } from './campaign-emails.repository.ts';
 import { campaignStatus, type CampaignStatus } from './campaign-status.ts';
-import { countEngagement, countUncountedHits } from './campaign-engagement.repository.ts';
+import { readCampaignCounters } from './campaign-counters.repository.ts';
 import { engagementOf, OPEN_RATE_NOTE, ratesOf, type CampaignEngagement, type CampaignRates } from './campaign-engagement.ts';
 
 export type CampaignStats = {
@@ -25,13 +25,13 @@ export type CampaignStats = {
 export async function campaignStats(db: Kysely<Database>, projectId: string, id: string): Promise<CampaignStats> {
   const c = await findCampaign(db, projectId, id);
   if (!c) throw new AppError('not_found', 'No such campaign');
-  const byStatus = await countEmailsByStatus(db, id);
+  const { byStatus, engagement: engaged, uncounted } = await readCampaignCounters(db, id);
   const staged = c.status === 'draft' ? 0 : await countStagedRecipients(db, id);
   const counts = Object.fromEntries(EMAIL_STATUSES.map((s) => [s, byStatus.get(s) ?? 0])) as Record<EmailStatus, number>;
   // Staged recipients of a sending campaign are queued in all but name: accepted, to be sent.
   if (staged > 0) counts[c.status === 'scheduled' ? 'scheduled' : 'queued'] += staged;
   const total = [...byStatus.values()].reduce((a, b) => a + b, 0) + staged;
-  const engagement = engagementOf(await countEngagement(db, id), await countUncountedHits(db, id));
+  const engagement = engagementOf(engaged, uncounted);
   return {
     campaign_id: id,
     status: campaignStatus(c.status, c.scheduled_at, c.has_pending),

@@ -156,6 +156,13 @@ export interface InboundMessagesTable {
   forward_error: string | null;
 }
 
+/** Kept by triggers (migration 008); read by campaign stats, never written by our code. */
+export interface CampaignCountersTable {
+  campaign_id: string;
+  counter: string;
+  n: number | string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -169,4 +176,5 @@ export interface Database {
   installation_settings: InstallationSettingsTable;
   captured_messages: CapturedMessagesTable;
   inbound_messages: InboundMessagesTable;
+  campaign_counters: CampaignCountersTable;
 }

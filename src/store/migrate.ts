@@ -7,6 +7,7 @@ import * as m004 from './migrations/004-tracking.ts';
 import * as m005 from './migrations/005-installation-settings.ts';
 import * as m006 from './migrations/006-reply-forwards.ts';
 import * as m007 from './migrations/007-idempotency-key-expiry.ts';
+import * as m008 from './migrations/008-campaign-counters.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-installation-settings': m005,
   '006-reply-forwards': m006,
   '007-idempotency-key-expiry': m007,
+  '008-campaign-counters': m008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
