@@ -8,6 +8,11 @@
 // Distinct counts (openers, clickers ...) go through email_engagement, one row per engaged email:
 // its upsert serializes concurrent writers of one email, so an opener is counted once even when two
 // processes store its first opens at the same moment.
+// Lock order, for PostgreSQL's concurrent writers: email_engagement rows, then engagement counters,
+// then status counters, each in key order. The worker's outcome statement (UPDATE emails in a WITH,
+// INSERT INTO events) fires the events trigger first (seen on PostgreSQL 15 and PGlite), and inbound
+// writes its events before the status, so no two writers wait on each other in a cycle; were that
+// order to change, PostgreSQL would abort one of them and both retry (outcome writer, SMTP 4xx).
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
