@@ -8,6 +8,7 @@ import * as m005 from './migrations/005-installation-settings.ts';
 import * as m006 from './migrations/006-reply-forwards.ts';
 import * as m007 from './migrations/007-idempotency-key-expiry.ts';
 import * as m008 from './migrations/008-campaign-counters.ts';
+import * as m009 from './migrations/009-emails-by-status.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-reply-forwards': m006,
   '007-idempotency-key-expiry': m007,
   '008-campaign-counters': m008,
+  '009-emails-by-status': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -108,6 +108,15 @@ describe.each(STORE_KINDS)('emails API on %s', (kind) => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
+  it('lists the emails of a rare status (failed) alone, newest first', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await post({ ...valid, to: `broken${i}@example.org` })).json().data[0].id);
+    await sql`UPDATE emails SET status = 'failed' WHERE id IN (${ids[0]}, ${ids[2]})`.execute(t.store.db);
+    const res = await t.app.inject({ url: '/v1/emails?status=failed', headers: t.auth });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data.map((e: { id: string; status: string }) => [e.id, e.status])).toEqual([[ids[2], 'failed'], [ids[0], 'failed']]);
+  });
+
   it("hides another project's email behind a 404", async () => {
     const mine = (await post(valid)).json().data[0].id;
     const other = newId();
