@@ -8,7 +8,8 @@ import { cpus } from 'node:os';
 import { execSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startSmtpSink } from '../../test/support/smtp-sink.ts';
-import { startSendtrailProcess } from '../../test/support/sendtrail-process.ts';
+import { REPO_ROOT, startSendtrailProcess } from '../../test/support/sendtrail-process.ts';
+import { ensureBuilt } from '../../test/support/ensure-built.ts';
 import { createStore, type StoreName } from '../send/stores.ts';
 import { load, type LoadResult } from './load.ts';
 import { prepareTrackingPaths } from './prepare-emails.ts';
@@ -49,6 +50,8 @@ async function startServer(file: string, env: Record<string, string> = {}): Prom
 }
 
 async function main(): Promise<number> {
+  // Sendtrail runs from this tree's dist/: rebuilt first when src/ is newer.
+  ensureBuilt(REPO_ROOT);
   const sink = await startSmtpSink({ keepRaw: true });
   const ceiling = await startServer('./ceiling-server.ts');
   const floor = await startServer('./spool-floor-server.ts', { TRACKING_KEYS });
