@@ -185,12 +185,15 @@ async function heapOf(url: string): Promise<{ usedMb: number; externalMb: number
   return Number.isNaN(usedMb) ? undefined : { usedMb, externalMb: gauge('nodejs_external_memory_bytes') };
 }
 
+const fetchStats = (child: SendtrailProcess, campaignId: string) =>
+  fetch(`${child.url}/v1/campaigns/${campaignId}/stats`, { headers: { authorization: `Bearer ${BENCH_API_KEY}` } });
+
 /** How long GET /v1/campaigns/:id/stats takes over the finished campaign (it runs on PGlite's thread). */
 async function timeStatsReads(child: SendtrailProcess, campaignId: string): Promise<{ median: number; max: number }> {
   const times: number[] = [];
   for (let i = 0; i < STATS_READS; i++) {
     const started = now();
-    const response = await fetch(`${child.url}/v1/campaigns/${campaignId}/stats`, { headers: { authorization: `Bearer ${BENCH_API_KEY}` } });
+    const response = await fetchStats(child, campaignId);
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`GET /v1/campaigns/${campaignId}/stats answered ${response.status}`);
     times.push(now() - started);
@@ -207,7 +210,7 @@ async function waitForSentStats(child: SendtrailProcess, campaignId: string, cou
   const deadline = Date.now() + STATS_TIMEOUT_MS;
   let statuses: Record<string, number> = {};
   while (Date.now() < deadline) {
-    const response = await fetch(`${child.url}/v1/campaigns/${campaignId}/stats`, { headers: { authorization: `Bearer ${BENCH_API_KEY}` } });
+    const response = await fetchStats(child, campaignId);
     const body = await response.json().catch(() => undefined);
     if (!response.ok) throw new Error(`GET /v1/campaigns/${campaignId}/stats answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
     statuses = statusCountsIn(body);

@@ -30,7 +30,9 @@ export const STATUS_RANK: Record<EmailStatus, number> = {
 
 export const FINAL_STATUSES: ReadonlySet<EmailStatus> = new Set(['delivered', 'bounced', 'rejected', 'failed', 'cancelled']);
 
+export const isEmailStatus = (value: string): value is EmailStatus => (EMAIL_STATUSES as readonly string[]).includes(value);
+
 /** The status an event moves an email to, if it is a delivery event. */
 export function statusOfEvent(type: EventType): EmailStatus | undefined {
-  return (EMAIL_STATUSES as readonly string[]).includes(type) ? (type as EmailStatus) : undefined;
+  return isEmailStatus(type) ? type : undefined;
 }

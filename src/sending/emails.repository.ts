@@ -1,7 +1,7 @@
 // All SQL on the emails table as seen by the API: insert, read, list, cancel.
 import { sql, type Kysely, type Insertable, type Selectable } from 'kysely';
 import type { Database, EmailsTable } from '../store/database.ts';
-import { EMAIL_STATUSES, type EmailStatus } from '../events/index.ts';
+import { isEmailStatus, type EmailStatus } from '../events/index.ts';
 
 export type EmailRow = Selectable<EmailsTable> & { campaign_subject: string | null };
 export type NewEmailRow = Insertable<EmailsTable>;
@@ -37,8 +37,8 @@ export async function listEmails(db: Kysely<Database>, projectId: string, f: Ema
 }
 
 function knownStatus(status: string): EmailStatus {
-  if (!(EMAIL_STATUSES as readonly string[]).includes(status)) throw new Error(`unknown email status ${JSON.stringify(status)}`);
-  return status as EmailStatus;
+  if (!isEmailStatus(status)) throw new Error(`unknown email status ${JSON.stringify(status)}`);
+  return status;
 }
 
 /**

@@ -127,12 +127,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       ELSIF TG_OP = 'UPDATE' THEN
         -- Claims and lease renewals move no status: nothing is added and no counter row is locked.
         SELECT jsonb_agg(jsonb_build_object('c', campaign_id, 'k', 'status:' || status, 'n', n)) INTO d
-        FROM (SELECT campaign_id, status, sum(n) AS n
-              FROM (SELECT o.campaign_id, o.status, -1 AS n FROM old_rows o JOIN new_rows w USING (id)
-                    WHERE o.campaign_id IS NOT NULL AND o.status <> w.status
-                    UNION ALL
-                    SELECT w.campaign_id, w.status, 1 FROM old_rows o JOIN new_rows w USING (id)
-                    WHERE w.campaign_id IS NOT NULL AND o.status <> w.status) moves
+        FROM (SELECT o.campaign_id, m.status, sum(m.n) AS n
+              FROM old_rows o JOIN new_rows w USING (id)
+              CROSS JOIN LATERAL (VALUES (o.status, -1), (w.status, 1)) AS m(status, n)
+              WHERE o.campaign_id IS NOT NULL AND o.status <> w.status
               GROUP BY 1, 2) x;
       ELSE
         SELECT jsonb_agg(jsonb_build_object('c', campaign_id, 'k', 'status:' || status, 'n', -n)) INTO d
