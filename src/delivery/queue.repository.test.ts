@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { createTestStore, STORE_KINDS, type TestStore } from '../../test/support/test-store.ts';
 import { newId } from '../shared/ids.ts';
 import { PRIORITY } from '../sending/index.ts';
-import { claimDueEmails, recordOutcomes } from './queue.repository.ts';
+import { claimDueEmails, claimStatement, recordOutcomes } from './queue.repository.ts';
 
 describe.each(STORE_KINDS)('delivery queue on %s', (kind) => {
   let store: TestStore;
@@ -77,6 +77,22 @@ describe.each(STORE_KINDS)('delivery queue on %s', (kind) => {
     expect(after.status).toBe('bounced');
     const events = await store.db.selectFrom('events').select('event_type').where('email_id', '=', id!).orderBy('id').execute();
     expect(events.map((e) => e.event_type)).toEqual(['delivered', 'delivery_delayed', 'bounced']);
+  });
+
+  it('finds the emails it claims by primary key, not by reading every email the table holds', async () => {
+    await clear();
+    // History: a project's sent mail, which a claim must not read again on each batch.
+    await sql`
+      INSERT INTO emails (id, project_id, from_address, to_address, subject, text, status, priority, next_attempt_at, message_id)
+      SELECT gen_random_uuid(), ${projectId}, 'a@example.com', 'h' || g || '@example.org', 's', 't', 'sent', ${PRIORITY.campaign}, NULL, '<h' || g || '@example.com>'
+      FROM generate_series(1, 20000) AS g
+    `.execute(store.db);
+    const due = await enqueue(3, PRIORITY.campaign);
+    const plan = await sql<{ 'QUERY PLAN': string }>`EXPLAIN ${claimStatement('w1', 128, 60_000)}`.execute(store.db);
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).not.toMatch(/Seq Scan on emails/);
+    expect(text).toMatch(/emails_pkey/);
+    expect((await claimDueEmails(store.db, 'w1', 128, 60_000)).map((e) => e.id).sort()).toEqual([...due].sort());
   });
 
 });
