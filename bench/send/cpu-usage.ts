@@ -67,3 +67,58 @@ export async function waitForQuietMachine(maxBusyCores = 0.3, timeoutMs = 120_00
     if (busyCores <= maxBusyCores || waitedMs >= timeoutMs) return { busyCores, waitedMs };
   }
 }
+
+/** Per thread of a process: CPU time and time runnable but waiting for a core, in seconds so far. */
+function schedstats(pid: number): Map<number, { run: number; wait: number }> {
+  const threads = new Map<number, { run: number; wait: number }>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads; // the process has gone
+  }
+  for (const tid of tids) {
+    try {
+      // "<ns on a CPU> <ns runnable, waiting> <timeslices>" (Documentation/scheduler/sched-stats.rst)
+      const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+      threads.set(Number(tid), { run: run! / 1e9, wait: wait! / 1e9 });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return threads;
+}
+
+export type ThreadShare = { cpu: number; wait: number };
+/**
+ * How Sendtrail's threads and the sink spent a timed window: seconds on a CPU and seconds runnable
+ * but waiting for one. On two shared cores the wait is the latency an SMTP round trip pays on top
+ * of the work itself. The busiest thread after the main one is taken for the SMTP thread (the
+ * benchmark sends and tracks nothing else); the rest are V8's and libuv's helpers.
+ */
+export type ThreadReport = { main: ThreadShare; smtp: ThreadShare; helpers: ThreadShare; sink: ThreadShare };
+
+export function threadWindow(sendtrailPid: number, sinkPid: number) {
+  const start = { sendtrail: schedstats(sendtrailPid), sink: schedstats(sinkPid) };
+  const delta = (before: Map<number, { run: number; wait: number }>, tid: number, now: { run: number; wait: number }): ThreadShare => ({
+    cpu: now.run - (before.get(tid)?.run ?? 0),
+    wait: now.wait - (before.get(tid)?.wait ?? 0),
+  });
+  const add = (a: ThreadShare, b: ThreadShare): ThreadShare => ({ cpu: a.cpu + b.cpu, wait: a.wait + b.wait });
+  const zero = (): ThreadShare => ({ cpu: 0, wait: 0 });
+  return {
+    end(): ThreadReport {
+      const others: ThreadShare[] = [];
+      let main = zero();
+      for (const [tid, now] of schedstats(sendtrailPid)) {
+        const d = delta(start.sendtrail, tid, now);
+        if (tid === sendtrailPid) main = d;
+        else others.push(d);
+      }
+      others.sort((a, b) => b.cpu - a.cpu);
+      let sink = zero();
+      for (const [tid, now] of schedstats(sinkPid)) sink = add(sink, delta(start.sink, tid, now));
+      return { main, smtp: others[0] ?? zero(), helpers: others.slice(1).reduce(add, zero()), sink };
+    },
+  };
+}

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, totalmem } from 'node:os';
 import type { CeilingResult } from './ceiling.ts';
-import type { CpuReport } from './cpu-usage.ts';
+import type { CpuReport, ThreadShare } from './cpu-usage.ts';
 import type { RunResult } from './sendtrail-run.ts';
 
 const TARGET_RATIO = 0.7;
@@ -130,6 +130,11 @@ export function renderReport(input: ReportInput): string {
     '',
     markdownTable(['Phase', 'wall s', 'machine busy', 'sendtrail', 'postgres (all databases)', 'sink', 'bench client', 'other processes', 'others, cores'], cpuRows(input)),
     '',
+    'Threads during each Sendtrail run (share of the wall time on a CPU / runnable but waiting for one, from /proc/<pid>/task/*/schedstat;',
+    'the SMTP thread is the busiest one after the main thread, "helpers" are the rest: V8 compilation and garbage collection, libuv):',
+    '',
+    markdownTable(['Sendtrail', 'main thread (queue, PGlite)', 'SMTP thread', 'helpers, all together', 'sink, all threads'], threadRows(input)),
+    '',
     'Targets (DESIGN.md section 5):',
     ...targets,
     ...(sizeWarnings.length ? ['', ...sizeWarnings] : []),
@@ -137,6 +142,14 @@ export function renderReport(input: ReportInput): string {
     ...(failures.length ? ['', '**Failures:**', '', ...failures] : []),
     '',
   ].join('\n');
+}
+
+function threadRows(input: ReportInput): string[][] {
+  return input.runs.map((r) => {
+    const share = (t: ThreadShare | undefined) =>
+      t && r.totalSeconds ? `${Math.round((100 * t.cpu) / r.totalSeconds)} % / ${Math.round((100 * t.wait) / r.totalSeconds)} %` : 'n/a';
+    return [r.label, share(r.threads?.main), share(r.threads?.smtp), share(r.threads?.helpers), share(r.threads?.sink)];
+  });
 }
 
 function cpuRows(input: ReportInput): string[][] {

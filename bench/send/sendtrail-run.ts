@@ -5,7 +5,7 @@ import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { campaignBody, FROM_DOMAIN, RECIPIENT } from './campaign.ts';
 import { createStore, type StoreName } from './stores.ts';
 import { onInterrupt } from './cleanup.ts';
-import { cpuSecondsOf, cpuWindow, postgresCpuSeconds, type CpuReport } from './cpu-usage.ts';
+import { cpuSecondsOf, cpuWindow, postgresCpuSeconds, threadWindow, type CpuReport, type ThreadReport } from './cpu-usage.ts';
 import type { SinkProcess } from './sink-client.ts';
 import {
   memoryOf,
@@ -53,6 +53,8 @@ export type RunResult = {
   heapMaxMb?: number;
   /** CPU seconds from the POST to the last message: the machine's and each process's. */
   cpu?: CpuReport;
+  /** Over the same window: each thread's time on a CPU and time waiting for one. */
+  threads?: ThreadReport;
   statuses?: Record<string, number>;
   /** GET /v1/campaigns/:id/stats once the campaign has gone out: median and slowest of STATS_READS, ms. */
   statsMs?: { median: number; max: number };
@@ -94,6 +96,7 @@ export async function runSendtrailCampaign(sink: SinkProcess, options: RunOption
       bench: () => cpuSecondsOf(process.pid),
       ...(options.store === 'pg' ? { postgres: postgresCpuSeconds } : {}),
     });
+    const threads = threadWindow(pid, sink.pid);
 
     const postStart = now();
     const response = await fetch(`${child.url}/v1/campaigns`, {
@@ -112,6 +115,7 @@ export async function runSendtrailCampaign(sink: SinkProcess, options: RunOption
 
     const counts = await waitForSink(sink, child, options, label);
     result.cpu = cpu.end();
+    result.threads = threads.end();
     result.heapMaxMb = counts.heapMaxMb;
     result.firstMessageSeconds = counts.firstAt !== undefined ? (counts.firstAt - postStart) / 1000 : undefined;
     result.totalSeconds = (counts.completeAt - postStart) / 1000;
