@@ -14,6 +14,7 @@ import { openStore, type Store } from '../../src/store/open-store.ts';
 import { claimDueEmails, recordOutcomes } from '../../src/delivery/queue.repository.ts';
 import { startPgliteMaintenance } from '../../src/store/pglite-maintenance.ts';
 import { newId } from '../../src/shared/ids.ts';
+import { fillEmails } from '../queue/fill-emails.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, 'per-round': { type: 'string', default: '20000' } } });
 const rounds = Number(values.rounds);
@@ -21,12 +22,7 @@ const perRound = Number(values['per-round']);
 const PROJECT = newId();
 
 async function addAndSend(store: Store, n: number): Promise<void> {
-  for (let i = 0; i < n; i += 1000) {
-    const ids = Array.from({ length: Math.min(1000, n - i) }, newId);
-    await sql`INSERT INTO emails (id, project_id, from_address, to_address, data, status, priority, next_attempt_at, message_id)
-      SELECT r.id, ${PROJECT}, 'bench@example.com', r.id || '@example.org', '{"first":"Ada"}'::jsonb, 'queued', 1, now(), '<' || r.id || '@example.com>'
-      FROM unnest(${ids}::uuid[]) AS r(id)`.execute(store.db);
-  }
+  await fillEmails(store.db, PROJECT, n, 'queued');
   for (;;) {
     const claimed = await claimDueEmails(store.db, 'bench', 128, 60_000);
     if (claimed.length === 0) return;

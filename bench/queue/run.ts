@@ -6,11 +6,11 @@
 // Usage: npm run bench:queue -- [--n 20000] [--history 0] [--stores pg,pglite] [--claim 128]
 //                               [--outcome-batch 50] [--rounds 3]
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 import { claimDueEmails, recordOutcomes, type Outcome } from '../../src/delivery/queue.repository.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { createStore, type StoreName } from '../send/stores.ts';
+import { fillEmails } from './fill-emails.ts';
 import { postgresCpuSeconds } from '../send/cpu-usage.ts';
 
 const { values } = parseArgs({
@@ -30,28 +30,30 @@ const outcomeBatch = Number(values['outcome-batch']);
 const rounds = Number(values.rounds);
 const stores = values.stores.split(',').filter(Boolean) as StoreName[];
 for (const s of stores) if (s !== 'pg' && s !== 'pglite') throw new Error(`unknown store "${s}": pg or pglite`);
-for (const [name, v] of Object.entries({ n, history, claimSize, outcomeBatch, rounds })) {
-  if (!Number.isInteger(v) || v < (name === 'history' ? 0 : 1)) throw new Error(`--${name} must be a whole number, got ${v}`);
+for (const [name, v] of Object.entries({ n, history, claim: claimSize, 'outcome-batch': outcomeBatch, rounds })) {
+  const least = name === 'history' ? 0 : 1;
+  if (!Number.isInteger(v) || v < least) throw new Error(`--${name} must be a whole number of at least ${least}, got ${v}`);
 }
 
 type Cost = { claimMs: number; outcomeMs: number; wallS: number };
 
-/** CPU seconds of this process (to the microsecond) and, on PostgreSQL, of the server processes. */
-const cpuNow = (store: StoreName) => {
+const ownCpu = () => {
   const own = process.cpuUsage();
-  return (own.user + own.system) / 1e6 + (store === 'pg' ? postgresCpuSeconds() : 0);
+  return (own.user + own.system) / 1e6;
 };
 
-async function fill(db: Store['db'], projectId: string, count: number, status: 'sent' | 'queued'): Promise<void> {
-  for (let i = 0; i < count; i += 1000) {
-    const ids = Array.from({ length: Math.min(1000, count - i) }, newId);
-    await sql`
-      INSERT INTO emails (id, project_id, from_address, to_address, data, status, priority, next_attempt_at, message_id)
-      SELECT r.id, ${projectId}, 'bench@example.com', r.id || '@example.org', '{"first":"Ada"}'::jsonb, ${status}, 1,
-             ${status === 'queued' ? sql`now()` : sql`NULL`}, '<' || r.id || '@example.com>'
-      FROM unnest(${ids}::uuid[]) AS r(id)
-    `.execute(db);
-  }
+/**
+ * CPU seconds a statement costs: this process's (to the microsecond) and, on PostgreSQL, the
+ * server's. The server's are read by walking /proc, which costs this process CPU too: that walk
+ * is kept outside the window of this process's own reading.
+ */
+async function cpuOf<T>(store: StoreName, work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+  const server0 = store === 'pg' ? postgresCpuSeconds() : 0;
+  const own0 = ownCpu();
+  const result = await work();
+  const own = ownCpu() - own0;
+  const server = store === 'pg' ? postgresCpuSeconds() - server0 : 0;
+  return { result, seconds: own + server };
 }
 
 async function measure(storeName: StoreName): Promise<Cost> {
@@ -60,17 +62,16 @@ async function measure(storeName: StoreName): Promise<Cost> {
   try {
     const projectId = newId();
     await store.db.insertInto('projects').values({ id: projectId, name: 'bench' }).execute();
-    await fill(store.db, projectId, history, 'sent');
-    await fill(store.db, projectId, n, 'queued');
+    await fillEmails(store.db, projectId, history, 'sent');
+    await fillEmails(store.db, projectId, n, 'queued');
     let claimS = 0;
     let outcomeS = 0;
     let done = 0;
     const started = performance.now();
     while (done < n) {
-      const c0 = cpuNow(storeName);
-      const claimed = await claimDueEmails(store.db, 'bench', claimSize, 60_000);
-      const c1 = cpuNow(storeName);
-      claimS += c1 - c0;
+      const claim = await cpuOf(storeName, () => claimDueEmails(store.db, 'bench', claimSize, 60_000));
+      const claimed = claim.result;
+      claimS += claim.seconds;
       if (claimed.length === 0) throw new Error(`the queue ran dry after ${done} of ${n} emails`);
       for (let i = 0; i < claimed.length; i += outcomeBatch) {
         const outcomes: Outcome[] = claimed.slice(i, i + outcomeBatch).map((e) => ({
@@ -78,9 +79,7 @@ async function measure(storeName: StoreName): Promise<Cost> {
           // What a relay's acceptance records (decide-outcome.ts), with the worker's id.
           events: [{ projectId: e.project_id, emailId: e.id, type: 'sent', metadata: { transport: 'relay', attempt: 1, response: '250 2.0.0 Ok: queued as 4F2C81E0B3', worker: 'bench' } }],
         }));
-        const o0 = cpuNow(storeName);
-        await recordOutcomes(store.db, outcomes);
-        outcomeS += cpuNow(storeName) - o0;
+        outcomeS += (await cpuOf(storeName, () => recordOutcomes(store.db, outcomes))).seconds;
       }
       done += claimed.length;
     }

@@ -68,9 +68,12 @@ export async function waitForQuietMachine(maxBusyCores = 0.3, timeoutMs = 120_00
   }
 }
 
-/** Per thread of a process: CPU time and time runnable but waiting for a core, in seconds so far. */
-function schedstats(pid: number): Map<number, { run: number; wait: number }> {
-  const threads = new Map<number, { run: number; wait: number }>();
+/** A thread's seconds so far on a CPU and runnable but waiting for one. */
+type Schedstat = { run: number; wait: number };
+
+/** Per thread of a process (by thread id): its scheduler counters so far. */
+function schedstats(pid: number): Map<number, Schedstat> {
+  const threads = new Map<number, Schedstat>();
   let tids: string[];
   try {
     tids = readdirSync(`/proc/${pid}/task`);
@@ -100,7 +103,7 @@ export type ThreadReport = { main: ThreadShare; smtp: ThreadShare; helpers: Thre
 
 export function threadWindow(sendtrailPid: number, sinkPid: number) {
   const start = { sendtrail: schedstats(sendtrailPid), sink: schedstats(sinkPid) };
-  const delta = (before: Map<number, { run: number; wait: number }>, tid: number, now: { run: number; wait: number }): ThreadShare => ({
+  const delta = (before: Map<number, Schedstat>, tid: number, now: Schedstat): ThreadShare => ({
     cpu: now.run - (before.get(tid)?.run ?? 0),
     wait: now.wait - (before.get(tid)?.wait ?? 0),
   });
