@@ -4,7 +4,9 @@
 // process's (PGlite runs in it) plus, on PostgreSQL, the server's. Without an SMTP sink and its
 // round trips this is far steadier than bench:send, so it suits changes to the queue's SQL.
 // Usage: npm run bench:queue -- [--n 20000] [--history 0] [--stores pg,pglite] [--claim 128]
-//                               [--outcome-batch 50] [--rounds 3]
+//                               [--outcome-batch 50] [--rounds 3] [--campaign]
+// --campaign puts every email in a campaign, as bench:send does, so the campaign's indexes take
+// their entries too.
 import { parseArgs } from 'node:util';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 import { claimDueEmails, recordOutcomes, type Outcome } from '../../src/delivery/queue.repository.ts';
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     claim: { type: 'string', default: '128' },
     'outcome-batch': { type: 'string', default: '50' },
     rounds: { type: 'string', default: '3' },
+    campaign: { type: 'boolean', default: false },
   },
 });
 const n = Number(values.n);
@@ -62,8 +65,16 @@ async function measure(storeName: StoreName): Promise<Cost> {
   try {
     const projectId = newId();
     await store.db.insertInto('projects').values({ id: projectId, name: 'bench' }).execute();
-    await fillEmails(store.db, projectId, history, 'sent');
-    await fillEmails(store.db, projectId, n, 'queued');
+    let campaignId: string | null = null;
+    if (values.campaign) {
+      campaignId = newId();
+      await store.db.insertInto('campaigns').values({
+        id: campaignId, project_id: projectId, name: 'bench', from_address: 'bench@example.com', subject: 's', status: 'sending',
+        track_opens: true, track_clicks: true, recipient_count: 0,
+      }).execute();
+    }
+    await fillEmails(store.db, projectId, history, 'sent', campaignId);
+    await fillEmails(store.db, projectId, n, 'queued', campaignId);
     let claimS = 0;
     let outcomeS = 0;
     let done = 0;
@@ -100,7 +111,7 @@ for (let round = 0; round < rounds; round++) {
     console.error(`round ${round + 1} ${s}: claim ${cost.claimMs.toFixed(3)}, outcome ${cost.outcomeMs.toFixed(3)} CPU ms/email, ${cost.wallS.toFixed(1)} s`);
   }
 }
-console.log(`\n${n.toLocaleString('en-US')} queued emails on a table also holding ${history.toLocaleString('en-US')} sent ones; claims of ${claimSize}, outcome statements of ${outcomeBatch}; median of ${rounds} rounds.\n`);
+console.log(`\n${n.toLocaleString('en-US')} queued emails${values.campaign ? ' of a campaign' : ''} on a table also holding ${history.toLocaleString('en-US')} sent ones; claims of ${claimSize}, outcome statements of ${outcomeBatch}; median of ${rounds} rounds.\n`);
 console.log('| store | claim, CPU ms per email | outcome, CPU ms per email | wall s (claim + outcome) |');
 console.log('| --- | --- | --- | --- |');
 for (const [s, costs] of results) {

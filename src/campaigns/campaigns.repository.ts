@@ -15,8 +15,8 @@ export async function insertCampaign(db: Kysely<Database>, row: CampaignRow): Pr
   await db.insertInto('campaigns').values(values).execute();
 }
 
-// has_pending: recipients still staged, or an email still in the queue (the emails_campaign
-// (campaign_id, status) index); each EXISTS stops at the first match.
+// has_pending: recipients still staged, or an email still in the queue (the index
+// emails_campaign_status_id (campaign_id, status, id)); each EXISTS stops at the first match.
 const selectWithProgress = (db: Kysely<Database>) =>
   db
     .selectFrom('campaigns')

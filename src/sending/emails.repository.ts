@@ -1,7 +1,6 @@
-// All SQL on the emails table as seen by the API: insert, read, list, cancel.
+// SQL on the emails table as seen by the API: insert, read, cancel (the log's pages: list-emails.ts).
 import { sql, type Kysely, type Insertable, type Selectable } from 'kysely';
 import type { Database, EmailsTable } from '../store/database.ts';
-import { isEmailStatus, type EmailStatus } from '../events/index.ts';
 
 export type EmailRow = Selectable<EmailsTable> & { campaign_subject: string | null };
 export type NewEmailRow = Insertable<EmailsTable>;
@@ -11,7 +10,7 @@ export async function insertEmails(db: Kysely<Database>, rows: NewEmailRow[]): P
 }
 
 // Campaign emails carry no subject of their own: the campaign's (template) subject stands in.
-const selectEmails = (db: Kysely<Database>) =>
+export const selectEmails = (db: Kysely<Database>) =>
   db
     .selectFrom('emails')
     .leftJoin('campaigns', 'campaigns.id', 'emails.campaign_id')
@@ -20,25 +19,6 @@ const selectEmails = (db: Kysely<Database>) =>
 
 export async function findEmail(db: Kysely<Database>, projectId: string, id: string): Promise<EmailRow | undefined> {
   return selectEmails(db).where('emails.project_id', '=', projectId).where('emails.id', '=', id).executeTakeFirst();
-}
-
-export type EmailFilter = { status?: string; campaignId?: string; to?: string; before?: string; limit: number };
-
-/** Newest first; `before` is the id of the last email of the previous page (ids sort by time). */
-export async function listEmails(db: Kysely<Database>, projectId: string, f: EmailFilter): Promise<EmailRow[]> {
-  let q = selectEmails(db).where('emails.project_id', '=', projectId);
-  // A literal, not a parameter: only then can the planner prove a rare status to be inside the
-  // predicate of emails_project_rare_status (migration 009) and read that index.
-  if (f.status) q = q.where('emails.status', '=', sql.lit(knownStatus(f.status)));
-  if (f.campaignId) q = q.where('emails.campaign_id', '=', f.campaignId);
-  if (f.to) q = q.where('emails.to_address', '=', f.to);
-  if (f.before) q = q.where('emails.id', '<', f.before);
-  return q.orderBy('emails.id', 'desc').limit(f.limit).execute();
-}
-
-function knownStatus(status: string): EmailStatus {
-  if (!isEmailStatus(status)) throw new Error(`unknown email status ${JSON.stringify(status)}`);
-  return status;
 }
 
 /**

@@ -1,7 +1,8 @@
 // What other domains and the HTTP edge may use of sending.
 export { submitEmails, MAX_RECIPIENTS_PER_REQUEST, type SendEmailInput, type SubmitResult } from './submit-emails.ts';
 export { cancelEmail } from './cancel-email.ts';
-export { findEmail, listEmails, insertEmails, type EmailRow, type EmailFilter, type NewEmailRow } from './emails.repository.ts';
+export { findEmail, insertEmails, type EmailRow, type NewEmailRow } from './emails.repository.ts';
+export { listEmails, WALK_LIMIT, type EmailFilter, type EmailPage } from './list-emails.ts';
 export { parseMailbox, formatMailbox, domainOf, isValidAddress, type Mailbox } from './addresses.ts';
 export { renderTemplate } from './render-template.ts';
 export { parseScheduledAt } from './schedule.ts';

@@ -9,6 +9,7 @@ import * as m006 from './migrations/006-reply-forwards.ts';
 import * as m007 from './migrations/007-idempotency-key-expiry.ts';
 import * as m008 from './migrations/008-campaign-counters.ts';
 import * as m009 from './migrations/009-emails-by-status.ts';
+import * as m010 from './migrations/010-campaign-emails-by-id.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-idempotency-key-expiry': m007,
   '008-campaign-counters': m008,
   '009-emails-by-status': m009,
+  '010-campaign-emails-by-id': m010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import { EMAIL_STATUSES, listEmailEvents } from '../../events/index.ts';
-import { cancelEmail, findEmail, listEmails, submitEmails, MAX_RECIPIENTS_PER_REQUEST } from '../../sending/index.ts';
+import { cancelEmail, findEmail, listEmails, submitEmails, MAX_RECIPIENTS_PER_REQUEST, WALK_LIMIT } from '../../sending/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { Address, Headers, LimitParam, OneOrMany, Tags, UuidParam, Event, errorResponses, parseLimit, IdempotencyHeaders } from '../schemas.ts';
@@ -58,23 +58,19 @@ export function emailRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.get('/v1/emails', { schema: { summary: 'The email log, newest first', tags: ['emails'], querystring: ListQuery } }, async (request) => {
+    const listDescription =
+      'Pages of at most `limit` emails, newest first; follow `next_cursor` until it is null. A page reads at most ' +
+      `${WALK_LIMIT.toLocaleString('en-US')} emails to check a filter no index covers (\`status\` queued, sent or delivered; \`status\` or ` +
+      '`campaign_id` together with `to`), so such a page can hold fewer emails than `limit`, even none, and still have a `next_cursor`.';
+    app.get('/v1/emails', { schema: { summary: 'The email log, newest first', description: listDescription, tags: ['emails'], querystring: ListQuery } }, async (request) => {
       const q = request.query;
       const before = q.cursor ? decodeCursor(q.cursor) : undefined;
       if ((before && !isUuid(before)) || (q.campaign_id && !isUuid(q.campaign_id))) {
         throw new AppError('validation_error', 'cursor or campaign_id is malformed');
       }
       const limit = parseLimit(q.limit);
-      const rows = await listEmails(db, request.projectId, {
-        status: q.status,
-        campaignId: q.campaign_id,
-        to: q.to?.toLowerCase(),
-        before,
-        limit: limit + 1,
-      });
-      const page = rows.slice(0, limit);
-      const next = rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null;
-      return { data: page.map((e) => emailJson(e)), next_cursor: next };
+      const page = await listEmails(db, request.projectId, { status: q.status, campaignId: q.campaign_id, to: q.to?.toLowerCase(), before, limit });
+      return { data: page.rows.map((e) => emailJson(e)), next_cursor: page.next ? encodeCursor(page.next) : null };
     });
 
     app.get('/v1/emails/:id', { schema: { summary: 'One email', tags: ['emails'], params: UuidParam } }, async (request) => {
