@@ -103,7 +103,7 @@ describe.each(STORE_KINDS)('the email log on %s', (kind) => {
     expect(await list({})).toEqual([ids[3], ids[2], ids[0]]);
   });
 
-  it('reads a bounded number of emails per page, whatever the filter, on a table of 20,000 emails', async () => {
+  it('reads a bounded number of emails per page, whatever the filter and the statistics, among 30,000 emails', async () => {
     const projectId = await newProject(store.db);
     const older = await newCampaign(store.db, projectId);
     const newer = await newCampaign(store.db, projectId);
@@ -112,33 +112,38 @@ describe.each(STORE_KINDS)('the email log on %s', (kind) => {
       ...Array.from({ length: 10_000 }, (_, i) => ({ status: 'delivered', campaignId: older, to: i % 100 === 0 ? 'ann@example.org' : `r${i}@example.org` })),
     ]);
     await insert(store.db, projectId, Array.from({ length: 10_000 }, (_, i) => ({ status: 'queued', campaignId: newer, to: `q${i}@example.org` })));
+    // Another project's newer emails lie in front of all of these in the primary key.
+    const other = await newProject(store.db);
+    await insert(store.db, other, Array.from({ length: 10_000 }, () => ({ status: 'delivered' })));
     const filters: Array<Partial<EmailFilter>> = [
       {}, { status: 'delivered' }, { status: 'sent' }, { status: 'queued' }, { status: 'bounced' },
       { campaignId: older }, { campaignId: older, status: 'delivered' }, { campaignId: older, status: 'bounced' }, { campaignId: newer, status: 'sent' },
-      { to: 'ann@example.org', status: 'bounced' }, { before: oldest },
+      { to: 'ann@example.org' }, { to: 'ann@example.org', status: 'bounced' }, { before: oldest },
     ];
-    // Without statistics (a store just filled) and with them (after a vacuum, as PGlite's maintenance
-    // and PostgreSQL's autovacuum leave it).
-    for (const analysed of [false, true]) {
-      if (analysed) await sql`VACUUM ANALYZE emails`.execute(store.db);
+    // No statistics (a store just filled); statistics but no visibility map, where the planner likes
+    // to read the primary key backwards and hope (an ANALYZE alone, as autovacuum may run on
+    // PostgreSQL); and both (after PGlite's maintenance or a vacuum).
+    for (const state of ['no statistics', 'ANALYZE', 'VACUUM ANALYZE'] as const) {
+      if (state !== 'no statistics') await sql.raw(`${state} emails`).execute(store.db);
       for (const f of filters) {
         const { statement } = pageStatement(projectId, { limit: 50, ...f });
         const [plan] = await runPageStatement(store.db, sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`);
-        const read = mostRowsOfANode(plan!['QUERY PLAN']);
-        expect(read, `rows read for ${JSON.stringify(f)}, ${analysed ? 'with' : 'without'} statistics`).toBeLessThanOrEqual(WALK_LIMIT);
+        const read = mostRowsReadByANode(plan!['QUERY PLAN']);
+        expect(read, `rows read for ${JSON.stringify(f)}, ${state}`).toBeLessThanOrEqual(WALK_LIMIT);
       }
     }
-    // The bounced email lies behind 20,000 others: the rare status's index finds it on the first page.
+    // The bounced email lies behind 30,000 others: the rare status's index finds it on the first page.
     expect((await listEmails(store.db, projectId, { status: 'bounced', limit: 50 })).rows.map((r) => r.id)).toEqual([oldest]);
   });
 });
 
-type PlanNode = { 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
+type PlanNode = { 'Actual Rows': number; 'Actual Loops': number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] };
 
-/** The most rows any node of a plan produced, over all its loops. */
-function mostRowsOfANode(explained: unknown): number {
+/** The most rows any node of a plan read (produced, or read and filtered out), over all its loops. */
+function mostRowsReadByANode(explained: unknown): number {
   // PostgreSQL returns the JSON parsed; PGlite may hand it over as text.
   const doc = (typeof explained === 'string' ? JSON.parse(explained) : explained) as Array<{ Plan: PlanNode }>;
-  const most = (node: PlanNode): number => Math.max(node['Actual Rows'] * node['Actual Loops'], ...(node.Plans ?? []).map(most));
+  const most = (node: PlanNode): number =>
+    Math.max((node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'], ...(node.Plans ?? []).map(most));
   return most(doc[0]!.Plan);
 }
