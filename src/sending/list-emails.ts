@@ -51,15 +51,15 @@ export function pageStatement(projectId: string, f: EmailFilter, walkLimit = WAL
   // Without checks left, the first limit + 1 emails of the path are the page and tell whether more follow.
   const walk = path.residual ? walkLimit : f.limit + 1;
   const before = f.before ? sql`AND id < ${f.before}` : sql``;
-  // The path yields rows in id order, and the window and the outer LIMIT stream: the read stops
-  // as soon as the page is full.
+  // The path yields rows in its order (newest first), and the window and the outer LIMIT keep
+  // that order, so nothing sorts and the read stops as soon as the page is full.
   const statement = sql<PageRow>`
     SELECT id, hit, n FROM (
-      SELECT id, (${path.residual ?? sql`true`}) IS TRUE AS hit, row_number() OVER (ORDER BY id DESC) AS n
+      SELECT *, (${path.residual ?? sql`true`}) IS TRUE AS hit, row_number() OVER (ORDER BY ${path.order}) AS n
       FROM (${path.read(before, walk)}) AS walked
     ) AS marked
     WHERE hit OR n = ${walk}
-    ORDER BY id DESC LIMIT ${f.limit + 1}
+    ORDER BY ${path.order} LIMIT ${f.limit + 1}
   `;
   return { statement, walk };
 }
@@ -78,8 +78,10 @@ export async function runPageStatement<R>(db: Kysely<Database>, statement: RawBu
 }
 
 type AccessPath = {
-  /** The path's emails below a cursor, newest first, at most `walk` of them. */
+  /** The path's emails below a cursor, newest first, at most `walk` of them: id, status, campaign_id, and k if pinned. */
   read(before: RawBuilder<unknown>, walk: number): RawBuilder<unknown>;
+  /** The order `read` yields: id descending, after the pinned column `k` (one value) if any. */
+  order: RawBuilder<unknown>;
   /** What is left to check on each email read, if anything. */
   residual?: RawBuilder<unknown>;
 };
@@ -94,13 +96,16 @@ type AccessPath = {
  */
 const pinned = (column: string, value: RawBuilder<unknown> | string) => sql`${sql.ref(column)} >= ${value} AND ${sql.ref(column)} <= ${value}`;
 
+const pinnedOrder = sql`k, id DESC`;
+
 function accessPath(projectId: string, f: Omit<EmailFilter, 'status'> & { status?: EmailStatus }): AccessPath {
   const cols = sql`id, status, campaign_id`;
   if (f.to) {
     const checks = [f.status && sql`status = ${f.status}`, f.campaignId && sql`campaign_id = ${f.campaignId}`].filter((c) => !!c);
     return {
       read: (before, walk) =>
-        sql`SELECT ${cols} FROM emails WHERE project_id = ${projectId} AND ${pinned('to_address', f.to!)} ${before} ORDER BY to_address, id DESC LIMIT ${walk}`,
+        sql`SELECT ${cols}, to_address AS k FROM emails WHERE project_id = ${projectId} AND ${pinned('to_address', f.to!)} ${before} ORDER BY to_address, id DESC LIMIT ${walk}`,
+      order: pinnedOrder,
       residual: checks.length > 0 ? sql.join(checks, sql` AND `) : undefined,
     };
   }
@@ -112,6 +117,7 @@ function accessPath(projectId: string, f: Omit<EmailFilter, 'status'> & { status
       sql`(SELECT ${cols} FROM emails WHERE campaign_id = ${f.campaignId} AND ${pinned('status', sql.lit(status))} ${before} ORDER BY status, id DESC LIMIT ${walk})`;
     return {
       read: (before, walk) => sql`SELECT ${cols} FROM (${sql.join(statuses.map((s) => run(s, before, walk)), sql` UNION ALL `)}) AS runs ORDER BY id DESC LIMIT ${walk}`,
+      order: sql`id DESC`,
     };
   }
   if (f.status && !UNINDEXED_STATUSES.has(f.status)) {
@@ -119,11 +125,13 @@ function accessPath(projectId: string, f: Omit<EmailFilter, 'status'> & { status
     // predicate of emails_project_rare_status and read that index.
     return {
       read: (before, walk) =>
-        sql`SELECT ${cols} FROM emails WHERE project_id = ${projectId} AND ${pinned('status', sql.lit(f.status))} ${before} ORDER BY status, id DESC LIMIT ${walk}`,
+        sql`SELECT ${cols}, status AS k FROM emails WHERE project_id = ${projectId} AND ${pinned('status', sql.lit(f.status))} ${before} ORDER BY status, id DESC LIMIT ${walk}`,
+      order: pinnedOrder,
     };
   }
   return {
-    read: (before, walk) => sql`SELECT ${cols} FROM emails WHERE ${pinned('project_id', projectId)} ${before} ORDER BY project_id, id DESC LIMIT ${walk}`,
+    read: (before, walk) => sql`SELECT ${cols}, project_id AS k FROM emails WHERE ${pinned('project_id', projectId)} ${before} ORDER BY project_id, id DESC LIMIT ${walk}`,
+    order: pinnedOrder,
     residual: f.status ? sql`status = ${f.status}` : undefined,
   };
 }
