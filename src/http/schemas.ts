@@ -2,6 +2,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { AppError, ERROR_CODES, type ErrorCode } from '../shared/app-error.ts';
 import { IDEMPOTENCY_KEY_TTL_HOURS } from '../sending/index.ts';
+import { WALK_LIMIT } from '../store/bounded-walk.ts';
 
 // The codes are listed in the OpenAPI document so clients can switch on them.
 export const ErrorBody = Type.Object(
@@ -54,6 +55,15 @@ export const errorResponses = {
 };
 
 /** Query-string integers arrive as text and types are not coerced (see build-server): parse here. */
+/**
+ * The OpenAPI description of a list page whose filters are partly checked on a bounded read
+ * (store/bounded-walk.ts): what `what` names may come back short, with a next_cursor all the same.
+ */
+export const pagedListDescription = (rows: string, what: string) =>
+  `Pages of at most \`limit\` ${rows}; follow \`next_cursor\` until it is null. A page reads at most ` +
+  `${WALK_LIMIT.toLocaleString('en-US')} ${rows} to check ${what}, so such a page can hold fewer than \`limit\`, even none, ` +
+  'and still have a `next_cursor`.';
+
 export const LimitParam = Type.String({ pattern: '^[0-9]{1,3}$', description: 'Page size, 1 to 100 (default 20).' });
 
 export function parseLimit(value: string | undefined, fallback = 20): number {

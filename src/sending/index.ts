@@ -2,7 +2,7 @@
 export { submitEmails, MAX_RECIPIENTS_PER_REQUEST, type SendEmailInput, type SubmitResult } from './submit-emails.ts';
 export { cancelEmail } from './cancel-email.ts';
 export { findEmail, insertEmails, type EmailRow, type NewEmailRow } from './emails.repository.ts';
-export { listEmails, WALK_LIMIT, type EmailFilter, type EmailPage } from './list-emails.ts';
+export { listEmails, type EmailFilter, type EmailPage } from './list-emails.ts';
 export { parseMailbox, formatMailbox, domainOf, isValidAddress, type Mailbox } from './addresses.ts';
 export { renderTemplate } from './render-template.ts';
 export { parseScheduledAt } from './schedule.ts';

@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import { createTestStore, STORE_KINDS, type TestStore } from '../../test/support/test-store.ts';
 import type { Database } from '../store/database.ts';
 import { newId } from '../shared/ids.ts';
-import { listEmails, pageStatement, runPageStatement, WALK_LIMIT, type EmailFilter } from './list-emails.ts';
+import { runWalkStatement, WALK_LIMIT } from '../store/bounded-walk.ts';
+import { listEmails, pageStatement, type EmailFilter } from './list-emails.ts';
 
 type Spec = { status: string; campaignId?: string | null; to?: string };
 
@@ -127,7 +128,7 @@ describe.each(STORE_KINDS)('the email log on %s', (kind) => {
       if (state !== 'no statistics') await sql.raw(`${state} emails`).execute(store.db);
       for (const f of filters) {
         const { statement } = pageStatement(projectId, { limit: 50, ...f });
-        const [plan] = await runPageStatement(store.db, sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`);
+        const [plan] = await runWalkStatement(store.db, sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`);
         const read = mostRowsReadByANode(plan!['QUERY PLAN']);
         expect(read, `rows read for ${JSON.stringify(f)}, ${state}`).toBeLessThanOrEqual(WALK_LIMIT);
       }
@@ -136,7 +137,7 @@ describe.each(STORE_KINDS)('the email log on %s', (kind) => {
       // nothing sorts the walk.
       for (const f of [{}, { status: 'queued' }]) {
         const { statement } = pageStatement(projectId, { limit: 50, ...f });
-        const [plan] = await runPageStatement(store.db, sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`);
+        const [plan] = await runWalkStatement(store.db, sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`);
         expect(mostRowsReadByANode(plan!['QUERY PLAN']), `rows read for ${JSON.stringify(f)}, ${state}`).toBeLessThanOrEqual(52);
       }
     }

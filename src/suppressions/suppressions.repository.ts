@@ -2,6 +2,7 @@
 // complaints, unsubscribes, manual entries). The delivery worker reads it before every send.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, SuppressionsTable } from '../store/database.ts';
+import { pinned, walkPage, WALK_LIMIT, type WalkPath } from '../store/bounded-walk.ts';
 
 export const SUPPRESSION_REASONS = ['hard_bounce', 'soft_bounces', 'complaint', 'unsubscribe', 'manual', 'simulator'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
@@ -56,16 +57,28 @@ export async function suppressAfterSoftBounces(db: Kysely<Database>, emailIds: r
   `.execute(db);
 }
 
+/**
+ * In address order. A `reason` is checked on at most walkLimit addresses a page
+ * (store/bounded-walk.ts), so a page may be short and still have a `next` (the last address read).
+ */
 export async function listSuppressions(
   db: Kysely<Database>,
   projectId: string,
   filter: { reason?: SuppressionReason; email?: string; after?: string; limit: number },
-): Promise<SuppressionRow[]> {
-  let q = db.selectFrom('suppressions').selectAll().where('project_id', '=', projectId);
-  if (filter.reason) q = q.where('reason', '=', filter.reason);
-  if (filter.email) q = q.where('email', '=', filter.email.toLowerCase());
-  if (filter.after !== undefined) q = q.where('email', '>', filter.after);
-  return q.orderBy('email').limit(filter.limit).execute();
+  walkLimit = WALK_LIMIT,
+): Promise<{ rows: SuppressionRow[]; next: string | null }> {
+  const email = filter.email?.toLowerCase();
+  const after = filter.after !== undefined ? sql`AND email > ${filter.after}` : sql``;
+  // Along the primary key (project_id, email), in address order; one address is one key of it.
+  const where = email === undefined ? pinned('project_id', projectId) : sql`project_id = ${projectId} AND email = ${email}`;
+  const path: WalkPath = {
+    read: (walk) => sql`SELECT email AS key, reason, project_id AS k FROM suppressions WHERE ${where} ${after} ORDER BY project_id, email LIMIT ${walk}`,
+    order: sql`k, key`,
+    residual: filter.reason ? sql`reason = ${filter.reason}` : undefined,
+  };
+  const page = await walkPage(db, path, filter.limit, walkLimit);
+  const rows = page.keys.length === 0 ? [] : await db.selectFrom('suppressions').selectAll().where('project_id', '=', projectId).where('email', 'in', page.keys).orderBy('email').execute();
+  return { rows, next: page.next };
 }
 
 /** Removes one address; false when it was not on the list. */

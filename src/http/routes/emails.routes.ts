@@ -3,10 +3,10 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import { EMAIL_STATUSES, listEmailEvents } from '../../events/index.ts';
-import { cancelEmail, findEmail, listEmails, submitEmails, MAX_RECIPIENTS_PER_REQUEST, WALK_LIMIT } from '../../sending/index.ts';
+import { cancelEmail, findEmail, listEmails, submitEmails, MAX_RECIPIENTS_PER_REQUEST } from '../../sending/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
-import { Address, Headers, LimitParam, OneOrMany, Tags, UuidParam, Event, errorResponses, parseLimit, IdempotencyHeaders } from '../schemas.ts';
+import { Address, Headers, LimitParam, OneOrMany, Tags, UuidParam, Event, errorResponses, parseLimit, IdempotencyHeaders, pagedListDescription } from '../schemas.ts';
 import { decodeCursor, emailJson, encodeCursor, eventJson } from '../serialize.ts';
 
 const SendEmailBody = Type.Object(
@@ -58,11 +58,7 @@ export function emailRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox {
       },
     );
 
-    const listDescription =
-      'Pages of at most `limit` emails, newest first; follow `next_cursor` until it is null. A page reads at most ' +
-      `${WALK_LIMIT.toLocaleString('en-US')} emails to check a filter no index covers (\`status\` queued, sent or delivered; \`status\` or ` +
-      '`campaign_id` together with `to`), so such a page can hold fewer emails than `limit`, even none, and still have a `next_cursor`.';
-    app.get('/v1/emails', { schema: { summary: 'The email log, newest first', description: listDescription, tags: ['emails'], querystring: ListQuery } }, async (request) => {
+    app.get('/v1/emails', { schema: { summary: 'The email log, newest first', description: pagedListDescription('emails', 'a filter no index covers (`status` queued, sent or delivered; `status` or `campaign_id` together with `to`)'), tags: ['emails'], querystring: ListQuery } }, async (request) => {
       const q = request.query;
       const before = q.cursor ? decodeCursor(q.cursor) : undefined;
       if ((before && !isUuid(before)) || (q.campaign_id && !isUuid(q.campaign_id))) {

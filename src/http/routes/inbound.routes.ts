@@ -5,7 +5,7 @@ import type { Database } from '../../store/database.ts';
 import { findInboundMessage, listInboundMessages } from '../../inbound/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
-import { LimitParam, UuidParam, parseLimit } from '../schemas.ts';
+import { LimitParam, UuidParam, pagedListDescription, parseLimit } from '../schemas.ts';
 import { decodeCursor, encodeCursor } from '../serialize.ts';
 
 const Kind = Type.Union(['bounce', 'delivery_report', 'complaint', 'auto_reply', 'reply', 'other', 'unsubscribe'].map((k) => Type.Literal(k)));
@@ -18,7 +18,7 @@ const ListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 });
 
-type Listed = Awaited<ReturnType<typeof listInboundMessages>>[number];
+type Listed = Awaited<ReturnType<typeof listInboundMessages>>['rows'][number];
 
 const inboundJson = (m: Listed) => ({
   id: m.id,
@@ -41,20 +41,20 @@ const notFound = () => new AppError('not_found', 'No such inbound message');
 
 export function inboundRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/v1/inbound', { schema: { summary: 'Mail received by the inbound server, newest first', tags: ['inbound'], querystring: ListQuery } }, async (request) => {
+    const description = pagedListDescription('messages', '`matched` and `kind`');
+    app.get('/v1/inbound', { schema: { summary: 'Mail received by the inbound server, newest first', description, tags: ['inbound'], querystring: ListQuery } }, async (request) => {
       const q = request.query;
       const before = q.cursor ? decodeCursor(q.cursor) : undefined;
       if ((before && !isUuid(before)) || (q.email_id && !isUuid(q.email_id))) throw new AppError('validation_error', 'cursor or email_id is malformed');
       const limit = parseLimit(q.limit);
-      const rows = await listInboundMessages(db, request.projectId, {
+      const page = await listInboundMessages(db, request.projectId, {
         matched: q.matched === undefined ? undefined : q.matched === 'true',
         kind: q.kind,
         emailId: q.email_id,
         before,
-        limit: limit + 1,
+        limit,
       });
-      const page = rows.slice(0, limit);
-      return { data: page.map(inboundJson), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.id) : null };
+      return { data: page.rows.map(inboundJson), next_cursor: page.next ? encodeCursor(page.next) : null };
     });
 
     app.get('/v1/inbound/:id', { schema: { summary: 'One inbound message', tags: ['inbound'], params: UuidParam } }, async (request) => {

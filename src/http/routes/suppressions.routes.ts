@@ -5,7 +5,7 @@ import type { Database } from '../../store/database.ts';
 import { addSuppressions, listSuppressions, removeSuppression, SUPPRESSION_REASONS, type SuppressionRow } from '../../suppressions/index.ts';
 import { isValidAddress } from '../../sending/index.ts';
 import { AppError } from '../../shared/app-error.ts';
-import { Address, LimitParam, OneOrMany, errorResponses, parseLimit } from '../schemas.ts';
+import { Address, LimitParam, OneOrMany, errorResponses, pagedListDescription, parseLimit } from '../schemas.ts';
 import { decodeCursor, encodeCursor } from '../serialize.ts';
 
 const Reason = Type.Union(SUPPRESSION_REASONS.map((r) => Type.Literal(r)));
@@ -36,17 +36,16 @@ const suppressionJson = (s: SuppressionRow) => ({
 
 export function suppressionRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/v1/suppressions', { schema: { summary: 'The suppression list, by address', tags: ['suppressions'], querystring: ListQuery } }, async (request) => {
+    app.get('/v1/suppressions', { schema: { summary: 'The suppression list, by address', description: pagedListDescription('addresses', '`reason`'), tags: ['suppressions'], querystring: ListQuery } }, async (request) => {
       const q = request.query;
       const limit = parseLimit(q.limit);
-      const rows = await listSuppressions(db, request.projectId, {
+      const page = await listSuppressions(db, request.projectId, {
         email: q.email,
         reason: q.reason,
         after: q.cursor ? decodeCursor(q.cursor) : undefined,
-        limit: limit + 1,
+        limit,
       });
-      const page = rows.slice(0, limit);
-      return { data: page.map(suppressionJson), next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.email) : null };
+      return { data: page.rows.map(suppressionJson), next_cursor: page.next ? encodeCursor(page.next) : null };
     });
 
     app.post(

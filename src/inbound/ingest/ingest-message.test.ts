@@ -36,7 +36,7 @@ describe.each(STORE_KINDS)('ingest of returned mail on %s', (kind) => {
   const vrp = (id: string) => returnPathFor(id, SECRET, BOUNCE_DOMAIN);
   const envelope = (id: string) => ({ mailFrom: '', rcptTo: [vrp(id)] });
   const eventsOf = async (id: string) => (await listEmailEvents(store.db, id)).filter((e) => e.event_type !== 'queued');
-  const suppressed = async (email: string) => (await listSuppressions(store.db, projectId, { email, limit: 1 }))[0]?.reason;
+  const suppressed = async (email: string) => (await listSuppressions(store.db, projectId, { email, limit: 1 })).rows[0]?.reason;
 
   beforeAll(async () => {
     store = await createTestStore(kind);
@@ -84,7 +84,7 @@ describe.each(STORE_KINDS)('ingest of returned mail on %s', (kind) => {
     );
     expect(r).toMatchObject({ emailId: null, events: [], duplicate: false });
     expect(await eventsOf(id)).toEqual([]);
-    const unmatched = await listInboundMessages(store.db, projectId, { matched: false, limit: 100 });
+    const { rows: unmatched } = await listInboundMessages(store.db, projectId, { matched: false, limit: 100 });
     expect(unmatched.map((m) => m.id)).toContain(r.inboundId);
   });
 

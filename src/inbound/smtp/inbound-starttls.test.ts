@@ -45,7 +45,7 @@ describe('STARTTLS on the inbound server', () => {
     const client = nodemailer.createTransport({ host: '127.0.0.1', port: server.port, requireTLS: true, tls: { rejectUnauthorized: false } });
     const info = await client.sendMail({ envelope: { from: '', to: ['postmaster@bounces.sendtrail.test'] }, raw: 'Subject: over tls\r\n\r\nsecret\r\n' });
     expect(info.response).toMatch(/^250/);
-    expect((await listInboundMessages(store.db, projectId, { limit: 10 })).map((m) => m.subject)).toContain('over tls');
+    expect((await listInboundMessages(store.db, projectId, { limit: 10 })).rows.map((m) => m.subject)).toContain('over tls');
   });
 
   it('does not offer STARTTLS without them, so a client requiring TLS gives up', async () => {
