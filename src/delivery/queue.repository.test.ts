@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { createTestStore, STORE_KINDS, type TestStore } from '../../test/support/test-store.ts';
 import { newId } from '../shared/ids.ts';
 import { PRIORITY } from '../sending/index.ts';
-import { claimDueEmails, claimStatement, recordOutcomes } from './queue.repository.ts';
+import { claimDueEmails, claimStatement, readQueueDepth, recordOutcomes } from './queue.repository.ts';
 
 describe.each(STORE_KINDS)('delivery queue on %s', (kind) => {
   let store: TestStore;
@@ -93,6 +93,32 @@ describe.each(STORE_KINDS)('delivery queue on %s', (kind) => {
     expect(text).not.toMatch(/Seq Scan on emails/);
     expect(text).toMatch(/emails_pkey/);
     expect((await claimDueEmails(store.db, 'w1', 128, 60_000)).map((e) => e.id).sort()).toEqual([...due].sort());
+  });
+
+  it('reports the queue depth from its counters, as counting the emails would, through claims, outcomes and cancels', async () => {
+    const counted = async () => {
+      const rows = await sql<{ status: string; n: number }>`
+        SELECT status, count(*)::int AS n FROM emails WHERE status IN ('scheduled', 'queued', 'delivery_delayed') GROUP BY 1`.execute(store.db);
+      const n = (s: string) => rows.rows.find((r) => r.status === s)?.n ?? 0;
+      return { queued: n('queued'), waiting: n('scheduled') + n('delivery_delayed') };
+    };
+    const before = await readQueueDepth(store.db);
+    expect(before).toEqual(await counted());
+    const ids = await enqueue(5, PRIORITY.campaign);
+    const [later] = await enqueue(1, PRIORITY.transactional, 60_000);
+    await sql`UPDATE emails SET status = 'scheduled' WHERE id = ${later!}`.execute(store.db);
+    expect(await readQueueDepth(store.db)).toEqual({ queued: before.queued + 5, waiting: before.waiting + 1 });
+    await claimDueEmails(store.db, 'w1', 1000, 60_000); // a claim moves no status
+    const outcome = (id: string, status: 'sent' | 'delivery_delayed') => ({
+      emailId: id, projectId, status, nextAttemptAt: status === 'sent' ? null : new Date(Date.now() + 60_000), transport: 'relay',
+      events: [{ projectId, emailId: id, type: status }],
+    });
+    await recordOutcomes(store.db, [outcome(ids[0]!, 'sent'), outcome(ids[1]!, 'sent'), outcome(ids[2]!, 'delivery_delayed')]);
+    await sql`UPDATE emails SET status = 'cancelled', next_attempt_at = NULL WHERE id = ${later!}`.execute(store.db);
+    await sql`DELETE FROM events WHERE email_id = ${ids[4]!}`.execute(store.db);
+    await sql`DELETE FROM emails WHERE id = ${ids[4]!}`.execute(store.db);
+    expect(await readQueueDepth(store.db)).toEqual({ queued: before.queued + 1, waiting: before.waiting + 1 });
+    expect(await readQueueDepth(store.db)).toEqual(await counted());
   });
 
 });

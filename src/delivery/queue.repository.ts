@@ -138,11 +138,12 @@ export async function renewLeases(db: Kysely<Database>, workerId: string, emailI
   `.execute(db);
 }
 
-export async function readQueueDepth(db: Kysely<Database>): Promise<{ due: number; waiting: number }> {
-  const row = await sql<{ due: number; waiting: number }>`
-    SELECT count(*) FILTER (WHERE next_attempt_at <= now()) AS due,
-           count(*) FILTER (WHERE next_attempt_at > now() AND locked_by IS NULL) AS waiting
-    FROM emails WHERE next_attempt_at IS NOT NULL
-  `.execute(db);
-  return row.rows[0] ?? { due: 0, waiting: 0 };
+/**
+ * Emails still to send, from the counters of migration 011 (a few rows, however long the queue):
+ * `queued` (due, or being sent) and `waiting` (scheduled, or waiting to retry after a delay).
+ */
+export async function readQueueDepth(db: Kysely<Database>): Promise<{ queued: number; waiting: number }> {
+  const rows = await db.selectFrom('queue_counters').select(['status', (eb) => eb.fn.sum<string>('n').as('n')]).groupBy('status').execute();
+  const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  return { queued: count('queued'), waiting: count('scheduled') + count('delivery_delayed') };
 }

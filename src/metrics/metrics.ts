@@ -29,12 +29,12 @@ export function createMetrics() {
     }),
     queueDepth: new Gauge({
       name: 'sendtrail_queue_depth',
-      help: 'Emails due now and not yet handed to a transport (all workers).',
+      help: 'Emails queued to send: due, or being sent (all workers).',
       registers: [registry],
     }),
     queueScheduled: new Gauge({
       name: 'sendtrail_queue_waiting',
-      help: 'Emails waiting for a later time: scheduled sends and retries (all workers).',
+      help: 'Emails waiting: scheduled sends and retries after a delay, until a worker sends them (all workers).',
       registers: [registry],
     }),
   };

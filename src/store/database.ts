@@ -163,6 +163,13 @@ export interface CampaignCountersTable {
   n: number | string;
 }
 
+/** Kept by triggers (migration 011); read by /metrics, never written by our code. */
+export interface QueueCountersTable {
+  status: string;
+  shard: number;
+  n: number | string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -177,4 +184,5 @@ export interface Database {
   captured_messages: CapturedMessagesTable;
   inbound_messages: InboundMessagesTable;
   campaign_counters: CampaignCountersTable;
+  queue_counters: QueueCountersTable;
 }

@@ -10,6 +10,7 @@ import * as m007 from './migrations/007-idempotency-key-expiry.ts';
 import * as m008 from './migrations/008-campaign-counters.ts';
 import * as m009 from './migrations/009-emails-by-status.ts';
 import * as m010 from './migrations/010-campaign-emails-by-id.ts';
+import * as m011 from './migrations/011-queue-counters.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008-campaign-counters': m008,
   '009-emails-by-status': m009,
   '010-campaign-emails-by-id': m010,
+  '011-queue-counters': m011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -146,7 +146,10 @@ describe.each(STORE_KINDS)('emails API on %s', (kind) => {
     expect(doc.statusCode).toBe(200);
     expect(Object.keys(doc.json().paths)).toContain('/v1/emails');
     expect((await t.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    await post({ ...valid, to: ['depth1@example.org', 'depth2@example.org'] });
     const metrics = await t.app.inject({ url: '/metrics' });
-    expect(metrics.body).toContain('sendtrail_queue_depth');
+    const queued = await sql<{ n: number }>`SELECT count(*)::int AS n FROM emails WHERE status = 'queued'`.execute(t.store.db);
+    expect(metrics.body).toMatch(new RegExp(`^sendtrail_queue_depth ${queued.rows[0]!.n}$`, 'm'));
+    expect(queued.rows[0]!.n).toBeGreaterThanOrEqual(2);
   });
 });

@@ -19,7 +19,7 @@ export function healthRoutes(db: Kysely<Database>, metrics: Metrics): FastifyPlu
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       const depth = await readQueueDepth(db).catch(() => undefined);
       if (depth) {
-        metrics.queueDepth.set(depth.due);
+        metrics.queueDepth.set(depth.queued);
         metrics.queueScheduled.set(depth.waiting);
       }
       return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
