@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestStore, STORE_KINDS, type TestStore } from '../../test/support/test-store.ts';
 import { newId } from '../shared/ids.ts';
+import { mostRowsReadByANode } from '../../test/support/plan.ts';
 import { hasPendingEmails, listCampaigns, listCampaignsQuery } from './campaigns.repository.ts';
+import { addressesWithEmails, addressesWithEmailsStatement } from './campaign-emails.repository.ts';
 
 describe.each(STORE_KINDS)('campaign progress on %s', (kind) => {
   let store: TestStore;
@@ -29,17 +31,23 @@ describe.each(STORE_KINDS)('campaign progress on %s', (kind) => {
     return id;
   };
 
-  it('tells a finished campaign from one with mail still queued without reading their emails, whatever the statistics', async () => {
+  it('tells a finished campaign from one with mail still queued without reading their emails, and checks an upload address by address, whatever the statistics', async () => {
     const finished = await newCampaign();
     await fill(finished, 10_000, 'delivered');
     const sending = await newCampaign();
     await fill(sending, 10_000, 'queued');
+    const upload = Array.from({ length: 1000 }, (_, i) => (i < 10 ? `r${i + 1}@example.org` : `new${i}@example.org`));
     for (const state of ['no statistics', 'ANALYZE', 'VACUUM ANALYZE'] as const) {
       if (state !== 'no statistics') await sql.raw(`${state} emails`).execute(store.db);
       const pending = Object.fromEntries((await listCampaigns(store.db, projectId, { limit: 10 })).map((c) => [c.id, c.has_pending]));
       expect(pending, state).toEqual({ [finished]: false, [sending]: true });
       const plan = await listCampaignsQuery(store.db, projectId, { limit: 10 }).explain();
       expect(plan.map((r) => Object.values(r)[0]).join('\n'), state).not.toMatch(/ on emails\b/);
+      // An upload of 1,000 addresses, 10 of them already in the campaign, is checked address by
+      // address: a few rows read for each, not the project's 20,000 emails.
+      expect([...(await addressesWithEmails(store.db, projectId, finished, upload))].sort(), state).toEqual(upload.slice(0, 10).sort());
+      const [read] = (await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${addressesWithEmailsStatement(projectId, finished, upload)}`.execute(store.db)).rows;
+      expect(mostRowsReadByANode(read!['QUERY PLAN']), state).toBeLessThanOrEqual(upload.length * 3);
     }
     // The last queued emails leave the queue: the campaign has nothing pending any more.
     await sql`UPDATE emails SET status = 'sent', next_attempt_at = NULL WHERE campaign_id = ${sending}`.execute(store.db);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { createTestStore, STORE_KINDS, type TestStore } from '../../test/support/test-store.ts';
+import { mostRowsReadByANode } from '../../test/support/plan.ts';
 import type { Database } from '../store/database.ts';
 import { newId } from '../shared/ids.ts';
 import { runWalkStatement, WALK_LIMIT } from '../store/bounded-walk.ts';
@@ -145,14 +146,3 @@ describe.each(STORE_KINDS)('the email log on %s', (kind) => {
     expect((await listEmails(store.db, projectId, { status: 'bounced', limit: 50 })).rows.map((r) => r.id)).toEqual([oldest]);
   });
 });
-
-type PlanNode = { 'Actual Rows': number; 'Actual Loops': number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] };
-
-/** The most rows any node of a plan read (produced, or read and filtered out), over all its loops. */
-function mostRowsReadByANode(explained: unknown): number {
-  // PostgreSQL returns the JSON parsed; PGlite may hand it over as text.
-  const doc = (typeof explained === 'string' ? JSON.parse(explained) : explained) as Array<{ Plan: PlanNode }>;
-  const most = (node: PlanNode): number =>
-    Math.max((node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'], ...(node.Plans ?? []).map(most));
-  return most(doc[0]!.Plan);
-}
