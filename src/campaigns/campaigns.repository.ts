@@ -1,5 +1,5 @@
 // SQL on the campaigns table: insert, read with the derived status, list, lock, update, content.
-import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { CampaignsTable, Database } from '../store/database.ts';
 import { PENDING_EMAIL_STATUSES } from './campaign-status.ts';
 
@@ -21,26 +21,17 @@ export async function insertCampaign(db: Kysely<Database>, row: CampaignRow): Pr
 // emails were common, and a finished campaign has none to stop it early (list-campaigns.test.ts).
 const PENDING_COUNTERS = PENDING_EMAIL_STATUSES.map((s) => `status:${s}`);
 
+// One expression for a campaign row of a list and for a single campaign (hasPendingEmails).
+const hasPending = (campaignId: RawBuilder<unknown>) => sql<boolean>`(
+  EXISTS (SELECT 1 FROM campaign_recipient_chunks WHERE campaign_id = ${campaignId})
+  OR EXISTS (SELECT 1 FROM campaign_counters WHERE campaign_id = ${campaignId} AND counter IN (${sql.join(PENDING_COUNTERS)}) AND n > 0)
+)`;
+
 const selectWithProgress = (db: Kysely<Database>) =>
   db
     .selectFrom('campaigns')
     .selectAll('campaigns')
-    .select((eb) =>
-      eb
-        .or([
-          eb.exists(eb.selectFrom('campaign_recipient_chunks').select(sql`1`.as('one')).whereRef('campaign_recipient_chunks.campaign_id', '=', 'campaigns.id')),
-          eb.exists(
-            eb
-              .selectFrom('campaign_counters')
-              .select(sql`1`.as('one'))
-              .whereRef('campaign_counters.campaign_id', '=', 'campaigns.id')
-              .where('campaign_counters.counter', 'in', PENDING_COUNTERS)
-              .where('campaign_counters.n', '>', 0),
-          ),
-        ])
-        .$castTo<boolean>()
-        .as('has_pending'),
-    );
+    .select(hasPending(sql.ref('campaigns.id')).as('has_pending'));
 
 export async function findCampaign(db: Kysely<Database>, projectId: string, id: string): Promise<CampaignWithProgress | undefined> {
   return selectWithProgress(db).where('campaigns.project_id', '=', projectId).where('campaigns.id', '=', id).executeTakeFirst();
@@ -73,17 +64,8 @@ export async function lockCampaign(trx: Kysely<Database>, projectId: string, id:
 }
 
 export async function hasPendingEmails(db: Kysely<Database>, campaignId: string): Promise<boolean> {
-  const staged = await db.selectFrom('campaign_recipient_chunks').select(sql`1`.as('one')).where('campaign_id', '=', campaignId).limit(1).executeTakeFirst();
-  if (staged) return true;
-  const pending = await db
-    .selectFrom('campaign_counters')
-    .select(sql`1`.as('one'))
-    .where('campaign_id', '=', campaignId)
-    .where('counter', 'in', PENDING_COUNTERS)
-    .where('n', '>', 0)
-    .limit(1)
-    .executeTakeFirst();
-  return pending !== undefined;
+  const row = await db.selectNoFrom(hasPending(sql`${campaignId}::uuid`).as('has_pending')).executeTakeFirstOrThrow();
+  return row.has_pending;
 }
 
 export async function updateCampaign(trx: Kysely<Database>, id: string, patch: Updateable<CampaignsTable>): Promise<void> {
