@@ -1,8 +1,9 @@
 // The ceiling: a bare nodemailer pool sending pre-built messages to the sink, no database, no API.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { prebuiltMessages } from './campaign.ts';
+import { composeMessage } from '../../src/delivery/mime/compose-message.ts';
 import type { SinkProcess } from './sink-client.ts';
 import { cpuSecondsOf, cpuWindow, type CpuReport } from './cpu-usage.ts';
 
@@ -13,6 +14,12 @@ export type CeilingOptions = {
   /** sendMail calls kept outstanding; the pool queues what its connections cannot take yet. */
   inFlight: number;
   dkim?: boolean;
+  /**
+   * Hands the pool each message already composed (Sendtrail's composeMessage, the bytes Sendtrail
+   * sends) as `raw`, instead of the fields for nodemailer to compose: a second reference, since
+   * Sendtrail composes without nodemailer's streams and writes bytes to its SMTP sessions.
+   */
+  raw?: boolean;
   /** Distinguishes the recipients of successive ceiling runs. */
   label: string;
 };
@@ -23,7 +30,8 @@ const now = () => performance.timeOrigin + performance.now();
 
 export async function measureCeiling(sink: SinkProcess, options: CeilingOptions): Promise<CeilingResult> {
   const recipientOf = (i: number) => `${options.label}${i}@example.org`;
-  const messages = prebuiltMessages(options.count, recipientOf);
+  const fields = prebuiltMessages(options.count, recipientOf);
+  const messages: SendMailOptions[] = options.raw ? await Promise.all(fields.map(async (m) => ({ envelope: m.envelope, raw: (await composeMessage(m)).raw }))) : fields;
   // A parsed KeyObject, not a PEM: the fastest way nodemailer signs (stack-notes: ~820 vs ~480 msg/s).
   const dkim = options.dkim
     ? { domainName: 'example.com', keySelector: 'bench', privateKey: rsaKey() as unknown as string }

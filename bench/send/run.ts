@@ -9,8 +9,10 @@
 // before and after every Sendtrail run and each run is compared with the two around it.
 //
 // Usage: npm run bench:send -- [--quick] [--n 100000] [--stores pg,pglite] [--dkim-store pg|pglite|none]
-//                              [--one-ceiling] [--cpu-prof] [--no-wait] [--live] [--repeats 1]
+//                              [--one-ceiling] [--cpu-prof] [--no-wait] [--live] [--repeats 1] [--no-raw-ceiling]
 // --quick: N = 5,000. --one-ceiling: a single ceiling at the start (faster, less fair).
+// --no-raw-ceiling skips the second reference: the same pool sending pre-composed messages, once
+// before and once after the runs (see ceiling.ts).
 // --cpu-prof writes Sendtrail's CPU profiles to bench/results/profiles/ (see summarize-profile.ts).
 // --no-wait skips waiting for a quiet machine before each timed phase; --live runs the working
 // tree (built first when stale) instead of a snapshot of it; --repeats sets how many times a phase disturbed by other
@@ -56,6 +58,7 @@ function parseOptions() {
       'no-wait': { type: 'boolean', default: false },
       live: { type: 'boolean', default: false },
       repeats: { type: 'string' },
+      'no-raw-ceiling': { type: 'boolean', default: false },
     },
   });
   const count = Number(values.n ?? (values.quick ? 5000 : process.env.N ?? 100_000));
@@ -74,6 +77,7 @@ function parseOptions() {
     snapshot: !values.live,
     repeats: Number(values.repeats ?? 1),
     poolSize: POOL_SIZE,
+    rawCeiling: !values['no-raw-ceiling'],
   };
 }
 
@@ -101,16 +105,16 @@ function phases(sink: SinkProcess, options: BenchOptions, notes: string[]) {
 
   let ceilings = 0;
   return {
-    ceiling(position: string, dkim = false): Promise<CeilingRun> {
+    ceiling(position: string, dkim = false, raw = false): Promise<CeilingRun> {
       const label = dkim ? 'ceiling-dkim-' : `ceiling${ceilings++}-`;
       const count = dkim ? Math.min(options.count, DKIM_CEILING_MAX) : options.count;
       return measure(
         `ceiling ${position}`,
         async () => {
           await settle(`ceiling ${position}`);
-          const result = await measureCeiling(sink, { count, poolSize: options.poolSize, inFlight: CEILING_IN_FLIGHT, dkim, label });
-          log(`ceiling ${position}: ${Math.round(result.rate)} msg/s (${result.seconds.toFixed(1)} s)`);
-          return { ...result, position, dkim };
+          const result = await measureCeiling(sink, { count, poolSize: options.poolSize, inFlight: CEILING_IN_FLIGHT, dkim, raw, label });
+          log(`ceiling ${position}${raw ? ' (raw messages)' : ''}: ${Math.round(result.rate)} msg/s (${result.seconds.toFixed(1)} s)`);
+          return { ...result, position, dkim, raw };
         },
         (r) => othersCores(r.cpu, r.seconds),
         (r) => r.rate,
@@ -163,6 +167,7 @@ async function main(): Promise<number> {
     ];
     // Unmeasured: lets V8 optimise nodemailer in this process before the first ceiling counts.
     await measureCeiling(sink, { count: Math.min(options.count, WARM_UP), poolSize: options.poolSize, inFlight: CEILING_IN_FLIGHT, label: 'warm-up-' });
+    if (options.rawCeiling) ceilings.push(await phase.ceiling('before the runs', false, true));
     let previous = await phase.ceiling(plan[0] ? `before ${plan[0].store}` : 'alone');
     ceilings.push(previous);
     let dkimCeiling: CeilingRun | undefined;
@@ -175,6 +180,8 @@ async function main(): Promise<number> {
       runs.push({ ...result, ceilingBefore: previous, ceilingAfter: next, dkimCeiling: step.dkim ? dkimCeiling : undefined });
       previous = next ?? previous;
     }
+
+    if (options.rawCeiling) ceilings.push(await phase.ceiling('after the runs', false, true));
 
     const report = renderReport({ options, machine, code, startedAt, ceilings, runs, notes });
     console.log(report);

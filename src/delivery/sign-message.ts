@@ -1,13 +1,11 @@
 // DKIM-signs an outgoing message when its sender domain has a key: RSA through nodemailer's
 // signer, Ed25519 by building the message and signing it with mailauth (nodemailer cannot).
-import nodemailer from 'nodemailer';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { domainOf } from '../sending/index.ts';
 import { createDkimSigner, needsRawSigning, nodemailerDkimOptions, signRawMessage } from './dkim/index.ts';
+import { composeMessage } from './mime/compose-message.ts';
 import type { OutgoingMessage } from './transports/transport.ts';
-
-const composer = nodemailer.createTransport({ streamTransport: true, buffer: true });
 
 export function createMessageSigner(db: Kysely<Database>) {
   const signer = createDkimSigner(db);
@@ -16,8 +14,8 @@ export function createMessageSigner(db: Kysely<Database>) {
     const key = await signer.keyFor(projectId, domainOf(fromAddress));
     if (!key) return message;
     if (!needsRawSigning(key)) return { ...message, mail: { ...message.mail, dkim: nodemailerDkimOptions(key) } };
-    const built = await composer.sendMail({ ...message.mail, envelope: message.envelope });
-    const signed = await signRawMessage(built.message as Buffer, key);
+    const { raw } = await composeMessage({ ...message.mail, envelope: message.envelope });
+    const signed = await signRawMessage(raw, key);
     return { ...message, mail: { raw: signed } };
   };
 }

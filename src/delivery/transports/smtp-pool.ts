@@ -1,6 +1,8 @@
-// One pooled nodemailer SMTP client and a send whose answer is plain data, so it can cross a
-// thread boundary (smtp-thread.ts) as well as be used in the calling thread.
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+// One pool of SMTP sessions and a send whose answer is plain data, so it can cross a thread
+// boundary (smtp-thread.ts) as well as be used in the calling thread.
+import type { SendMailOptions } from 'nodemailer';
+import { composeMessage } from '../mime/compose-message.ts';
+import { openSmtpConnections } from './smtp-connections.ts';
 
 /** Everything needed to open a pool: serializable, so a sending thread can open it too. */
 export type SmtpPoolOptions = { url: string; poolSize: number };
@@ -31,16 +33,12 @@ export function relayConnectionOptions(smtpUrl: string) {
 }
 
 export function openSmtpPool(options: SmtpPoolOptions): SmtpPool {
-  const pool = nodemailer.createTransport({
-    pool: true,
-    ...relayConnectionOptions(options.url),
-    maxConnections: options.poolSize,
-    maxMessages: Infinity,
-  });
+  const connections = openSmtpConnections({ ...relayConnectionOptions(options.url), poolSize: options.poolSize });
   return {
     async send(mail, recipient) {
       try {
-        const info = await pool.sendMail(mail);
+        const { raw, envelope } = await composeMessage(mail);
+        const info = await connections.send({ ...envelope, dsn: mail.dsn }, raw);
         const i = info.rejected.indexOf(recipient);
         if (i >= 0) return { ok: true, response: info.response, rejected: errorLike(info.rejectedErrors?.[i] ?? new Error('recipient rejected')) };
         return { ok: true, response: info.response };
@@ -48,7 +46,7 @@ export function openSmtpPool(options: SmtpPoolOptions): SmtpPool {
         return { ok: false, error: errorLike(err) };
       }
     },
-    close: () => pool.close(),
+    close: () => connections.close(),
   };
 }
 
