@@ -46,31 +46,19 @@ async function timedSend(sink: SinkProcess, send: (i: number) => Promise<unknown
 }
 
 function rows(sink: SinkProcess): Row[] {
-  const pool = () => nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: sink.port, maxConnections: POOL_SIZE, maxMessages: Infinity, ignoreTLS: true });
+  const viaPool = async (mails: SendMailOptions[]) => {
+    const pool = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: sink.port, maxConnections: POOL_SIZE, maxMessages: Infinity, ignoreTLS: true });
+    try {
+      return await timedSend(sink, (i) => pool.sendMail(mails[i]!));
+    } finally {
+      pool.close();
+    }
+  };
   return [
-    {
-      name: "nodemailer pool, sendMail(fields): the bench:send ceiling",
-      async run(label) {
-        const mails = messages(label);
-        const transport = pool();
-        try {
-          return await timedSend(sink, (i) => transport.sendMail(mails[i]!));
-        } finally {
-          transport.close();
-        }
-      },
-    },
+    { name: 'nodemailer pool, sendMail(fields): the bench:send ceiling', run: (label) => viaPool(messages(label)) },
     {
       name: 'nodemailer pool, sendMail({envelope, raw}) with pre-composed bytes',
-      async run(label) {
-        const mails = await Promise.all(messages(label).map(async (m) => ({ envelope: m.envelope, raw: (await composeMessage(m)).raw }) as SendMailOptions));
-        const transport = pool();
-        try {
-          return await timedSend(sink, (i) => transport.sendMail(mails[i]!));
-        } finally {
-          transport.close();
-        }
-      },
+      run: async (label) => viaPool(await Promise.all(messages(label).map(async (m) => ({ envelope: m.envelope, raw: (await composeMessage(m)).raw })))),
     },
     {
       name: "composing alone, nodemailer's MailComposer#build() (streams)",
