@@ -214,7 +214,7 @@ describe('openSmtpConnections', () => {
     });
   });
 
-  describe('STARTTLS', () => {
+  describe('TLS', () => {
     let dir: string;
     let tls: { key: Buffer; cert: Buffer };
     beforeAll(() => {
@@ -236,6 +236,15 @@ describe('openSmtpConnections', () => {
       const p = pool(server.port, { ...relayConnectionOptions(`smtp://127.0.0.1:${server.port}`), poolSize: 1 });
       await p.send(env(), raw('secret'));
       expect(server.received.map((m) => m.secure)).toEqual([true]);
+    });
+
+    it('speaks TLS from the first byte to an smtps:// relay (implicit TLS, port 465 style) and reuses the session', async () => {
+      const server = await startServer({ ...tls, secure: true, disabledCommands: ['AUTH'] });
+      const p = pool(server.port, { ...relayConnectionOptions(`smtps://127.0.0.1:${server.port}`), poolSize: 1 });
+      await p.send(env(), raw('first'));
+      await p.send(env(), raw('second'));
+      expect(server.received.map((m) => m.secure)).toEqual([true, true]);
+      expect(server.connects).toBe(1);
     });
 
     it('refuses the self-signed certificate when the URL asks for tls_verify=true', async () => {
