@@ -86,12 +86,20 @@ export function openSmtpConnections(options: Options): SmtpConnections {
 
   function pump(): void {
     while (!closed && queue.length > 0) {
-      const session = [...sessions].find((s) => s.state === 'idle');
-      if (session) {
-        run(session, queue.shift()!);
+      // One walk of the (at most poolSize) sessions per message: an idle one, else how many are opening.
+      let idle: Session | undefined;
+      let opening = 0;
+      for (const s of sessions) {
+        if (s.state === 'idle') {
+          idle = s;
+          break;
+        }
+        if (s.state === 'opening') opening++;
+      }
+      if (idle) {
+        run(idle, queue.shift()!);
         continue;
       }
-      const opening = [...sessions].filter((s) => s.state === 'opening').length;
       if (sessions.size >= poolSize || opening >= queue.length) return;
       if (Date.now() < reopenAt) {
         // A session could not be opened a moment ago. Open ones take the waiting messages; with
