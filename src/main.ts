@@ -22,7 +22,8 @@ import {
 import { loadCampaignContent, startCampaignExpander } from './campaigns/index.ts';
 import { startIdempotencyKeyExpiry } from './sending/index.ts';
 import { readFile } from 'node:fs/promises';
-import { classifyReturnedMessage, createForwardTransport, ingestMessage, startInboundSmtpServer, startReplyForwarding, type InboundSmtpServer } from './inbound/index.ts';
+import { createForwardTransport, ingestMessage, startInboundSmtpServer, startReplyForwarding, type InboundSmtpServer } from './inbound/index.ts';
+import { classifyReturnedMessage } from './bounces/index.ts';
 import { startCommitThread, startHitRecorder, trackingKeys, verifyToken, type HitRecorder, type TrackingSettings } from './tracking/index.ts';
 import { createClassifier, loadSignatures } from './tracking/classify/index.ts';
 

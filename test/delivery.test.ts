@@ -6,7 +6,7 @@ import { createTestApp, type TestApp } from './support/test-app.ts';
 import { startTestWorker, eventually, TEST_SECRET } from './support/test-worker.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 import { ensureSimulatorSuppressions } from '../src/delivery/index.ts';
-import { parseReturnPath } from '../src/delivery/return-path.ts';
+import { parseReturnPath } from '../src/bounces/index.ts';
 
 describe.each(STORE_KINDS)('delivery on %s', (kind) => {
   let t: TestApp;

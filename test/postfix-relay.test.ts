@@ -8,7 +8,7 @@ import { startTestWorker, eventually, TEST_SECRET } from './support/test-worker.
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 import { startPostfix, type PostfixInstance } from './support/postfix.ts';
 import { addDomain, type DnsRecord } from '../src/delivery/dkim/index.ts';
-import { parseReturnPath } from '../src/delivery/return-path.ts';
+import { parseReturnPath } from '../src/bounces/index.ts';
 
 const fakeDns = (records: DnsRecord[]) => async (name: string, rrtype: string) => {
   const found = records.filter((r) => r.type === rrtype && r.name === name.toLowerCase());

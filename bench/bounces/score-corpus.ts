@@ -1,7 +1,7 @@
 // Owns scoring the classifier against a labelled bounce corpus (corpus/, labels.jsonl, not-bounces.jsonl).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classifyReturnedMessage, splitMbox, type BounceResult } from '../../src/inbound/index.ts';
+import { classifyReturnedMessage, splitMbox, type BounceResult } from '../../src/bounces/index.ts';
 
 export type Label = {
   file: string; source: string; recipient: string | null; reason: string; hard: boolean; status: string | null;

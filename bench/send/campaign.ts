@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
 import { buildMessage, type CampaignContent } from '../../src/delivery/build-message.ts';
 import type { ClaimedEmail } from '../../src/delivery/queue.repository.ts';
-import { returnPathFor } from '../../src/delivery/return-path.ts';
+import { returnPathFor } from '../../src/bounces/index.ts';
 import type { TrackingSettings } from '../../src/tracking/index.ts';
 
 export const FROM = 'Sendtrail Bench <bench@example.com>';

@@ -101,7 +101,7 @@ const COMMANDS: Record<string, Command> = {
   async bounce(_config, args) {
     const [subcommand, ...files] = args;
     if (subcommand !== 'classify' || files.length === 0) return usage('bounce: use "bounce classify FILE..."');
-    const { classifyFiles } = await import('../inbound/index.ts');
+    const { classifyFiles } = await import('./classify-files.ts');
     return classifyFiles(files, { out: (line) => console.log(line), err: (line) => console.error(line) });
   },
   tracking: trackingCommand,

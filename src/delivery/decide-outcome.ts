@@ -1,6 +1,6 @@
 // Turns a transport's SendResult into the email's next status, its events and when to retry.
 import type { NewEvent } from '../events/index.ts';
-import { classifySmtpReply } from './classify-smtp-reply.ts';
+import { classifySmtpReply } from '../bounces/index.ts';
 import { decideRetry } from './retry-policy.ts';
 import type { ClaimedEmail, Outcome } from './queue.repository.ts';
 import type { SendResult, Transport } from './transports/transport.ts';

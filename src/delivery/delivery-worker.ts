@@ -10,7 +10,7 @@ import { decideOutcome } from './decide-outcome.ts';
 import { createDomainLimiter } from './domain-limiter.ts';
 import { createOutcomeWriter } from './outcome-writer.ts';
 import { claimDueEmails, renewLeases, type ClaimedEmail, type Outcome } from './queue.repository.ts';
-import { returnPathFor } from './return-path.ts';
+import { returnPathFor } from '../bounces/index.ts';
 import { createWakeableSleep } from '../shared/wakeable-sleep.ts';
 import type { TransportRouter } from './transport-router.ts';
 import type { OutgoingMessage } from './transports/transport.ts';

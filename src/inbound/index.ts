@@ -1,11 +1,7 @@
 // What other domains and the composition root may use of inbound.
-export { classifyReturnedMessage } from './classify/classify-returned-message.ts';
-export { splitMbox } from './classify/split-mbox.ts';
-export type { BounceResult, ReturnedMessage, ReturnedMessageKind } from './classify/returned-message.ts';
 export { startInboundSmtpServer, type InboundSmtpServer, type InboundSmtpOptions } from './smtp/inbound-smtp-server.ts';
 export { createForwardTransport, type ForwardTransport, type ForwardOutcome } from './forward/smtp-forward.ts';
 export { startReplyForwarding, type ReplyForwarding } from './forward/reply-forwarder.ts';
 export { ingestMessage, type IngestDeps, type IngestResult, type Envelope } from './ingest/ingest-message.ts';
 export { listInboundMessages, findInboundMessage, type InboundRow, type InboundFilter } from './ingest/inbound.repository.ts';
 export { isInboundRecipient, unsubscribeTokenOf, type InboundDomains } from './inbound-addresses.ts';
-export { classifyFiles } from './classify/classify-files.ts';

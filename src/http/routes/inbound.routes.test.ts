@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { STORE_KINDS } from '../../../test/support/test-store.ts';
-import { classifyReturnedMessage, ingestMessage } from '../../inbound/index.ts';
+import { classifyReturnedMessage } from '../../bounces/index.ts';
+import { ingestMessage } from '../../inbound/index.ts';
 import { createApiKey } from '../../projects/api-keys.ts';
 import { newId } from '../../shared/ids.ts';
 

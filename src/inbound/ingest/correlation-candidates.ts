@@ -1,7 +1,7 @@
 // Which email a returned message is about, as candidates in order of trust (issue 4, part 2):
 // the signed VERP return path first, then the DSN's ENVID, then the original's Message-ID (or
 // In-Reply-To/References of a reply), then its X-Sendtrail-ID header.
-import { parseReturnPath } from '../../delivery/index.ts';
+import { parseReturnPath } from '../../bounces/index.ts';
 import { isUuid } from '../../shared/ids.ts';
 import type { ReturnedMessage } from './classifier-port.ts';
 
@@ -28,7 +28,7 @@ export function correlationCandidates(
     const key = `${c.emailId}|${c.via}`;
     if (!seen.has(key)) (seen.add(key), found.push(c));
   };
-  // The return path is signed (delivery/return-path.ts): a match there cannot be forged.
+  // The return path is signed (bounces/return-path.ts): a match there cannot be forged.
   for (const rcpt of rcptTo) {
     const id = parseReturnPath(rcpt, secret);
     if (id) add({ emailId: id, via: 'return_path' });

@@ -5,7 +5,7 @@ import { STORE_KINDS, createTestStore, type TestStore } from '../../../test/supp
 import { ensureDefaultProject } from '../../projects/default-project.ts';
 import { submitEmails, findEmail } from '../../sending/index.ts';
 import { listEmailEvents } from '../../events/index.ts';
-import { returnPathFor } from '../../delivery/index.ts';
+import { returnPathFor } from '../../bounces/index.ts';
 import { listSuppressions } from '../../suppressions/index.ts';
 import type { BounceResult, ReturnedMessage } from './classifier-port.ts';
 import { ingestMessage, type IngestDeps } from './ingest-message.ts';

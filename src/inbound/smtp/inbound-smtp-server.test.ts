@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { STORE_KINDS, createTestStore, type TestStore } from '../../../test/support/test-store.ts';
 import { ensureDefaultProject } from '../../projects/default-project.ts';
-import { classifyReturnedMessage } from '../index.ts';
+import { classifyReturnedMessage } from '../../bounces/index.ts';
 import { ingestMessage } from '../ingest/ingest-message.ts';
 import { contentHash } from '../ingest/content-hash.ts';
 import { countInboundMessages } from '../ingest/inbound.repository.ts';

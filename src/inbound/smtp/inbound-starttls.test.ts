@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { createTestStore, type TestStore } from '../../../test/support/test-store.ts';
 import { ensureDefaultProject } from '../../projects/default-project.ts';
-import { classifyReturnedMessage } from '../index.ts';
+import { classifyReturnedMessage } from '../../bounces/index.ts';
 import { ingestMessage } from '../ingest/ingest-message.ts';
 import { listInboundMessages } from '../ingest/inbound.repository.ts';
 import { startInboundSmtpServer, type InboundSmtpServer } from './inbound-smtp-server.ts';

@@ -4,7 +4,7 @@ import { classifyReturnedMessage } from './classify-returned-message.ts';
 
 type DsnOptions = { action?: string; status?: string; diagnostic?: string; envid?: string };
 
-/** A DSN shaped like the one Postfix 3.7 sends (stack-notes: multipart/report, headers returned). */
+/** A DSN shaped like the one Postfix 3.7 sends (multipart/report, the original's headers returned). */
 function postfixDsn({ action = 'failed', status = '5.1.1', diagnostic = 'smtp; 550 5.1.1 <ann@example.org>: Recipient address rejected: User unknown in local recipient table', envid = 'em_123' }: DsnOptions = {}): string {
   return [
     'From: MAILER-DAEMON@relay.example.net (Mail Delivery System)', 'To: b+token@bounces.example.test',

@@ -1,8 +1,6 @@
 // Owns `sendtrail bounce classify FILE...`: one JSON line per file with the results of every message in it.
 import { readFile } from 'node:fs/promises';
-import { classifyReturnedMessage } from './classify-returned-message.ts';
-import { splitMbox } from './split-mbox.ts';
-import type { BounceResult } from './returned-message.ts';
+import { classifyReturnedMessage, splitMbox, type BounceResult } from '../bounces/index.ts';
 
 /** The fields users debug a bounce with, in this order; diagnostics stay in the typed result. */
 type PrintedResult = Pick<BounceResult, 'recipient' | 'action' | 'status' | 'reply_code' | 'reason' | 'hard' | 'feedback' | 'feedback_type' | 'vacation'>;

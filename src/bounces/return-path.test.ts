@@ -1,3 +1,4 @@
+// Owns the tests of the signed return path: the round trip of an email id and the refusal of forgeries.
 import { describe, expect, it } from 'vitest';
 import { parseReturnPath, returnPathFor } from './return-path.ts';
 

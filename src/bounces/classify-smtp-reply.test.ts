@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { ADDRESS_VERDICT_RULES, BOUNCE_RULES, CODE_RULES, STATUS_RULES, type BounceReason } from './bounce-rules.ts';
+import { ADDRESS_VERDICT_RULES, BOUNCE_RULES, CODE_RULES, STATUS_RULES, type BounceReason } from './rules/bounce-rules.ts';
 import { classifySmtpReply, isHardReason, statesUnknownAddress } from './classify-smtp-reply.ts';
 
 describe('the bounce rule table', () => {
@@ -130,7 +130,7 @@ describe('garbage input', () => {
   });
 });
 
-// The labelled half of Sisimai's set-of-emails (shared/data/bounces/README.md); a held-out half measures us.
+// The labelled half of Sisimai's set-of-emails (test/fixtures/bounces/README.md); a held-out half measures us.
 const BOUNCES = new URL('../../test/fixtures/bounces/', import.meta.url);
 const REASON_FLOOR = 0.89;
 const HARD_FLOOR = 0.92;

@@ -1,5 +1,5 @@
 // Owns turning the evidence about one recipient (DSN fields, the notice's words) into a BounceResult.
-import { isHardReason, mentionsUnknownUser, statesUnknownAddress, reasonByCode, reasonByStatus, reasonFromText, replyCodeIn, statusIn } from '../../delivery/index.ts';
+import { isHardReason, mentionsUnknownUser, statesUnknownAddress, reasonByCode, reasonByStatus, reasonFromText, replyCodeIn, statusIn } from '../classify-smtp-reply.ts';
 import type { BounceResult } from './returned-message.ts';
 import { reasonForGreeting, reasonForStage, smtpStageIn } from './smtp-command-stage.ts';
 

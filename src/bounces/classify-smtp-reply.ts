@@ -1,5 +1,5 @@
 // Owns classifySmtpReply: turns an SMTP reply (or a DSN Diagnostic-Code) into a typed bounce.
-import { ADDRESS_VERDICT_RULES, BOUNCE_RULES, CODE_RULES, STATUS_RULES, type BounceReason } from './bounce-rules.ts';
+import { ADDRESS_VERDICT_RULES, BOUNCE_RULES, CODE_RULES, STATUS_RULES, type BounceReason } from './rules/bounce-rules.ts';
 
 export interface SmtpReply {
   /** The reply code when the transport reports it apart from the text; otherwise read from `message`. */

@@ -1,6 +1,6 @@
 // Owns the types of the bounce rule tables: the reason vocabulary and the shape of a text rule.
 
-/** Sisimai's reason vocabulary (shared/data/bounces/README.md); `feedback`, `vacation`, `delivered` are
+/** Sisimai's reason vocabulary (test/fixtures/bounces/README.md); `feedback`, `vacation`, `delivered` are
  * never produced from an SMTP reply. */
 export type BounceReason =
   | 'userunknown' | 'hostunknown' | 'hasmoved' | 'notaccept' | 'mailboxfull' | 'exceedlimit' | 'mesgtoobig'

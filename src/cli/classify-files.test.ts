@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CORPUS = join(ROOT, 'test/fixtures/bounces/corpus');
 const KEYS = ['recipient', 'action', 'status', 'reply_code', 'reason', 'hard', 'feedback', 'feedback_type', 'vacation'];
 const dir = mkdtempSync(join(tmpdir(), 'sendtrail-classify-'));

@@ -1,0 +1,8 @@
+// What other domains, the CLI and the benchmarks may use of bounces: classifying SMTP replies and
+// returned messages (DSN, ARF, auto-replies, SES notifications), and the signed return path.
+export { classifySmtpReply, type SmtpReply, type SmtpReplyClass } from './classify-smtp-reply.ts';
+export type { BounceReason } from './rules/bounce-rule-types.ts';
+export { classifyReturnedMessage } from './returned-message/classify-returned-message.ts';
+export { splitMbox } from './returned-message/split-mbox.ts';
+export type { BounceResult, ReturnedMessage, ReturnedMessageKind } from './returned-message/returned-message.ts';
+export { returnPathFor, parseReturnPath } from './return-path.ts';
