@@ -2,6 +2,7 @@
 // status counts and cancellation. Raw SQL throughout: Kysely has no `unnest` batch insert.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
+import { isCancellableSql } from '../events/index.ts';
 import { PRIORITY } from '../sending/index.ts';
 import { newIds } from './bulk-ids.ts';
 
@@ -118,7 +119,7 @@ export async function dropStagedRecipients(trx: Kysely<Database>, campaignId: st
 export async function findCancellableEmailIds(trx: Kysely<Database>, campaignId: string): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
     SELECT id FROM emails
-    WHERE campaign_id = ${campaignId} AND status IN ('queued', 'scheduled') AND (locked_until IS NULL OR locked_until < now())
+    WHERE campaign_id = ${campaignId} AND ${isCancellableSql(sql.ref('status'))} AND (locked_until IS NULL OR locked_until < now())
   `.execute(trx);
   return rows.map((r) => r.id);
 }
@@ -133,7 +134,7 @@ export async function cancelEmailsById(trx: Kysely<Database>, projectId: string,
   const result = await sql`
     WITH cancelled AS (
       UPDATE emails SET status = 'cancelled', next_attempt_at = NULL, updated_at = now()
-      WHERE id = ANY(${ids}::uuid[]) AND status IN ('queued', 'scheduled') AND (locked_until IS NULL OR locked_until < now())
+      WHERE id = ANY(${ids}::uuid[]) AND ${isCancellableSql(sql.ref('status'))} AND (locked_until IS NULL OR locked_until < now())
       RETURNING id
     )
     INSERT INTO events (project_id, email_id, event_type, metadata)

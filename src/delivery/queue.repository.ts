@@ -1,7 +1,7 @@
 // All SQL of the delivery queue: claim due emails under a lease, record outcomes, read depth.
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Database, EmailsTable } from '../store/database.ts';
-import { STATUS_RANK, type EmailStatus } from '../events/index.ts';
+import { forwardStatusSql, type EmailStatus } from '../events/index.ts';
 import { insertEventsStatement, type NewEvent } from '../events/index.ts';
 import { suppressAfterSoftBounces, suppressRecipientsOf } from '../suppressions/index.ts';
 
@@ -67,11 +67,6 @@ export type Outcome = {
   capturedRaw?: string;
 };
 
-// Built from STATUS_RANK (constants of ours, never input): SQL compares ranks so that concurrent
-// writers (a worker and, later, an inbound DSN) can only move a status forward.
-const rankOf = (column: string) =>
-  sql.raw(`CASE ${column} ${Object.entries(STATUS_RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} ELSE -1 END`);
-
 /** Records a batch of outcomes, their events and captured messages atomically. */
 export async function recordOutcomes(
   db: Kysely<Database>,
@@ -107,7 +102,7 @@ async function updateWithEvents(db: Kysely<Database>, outcomes: readonly Outcome
   // Raw SQL: a batch UPDATE ... FROM unnest is one round trip for the whole batch.
   const update = sql`
     UPDATE emails e
-    SET status = CASE WHEN ${rankOf('e.status')} < ${rankOf('v.status')} THEN v.status ELSE e.status END,
+    SET status = ${forwardStatusSql(sql.ref('e.status'), sql.ref('v.status'))},
         next_attempt_at = v.next_attempt_at,
         locked_by = NULL,
         locked_until = NULL,

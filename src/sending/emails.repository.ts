@@ -1,6 +1,7 @@
 // SQL on the emails table as seen by the API: insert, read, cancel (the log's pages: list-emails.ts).
 import { sql, type Kysely, type Insertable, type Selectable } from 'kysely';
 import type { Database, EmailsTable } from '../store/database.ts';
+import { CANCELLABLE_STATUSES } from '../events/index.ts';
 
 export type EmailRow = Selectable<EmailsTable> & { campaign_subject: string | null };
 export type NewEmailRow = Insertable<EmailsTable>;
@@ -31,7 +32,7 @@ export async function cancelQueuedEmail(db: Kysely<Database>, projectId: string,
     .set({ status: 'cancelled', next_attempt_at: null, updated_at: sql`now()` })
     .where('project_id', '=', projectId)
     .where('id', '=', id)
-    .where('status', 'in', ['queued', 'scheduled'])
+    .where('status', 'in', CANCELLABLE_STATUSES)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', sql<Date>`now()`)]))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;

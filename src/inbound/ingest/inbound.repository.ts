@@ -2,7 +2,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, InboundMessagesTable } from '../../store/database.ts';
 import { pinned, pinnedOrder, walkPage, WALK_LIMIT, type WalkPath } from '../../store/bounded-walk.ts';
-import { STATUS_RANK, type EmailStatus } from '../../events/index.ts';
+import { movesForwardSql, type EmailStatus } from '../../events/index.ts';
 
 export type CorrelatedEmail = { id: string; project_id: string; to_address: string; message_id: string };
 export type InboundRow = Selectable<InboundMessagesTable>;
@@ -24,17 +24,14 @@ export async function insertInboundMessage(db: Kysely<Database>, row: NewInbound
   return inserted?.id;
 }
 
-// Built from STATUS_RANK (our constants, never input), as in delivery/queue.repository.ts: a DSN
-// can only move a status forward, whatever the worker wrote meanwhile.
-const rankOf = (column: string) =>
-  sql.raw(`CASE ${column} ${Object.entries(STATUS_RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} ELSE -1 END`);
-
+/** Moves the email to `status` only if that is forward: a DSN never undoes what the worker wrote meanwhile. */
 export async function advanceEmailStatus(db: Kysely<Database>, emailId: string, status: EmailStatus): Promise<void> {
-  // Raw SQL: the rank comparison is a CASE over constants.
-  await sql`
-    UPDATE emails SET status = ${status}, updated_at = now()
-    WHERE id = ${emailId} AND ${rankOf('status')} < ${STATUS_RANK[status]}
-  `.execute(db);
+  await db
+    .updateTable('emails')
+    .set({ status, updated_at: sql`now()` })
+    .where('id', '=', emailId)
+    .where(movesForwardSql(sql.ref('status'), status))
+    .execute();
 }
 
 export type InboundFilter = { matched?: boolean; kind?: string; emailId?: string; before?: string; limit: number };

@@ -3,7 +3,7 @@
 // sender gets a 4xx and retries). The same message received twice is recorded once.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
-import { appendEvents, statusOfEvent, STATUS_RANK, type EmailStatus, type EventType } from '../../events/index.ts';
+import { appendEvents, furthestStatus, statusOfEvent, type EmailStatus, type EventType } from '../../events/index.ts';
 import { addSuppressions, countSoftBounces } from '../../suppressions/index.ts';
 import { newId } from '../../shared/ids.ts';
 import { unsubscribeTokenOf, type InboundDomains } from '../inbound-addresses.ts';
@@ -86,8 +86,7 @@ export async function ingestMessage(deps: IngestDeps, envelope: Envelope, raw: B
 async function recordConsequences(trx: Kysely<Database>, deps: IngestDeps, email: CorrelatedEmail, c: Consequences): Promise<void> {
   const projectId = email.project_id;
   await appendEvents(trx, c.events.map((e) => ({ projectId, emailId: email.id, type: e.type, metadata: storableValue(e.metadata) })));
-  const statuses = c.events.map((e) => statusOfEvent(e.type)).filter((s): s is EmailStatus => s !== undefined);
-  const target = statuses.sort((a, b) => STATUS_RANK[b] - STATUS_RANK[a])[0];
+  const target = furthestStatus(c.events.map((e) => statusOfEvent(e.type)).filter((s): s is EmailStatus => s !== undefined));
   if (target) await advanceEmailStatus(trx, email.id, target);
   let reason = c.suppress;
   if (!reason && c.softBounce && deps.softBounceSuppressCount > 0) {
