@@ -19,6 +19,36 @@ describe('sendtrail command', () => {
     expect(out).toContain('captured locally and NOT delivered');
   });
 
+  it('prints the keys a user sets by group, the advanced knobs apart, what was set, and no secret', async () => {
+    const secrets = {
+      SENDTRAIL_SECRET: 'installation-secret-in-clear',
+      SENDTRAIL_API_KEY: 'st_seeded-api-key-in-clear-0123',
+      TRACKING_KEYS: 'tracking-key-new-in-clear,tracking-key-old-in-clear',
+      METRICS_TOKEN: 'metrics-token-in-clear',
+      DATABASE_URL: 'postgres://sendtrail:database-password-in-clear@db.example:5432/mail',
+      SMTP_URL: 'smtp://mailer:relay-p@ss-in-clear@relay.example:587',
+    };
+    const out = await runSendtrailCommand({ SENDTRAIL_DATA_DIR: dataDir, WORKER_CONCURRENCY: '64', ...secrets }, ['config']);
+    for (const clear of ['in-clear', 'relay-p@ss']) expect(out).not.toContain(clear);
+    expect(out).toMatch(/^SENDTRAIL_SECRET=\*{8}$/m);
+    expect(out).toMatch(/^TRACKING_KEYS=\*{8}$/m);
+    expect(out).toMatch(/^METRICS_TOKEN=\*{8}$/m);
+    expect(out).toMatch(/^DATABASE_URL=postgres:\/\/sendtrail:\*{4}@db\.example:5432\/mail$/m);
+    expect(out).toMatch(/^SMTP_URL=smtp:\/\/mailer:\*{4}@relay\.example:587$/m);
+    // Set or default, on the line under each value.
+    expect(out).toMatch(/^WORKER_CONCURRENCY=64\n {4}\(set; default 128\) /m);
+    expect(out).toMatch(/^PORT=3000\n {4}\(default\) /m);
+    expect(out).toMatch(/^METRICS_ALLOWED_NETWORKS=127\.0\.0\.0\/8,::1\n {4}\(default\) /m);
+    // Groups in order, the advanced knobs last under their own heading.
+    const at = (text: string) => out.indexOf(text);
+    const headings = ['# HTTP server', '# Database', '# Sending', '# Bounces', '# Tracking', '# Secrets and access', '# Advanced'].map(at);
+    expect(headings.every((h) => h >= 0)).toBe(true);
+    expect([...headings].sort((a, b) => a - b)).toEqual(headings);
+    const advanced = at('# Advanced');
+    for (const key of ['PORT=', 'DATABASE_URL=', 'SMTP_URL=', 'RETRY_BASE_MS=', 'TRACKING_TRUSTED_PROXIES=', 'LOG_LEVEL=']) expect(at(key), key).toBeLessThan(advanced);
+    for (const key of ['CLAIM_BATCH_SIZE=', 'SIMULATOR_LIFETIME_MS=', 'TRACKING_COMMIT_LINGER_MS=', 'PGLITE_VACUUM_INTERVAL_MS=']) expect(at(key), key).toBeGreaterThan(advanced);
+  });
+
   it('refuses a bad configuration with a clear message and exit code 1', async () => {
     const err = await runSendtrailCommand({ SENDTRAIL_DATA_DIR: dataDir, PORT: 'x' }, ['config']).catch((e) => e);
     expect(err.code).toBe(1);

@@ -1,6 +1,8 @@
 // The `sendtrail` command: start, migrate, keys create, domains add, config, bounce classify, tracking replay|reclassify.
 import { parseArgs } from 'node:util';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
+import { formatConfig } from '../config/format-config.ts';
+import { maskUrlCredentials } from '../config/mask-secrets.ts';
 import { DirectoryLockedError } from '../shared/dir-lock.ts';
 import { openConfiguredStore } from '../store/open-configured-store.ts';
 import type { Config } from '../config/schema.ts';
@@ -14,7 +16,7 @@ Commands:
   keys create [--name NAME]         Create an API key for the default project (printed once)
   domains add <domain> [--algorithm rsa|ed25519] [--bounce-domain D]
                                     Create a DKIM key for a sending domain and print its DNS records
-  config                            Print the effective configuration with descriptions
+  config                            Print every key by group: value (secrets masked), set or default, meaning
   bounce classify FILE...           Classify bounce, complaint and reply files (.eml or mbox): one JSON line each
 ${TRACKING_USAGE}
 
@@ -39,7 +41,7 @@ const COMMANDS: Record<string, Command> = {
     if (roles.includes('worker')) {
       console.log(
         config.SMTP_URL
-          ? `Mail relays through ${config.SMTP_URL.replace(/\/\/[^@/]*@/, '//***@')}`
+          ? `Mail relays through ${maskUrlCredentials(config.SMTP_URL)}`
           : 'SMTP_URL is not set: mail to real domains is CAPTURED locally and NOT delivered. @simulator.test addresses are simulated.',
       );
     }
@@ -107,9 +109,7 @@ const COMMANDS: Record<string, Command> = {
   tracking: trackingCommand,
 
   async config(config) {
-    for (const { key, value, description } of describeConfig(config)) {
-      console.log(`${key}=${value}\n    ${description}`);
-    }
+    console.log(formatConfig(describeConfig(config)));
     return 0;
   },
 };

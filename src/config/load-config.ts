@@ -1,6 +1,8 @@
 // Reads the environment into a validated Config; the only module that touches process.env.
 import { Value } from '@sinclair/typebox/value';
-import { ConfigSchema, type Config } from './schema.ts';
+import proxyAddr from '@fastify/proxy-addr';
+import { annotationsOf, ConfigSchema, type Config, type ConfigGroup } from './schema.ts';
+import { displayValue } from './mask-secrets.ts';
 
 export class ConfigError extends Error {}
 
@@ -12,7 +14,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
   const problems = [...Value.Errors(ConfigSchema, withDefaults)].map(
-    (e) => `${e.path.slice(1) || '(config)'}: ${e.message} (got ${JSON.stringify(e.value)})`,
+    (e) => `${e.path.slice(1) || '(config)'}: ${e.message} (got ${JSON.stringify(displayValue(e.path.slice(1), e.value))})`,
   );
   const config = withDefaults as Config;
   if (config.SENDTRAIL_API_KEY && config.SENDTRAIL_API_KEY.length < 24) {
@@ -27,6 +29,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.PUBLIC_URL && !/^https?:\/\//.test(config.PUBLIC_URL)) {
     problems.push('PUBLIC_URL: must start with http:// or https://');
   }
+  // Checked here so a typo stops the start, not every scrape of /metrics.
+  try {
+    proxyAddr.compile(config.METRICS_ALLOWED_NETWORKS.split(',').map((n) => n.trim()).filter(Boolean));
+  } catch (err) {
+    problems.push(`METRICS_ALLOWED_NETWORKS: ${(err as Error).message}`);
+  }
   if (Boolean(config.INBOUND_TLS_KEY_FILE) !== Boolean(config.INBOUND_TLS_CERT_FILE)) {
     problems.push('INBOUND_TLS_KEY_FILE and INBOUND_TLS_CERT_FILE: set both (STARTTLS) or neither');
   }
@@ -38,13 +46,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return config;
 }
 
-/** Effective values with secrets masked, for `sendtrail config`. */
-export function describeConfig(config: Config): Array<{ key: string; value: string; description: string }> {
-  const secret = new Set(['SENDTRAIL_API_KEY', 'SENDTRAIL_SECRET']);
+export type ConfigEntry = {
+  key: string;
+  group: ConfigGroup;
+  /** The effective value as it may be shown: secrets and the passwords in URLs masked. */
+  value: string;
+  /** Masked like value. */
+  defaultValue: string;
+  /** 'set': from the environment; 'default': not set, or set empty. */
+  source: 'set' | 'default';
+  description: string;
+};
+
+/** Every key in schema order with its effective value, masked, and where it came from: for `sendtrail config`. */
+export function describeConfig(config: Config, env: Record<string, string | undefined> = process.env): ConfigEntry[] {
   return Object.entries(ConfigSchema.properties).map(([key, schema]) => {
-    let value = String((config as Record<string, unknown>)[key] ?? '');
-    if (secret.has(key) && value) value = '********';
-    if (key === 'DATABASE_URL' || key === 'SMTP_URL') value = value.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:****@');
-    return { key, value, description: (schema as { description?: string }).description ?? '' };
+    const { default: def, description = '' } = schema as { default?: unknown; description?: string };
+    const given = env[key];
+    return {
+      key,
+      group: annotationsOf(key).group,
+      value: displayValue(key, (config as Record<string, unknown>)[key]),
+      defaultValue: displayValue(key, def),
+      source: given !== undefined && given !== '' ? 'set' : 'default',
+      description,
+    };
   });
 }

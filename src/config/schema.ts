@@ -1,71 +1,117 @@
-// The one configuration schema: every key Sendtrail reads, with its default and what it does.
-import { Type, type Static } from '@sinclair/typebox';
+// The one configuration schema: every key Sendtrail reads, with its default, what it does, its group
+// and whether its value is a secret.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PGLITE_SHARED_BUFFERS_DEFAULT } from '../store/pglite-settings.ts';
 
-const str = (def: string, description: string) => Type.String({ default: def, description });
-const int = (def: number, description: string, min = 0) =>
-  Type.Integer({ default: def, minimum: min, description });
+/**
+ * Groups in the order `sendtrail config` prints them. `advanced` holds tuning and test knobs: their
+ * defaults suit every installation, and they are listed apart so the keys a user sets stand out.
+ */
+export const CONFIG_GROUPS = {
+  server: 'HTTP server',
+  database: 'Database',
+  sending: 'Sending (relay, retries, concurrency)',
+  inbound: 'Bounces, complaints and replies (inbound SMTP)',
+  tracking: 'Tracking (opens, clicks, unsubscribes)',
+  security: 'Secrets and access',
+  advanced: 'Advanced: tuning and test knobs (the defaults suit most installations)',
+} as const;
+
+export type ConfigGroup = keyof typeof CONFIG_GROUPS;
+
+/**
+ * Annotations every key carries beside its JSON schema. `secret`: the value is never printed or
+ * logged (`sendtrail config` shows ******** once it is set); a key added later with `secret: true`
+ * is masked with no change to the printer.
+ */
+export type KeyAnnotations = { group: ConfigGroup; secret?: true };
+
+type Options = KeyAnnotations & { pattern?: string };
+
+const str = (def: string, description: string, options: Options) =>
+  Type.String({ default: def, description, ...options });
+const int = (def: number, description: string, options: Options & { min?: number }) => {
+  const { min = 0, ...rest } = options;
+  return Type.Integer({ default: def, minimum: min, description, ...rest });
+};
+const bool = (def: boolean, description: string, options: Options) =>
+  Type.Boolean({ default: def, description, ...options });
+
+const server = { group: 'server' } as const;
+const database = { group: 'database' } as const;
+const sending = { group: 'sending' } as const;
+const inbound = { group: 'inbound' } as const;
+const tracking = { group: 'tracking' } as const;
+const security = { group: 'security' } as const;
+const advanced = { group: 'advanced' } as const;
 
 export const ConfigSchema = Type.Object({
-  PORT: int(3000, 'HTTP port for the API, dashboard and tracking endpoints.', 0),
-  HOST: str('127.0.0.1', 'Address the HTTP and SMTP servers listen on.'),
-  SENDTRAIL_DATA_DIR: str('./.sendtrail', 'Directory for the embedded database and its secret, and for the tracking spool: on PostgreSQL, each process with the tracking role needs one of its own (a second is refused).'),
-  DATABASE_URL: str('', 'PostgreSQL URL. Empty: the embedded PGlite database in SENDTRAIL_DATA_DIR (one process only).'),
-  PGLITE_SHARED_BUFFERS: Type.String({
-    default: PGLITE_SHARED_BUFFERS_DEFAULT,
-    pattern: '^[0-9]{1,6}(kB|MB|GB)$',
-    description: 'shared_buffers of the embedded database: most of its memory. Ignored with DATABASE_URL.',
-  }),
-  PGLITE_VACUUM_INTERVAL_MS: int(600_000, 'How often the embedded database is vacuumed and analyzed (it has no autovacuum): without it every sent email leaves dead rows that are never reused. Each run holds the database for a moment (0.3-0.6 s at 20,000-100,000 sent emails: npm run bench:pglite-vacuum). 0: never. Ignored with DATABASE_URL.', 0),
-  SMTP_URL: str('', 'Relay for outgoing mail, e.g. smtp://127.0.0.1:25. Empty: mail to real domains is captured locally and NOT delivered.'),
-  PUBLIC_URL: str('', 'Base URL recipients reach for tracking and unsubscribe links. Empty: http://localhost:PORT.'),
-  SENDTRAIL_API_KEY: Type.String({
-    default: '',
-    description: 'Seeds a known API key for the default project (24 characters or more). Empty: none seeded.',
-  }),
-  SENDTRAIL_SECRET: str('', 'Key for signed tokens (return paths, tracking). Empty: generated once and kept in SENDTRAIL_DATA_DIR/secret (PGlite) or in the database (PostgreSQL, shared by all its processes).'),
-  BOUNCE_DOMAIN: str('bounces.sendtrail.localhost', 'Domain of the VERP return path b+<token>@BOUNCE_DOMAIN; point its MX at the inbound SMTP server.'),
-  INBOUND_SMTP_PORT: int(2525, 'Port of the inbound SMTP server (bounces, complaints, replies).'),
-  INBOUND_HOST: str('127.0.0.1', 'Address the inbound SMTP server listens on (0.0.0.0 to receive mail from the internet).'),
-  REPLY_DOMAIN: str('replies.sendtrail.localhost', 'Domain whose mail the inbound server accepts as replies; use addresses at it as reply_to and point its MX here.'),
-  INBOUND_MAX_MESSAGE_BYTES: int(10 * 1024 * 1024, 'Largest message the inbound SMTP server accepts (announced in EHLO SIZE, RFC 1870); larger ones get 552.', 1024),
-  INBOUND_TLS_KEY_FILE: str('', 'PEM private key for STARTTLS on the inbound server. Empty (with INBOUND_TLS_CERT_FILE): no STARTTLS.'),
-  INBOUND_TLS_CERT_FILE: str('', 'PEM certificate chain for STARTTLS on the inbound server.'),
-  REPLY_FORWARD_TO: str('', 'Mailbox that human replies are forwarded to, through SMTP_URL (required for it), retried like outgoing mail (RETRY_BASE_MS, RETRY_MAX_DELAY_MS, MAX_DELIVERY_LIFETIME_MS). Empty: replies are only recorded.'),
-  SOFT_BOUNCE_SUPPRESS_COUNT: int(3, 'Soft bounces of one address (per project) after which it is suppressed. 0: soft bounces never suppress.'),
-  SMTP_POOL_SIZE: int(5, 'Pooled SMTP connections per transport in each worker.', 1),
-  SMTP_THREAD: Type.Boolean({
-    default: true,
-    description: 'Compose, DKIM-sign and send mail in a worker thread, off the thread that runs queries (and PGlite). false: all in one thread.',
-  }),
-  SMTP_THREAD_HEAP_MB: int(64, 'Old-generation heap limit of the SMTP thread in MB: keeps its garbage from growing RSS.', 48),
-  WORKER_CONCURRENCY: int(128, 'Messages a worker process has in flight at once, from claim to committed outcome; also bounds the resends after a crash.', 1),
-  CLAIM_BATCH_SIZE: int(200, 'Emails claimed per queue round trip; also bounds duplicates after a crash.', 1),
-  LEASE_MS: int(120_000, 'How long a claim lasts before another worker may take the email over (crash recovery).', 1000),
-  DOMAIN_CONCURRENCY: int(20, 'Deliveries in flight to one recipient domain, per worker process.', 1),
-  RETRY_BASE_MS: int(60_000, 'First retry delay after a 4xx or a connection error; doubles each attempt.', 10),
-  RETRY_MAX_DELAY_MS: int(3_600_000, 'Longest delay between two attempts.', 10),
-  MAX_DELIVERY_LIFETIME_MS: int(3 * 86_400_000, 'After this long in retries an email is bounced soft with reason "expired".', 100),
-  SIMULATOR_RETRY_BASE_MS: int(300, 'Retry delay for @simulator.test mail, kept short so the demo finishes fast.', 10),
-  SIMULATOR_LIFETIME_MS: int(3_000, 'Retry lifetime for @simulator.test mail.', 100),
-  TRACKING_KEYS: str('', 'Comma-separated keys for tracking tokens: the first signs, all verify (rotate by putting a new key first). Empty: derived from SENDTRAIL_SECRET.'),
-  TRACKING_TRUSTED_PROXIES: str('', 'Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For gives the client IP of tracking hits. Empty: the socket address.'),
-  TRACKING_BATCH_MS: int(0, 'Extra wait (ms) before an idle tracking recorder writes its batch to the fsync\'d spool. 0: none; under load hits gather while earlier batches sync (group commit).', 0),
-  TRACKING_COMMIT_LINGER_MS: int(200, 'How long (ms) spooled tracking hits gather before they are classified and stored, unless a full batch is waiting: bigger batches cost the database far less per hit (bench:track on PostgreSQL: 20-24 µs of its CPU per hit at 200 ms against 36-39 at 50 ms). The delay before a hit shows in stats.'),
-  TRACKING_COMMIT_TIMEOUT_MS: int(2_000, 'A batch commit slower than this goes to the disk spool instead (database unreachable).', 50),
-  TRACKING_COMMIT_THREAD: Type.Boolean({
-    default: true,
-    description: 'On PostgreSQL, classify and store tracking hits in a worker thread with its own connections, off the thread that answers pixel and click requests. false: all in one thread. (On PGlite hits are always committed on the main thread, where its database runs.)',
-  }),
-  TRACKING_HONEYPOT: Type.Boolean({
-    default: true,
-    description: 'Add a hidden link to HTML mail with tracked links: a click on it marks that moment\'s clicks as a scanner\'s (why: honeypot). false: no hidden link.',
-  }),
-  TRACKING_SIGNATURES_DIR: str('', 'Directory with user-agents.tsv / networks.tsv replacing the built-in tracking signature lists (a missing file falls back to the built-in one); then run `sendtrail tracking reclassify`. Empty: built-in lists.'),
+  // HTTP server
+  PORT: int(3000, 'Port of the HTTP server: the API, /docs, /healthz, /metrics and the tracking endpoints.', server),
+  HOST: str('127.0.0.1', 'Address the HTTP server listens on (0.0.0.0: every interface).', server),
+  PUBLIC_URL: str('', 'Base URL at which recipients reach the tracking and unsubscribe links, e.g. https://mail.example.com. Empty: http://localhost:PORT.', server),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'silent'].map((l) => Type.Literal(l)),
-    { default: 'info', description: 'Log level.' },
+    { default: 'info', description: 'Least severe log messages written: fatal, error, warn, info, debug or silent.', ...server },
   ),
+
+  // Database
+  DATABASE_URL: str('', 'PostgreSQL connection URL (postgres://user:password@host:5432/db). Empty: the embedded PGlite database in SENDTRAIL_DATA_DIR, which serves one process only.', database),
+  SENDTRAIL_DATA_DIR: str('./.sendtrail', 'Directory for the embedded database and its generated secret, and for the tracking spool. On PostgreSQL each process with the tracking role needs a directory of its own (a second process is refused).', database),
+
+  // Sending
+  SMTP_URL: str('', 'SMTP relay for outgoing mail, smtp://user:password@host:587 (STARTTLS when offered) or smtps://... (TLS). Empty: mail to real domains is captured locally and NOT delivered.', sending),
+  SMTP_POOL_SIZE: int(5, 'SMTP sessions each worker process keeps open to the relay.', { ...sending, min: 1 }),
+  WORKER_CONCURRENCY: int(128, 'Emails one worker process sends at once; also the most it may send twice after a crash.', { ...sending, min: 1 }),
+  DOMAIN_CONCURRENCY: int(20, 'Emails one worker process sends at once to one recipient domain.', { ...sending, min: 1 }),
+  RETRY_BASE_MS: int(60_000, 'Delay in milliseconds before the first retry after a temporary failure (4xx reply or connection error); it doubles with each attempt.', { ...sending, min: 10 }),
+  RETRY_MAX_DELAY_MS: int(3_600_000, 'Longest delay in milliseconds between two attempts.', { ...sending, min: 10 }),
+  MAX_DELIVERY_LIFETIME_MS: int(3 * 86_400_000, 'How long in milliseconds an email is retried before it is bounced soft with reason "expired".', { ...sending, min: 100 }),
+
+  // Bounces, complaints and replies
+  BOUNCE_DOMAIN: str('bounces.sendtrail.localhost', 'Domain of the signed return path b+<token>@BOUNCE_DOMAIN that bounces and complaints come back to; point its MX at the inbound SMTP server.', inbound),
+  REPLY_DOMAIN: str('replies.sendtrail.localhost', 'Domain whose mail the inbound SMTP server accepts as replies: use addresses at it as reply_to and point its MX at the inbound SMTP server.', inbound),
+  INBOUND_HOST: str('127.0.0.1', 'Address the inbound SMTP server listens on (0.0.0.0 to receive mail from the internet).', inbound),
+  INBOUND_SMTP_PORT: int(2525, 'Port of the inbound SMTP server.', inbound),
+  INBOUND_MAX_MESSAGE_BYTES: int(10 * 1024 * 1024, 'Largest message in bytes the inbound SMTP server accepts (announced as EHLO SIZE); larger ones are refused with 552.', { ...inbound, min: 1024 }),
+  INBOUND_TLS_KEY_FILE: str('', 'PEM private key file for STARTTLS on the inbound SMTP server; set with INBOUND_TLS_CERT_FILE. Empty: no STARTTLS.', inbound),
+  INBOUND_TLS_CERT_FILE: str('', 'PEM certificate chain file for STARTTLS on the inbound SMTP server; set with INBOUND_TLS_KEY_FILE.', inbound),
+  REPLY_FORWARD_TO: str('', 'Mailbox that human replies are forwarded to through SMTP_URL (which it needs), retried like outgoing mail. Empty: replies are only recorded.', inbound),
+  SOFT_BOUNCE_SUPPRESS_COUNT: int(3, 'Soft bounces of one address (per project) after which it goes on the suppression list. 0: soft bounces never suppress.', inbound),
+
+  // Tracking
+  TRACKING_KEYS: str('', 'Comma-separated keys that sign tracking and unsubscribe links: the first signs, every one verifies, so a new key is rotated in by putting it first. Empty: derived from SENDTRAIL_SECRET.', { ...tracking, secret: true }),
+  TRACKING_HONEYPOT: bool(true, 'Add one hidden link to HTML mail with tracked links: only scanners follow it, and their clicks around it are not counted as a person\'s. false: no hidden link.', tracking),
+  TRACKING_SIGNATURES_DIR: str('', 'Directory whose user-agents.tsv and networks.tsv replace the built-in lists that tell scanners from people (a missing file keeps the built-in one); run `sendtrail tracking reclassify` after a change. Empty: the built-in lists.', tracking),
+
+  // Secrets and access
+  SENDTRAIL_SECRET: str('', 'Key that signs return paths and, without TRACKING_KEYS, tracking links; every process on one database needs the same. Empty: generated on first start and kept in SENDTRAIL_DATA_DIR (PGlite) or in the database (PostgreSQL).', { ...security, secret: true }),
+  SENDTRAIL_API_KEY: str('', 'An API key (24 characters or more) that Sendtrail accepts for the default project, for scripted installs. Empty: none; the first start creates and prints a key.', { ...security, secret: true }),
+  TRACKING_TRUSTED_PROXIES: str('', 'Comma-separated IPs or CIDRs of your reverse proxies: only their X-Forwarded-For is believed, for the client address of tracking hits and of /metrics requests. Empty: the connection\'s own address.', security),
+  METRICS_ALLOWED_NETWORKS: str('127.0.0.0/8,::1', 'Comma-separated IPs or CIDRs of the clients /metrics answers; others get 404 unless they present METRICS_TOKEN.', security),
+  METRICS_TOKEN: str('', 'Bearer token that admits a /metrics request from any address (Authorization: Bearer <token>). Empty: only METRICS_ALLOWED_NETWORKS.', { ...security, secret: true }),
+
+  // Advanced: tuning and test knobs
+  PGLITE_SHARED_BUFFERS: str(PGLITE_SHARED_BUFFERS_DEFAULT, 'Memory of the embedded database\'s page cache (PostgreSQL shared_buffers, e.g. 16MB); pages it cannot hold are read back through the OS. Ignored with DATABASE_URL.', { ...advanced, pattern: '^[0-9]{1,6}(kB|MB|GB)$' }),
+  PGLITE_VACUUM_INTERVAL_MS: int(600_000, 'Milliseconds between two vacuums of the embedded database, which has no autovacuum: without them the space of old row versions is never reused. Each run holds the database for a moment. 0: never. Ignored with DATABASE_URL.', advanced),
+  SMTP_THREAD: bool(true, 'Compose, DKIM-sign and send mail in a worker thread, apart from the thread that runs queries. false: all in one thread.', advanced),
+  SMTP_THREAD_HEAP_MB: int(64, 'Old-generation heap limit of the SMTP thread in MB, which keeps its garbage from growing the process\'s memory.', { ...advanced, min: 48 }),
+  CLAIM_BATCH_SIZE: int(200, 'Emails a worker claims from the queue in one statement; also bounds what it may send twice after a crash.', { ...advanced, min: 1 }),
+  LEASE_MS: int(120_000, 'How long in milliseconds a worker\'s claim on an email lasts, renewed while it sends, before another worker may take the email over after a crash.', { ...advanced, min: 1000 }),
+  SIMULATOR_RETRY_BASE_MS: int(300, 'Retry delay in milliseconds for @simulator.test mail, short so a demo finishes quickly; tests shorten it further.', { ...advanced, min: 10 }),
+  SIMULATOR_LIFETIME_MS: int(3_000, 'How long in milliseconds @simulator.test mail is retried before it expires; tests shorten it.', { ...advanced, min: 100 }),
+  TRACKING_BATCH_MS: int(0, 'Milliseconds an idle tracking recorder waits before it writes and fsyncs a batch of hits to its spool. 0: none; under load, hits gather while the previous batch syncs.', advanced),
+  TRACKING_COMMIT_LINGER_MS: int(200, 'Milliseconds spooled tracking hits gather before they are classified and stored, unless a full batch is waiting: larger batches cost the database less per hit, and this is the delay before a hit shows in stats.', advanced),
+  TRACKING_COMMIT_TIMEOUT_MS: int(2_000, 'Milliseconds after which a batch of tracking hits the database has not committed stays in the disk spool, to be committed later.', { ...advanced, min: 50 }),
+  TRACKING_COMMIT_THREAD: bool(true, 'On PostgreSQL, classify and store tracking hits in a worker thread with its own connections, apart from the thread that answers tracking requests. false: all in one thread. On PGlite they are always stored on the main thread, where the database runs.', advanced),
 });
 
 export type Config = Static<typeof ConfigSchema>;
+export type ConfigKey = keyof Config;
+
+/** The group and secrecy of a key, as its schema declares them. */
+export function annotationsOf(key: string): KeyAnnotations {
+  const schema = (ConfigSchema.properties as Record<string, TSchema & Partial<KeyAnnotations>>)[key];
+  if (!schema?.group) throw new Error(`${key} is not a configuration key`);
+  return { group: schema.group, ...(schema.secret ? { secret: true } : {}) };
+}
