@@ -10,6 +10,7 @@ import { openConfiguredStore } from './store/open-configured-store.ts';
 import { startPgliteMaintenance } from './store/pglite-maintenance.ts';
 import { ensureDefaultProject } from './projects/default-project.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { metricsAccessOf } from './metrics/metrics-access.ts';
 import { buildServer } from './http/build-server.ts';
 import {
   createMessageSigner,
@@ -289,6 +290,7 @@ export async function startSendtrail(config: Config, roles: Role[], log: Logger 
         api: roles.includes('api'),
         tracking,
         trustProxy: config.TRACKING_TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean),
+        metricsAccess: metricsAccessOf(config),
       });
       await app.listen({ port: config.PORT, host: config.HOST });
       const address = app.server.address();

@@ -84,6 +84,33 @@ describe('sendtrail command', () => {
     }
   }, 120_000);
 
+  it('serves /metrics by METRICS_ALLOWED_NETWORKS or METRICS_TOKEN, and prints no secret at start or in its logs', async () => {
+    const ownDir = await mkdtemp(join(tmpdir(), 'sendtrail-cli-metrics-'));
+    const token = 'metrics-token-in-clear';
+    const proc = await startSendtrailProcess({
+      SENDTRAIL_DATA_DIR: ownDir,
+      LOG_LEVEL: 'debug',
+      // Loopback left out, so the test client (on loopback) needs the token.
+      METRICS_ALLOWED_NETWORKS: '10.0.0.0/8',
+      METRICS_TOKEN: token,
+      SENDTRAIL_SECRET: 'installation-secret-in-clear',
+      TRACKING_KEYS: 'tracking-key-in-clear',
+      SMTP_URL: 'smtp://mailer:relay-password-in-clear@127.0.0.1:9',
+    });
+    try {
+      expect((await fetch(`${proc.url}/metrics`)).status).toBe(404);
+      const res = await fetch(`${proc.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/^sendtrail_queue_depth \d+$/m);
+      expect(proc.output()).toContain('Mail relays through smtp://mailer:****@127.0.0.1:9');
+      expect(proc.output()).not.toContain('in-clear');
+    } finally {
+      await proc.stop();
+      await rm(ownDir, { recursive: true, force: true });
+    }
+    expect(proc.output()).not.toContain('in-clear');
+  }, 120_000);
+
   it('adds a DKIM domain and prints the records to publish', async () => {
     const out = await runSendtrailCommand({ SENDTRAIL_DATA_DIR: dataDir }, ['domains', 'add', 'example.com']);
     expect(out).toMatch(/_domainkey\.example\.com\s+TXT\s+"v=DKIM1; k=rsa; p=/);

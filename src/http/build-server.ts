@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { metricsGate, type MetricsAccess } from '../metrics/metrics-access.ts';
 import { ErrorBody } from './schemas.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { authenticate } from './auth.ts';
@@ -31,6 +32,8 @@ export type ServerDeps = {
   tracking?: TrackingRouteDeps;
   /** TRACKING_TRUSTED_PROXIES: only these may set the client IP through X-Forwarded-For. */
   trustProxy?: string[];
+  /** Who may read /metrics (METRICS_ALLOWED_NETWORKS, METRICS_TOKEN); default: loopback only. */
+  metricsAccess?: MetricsAccess;
 };
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -80,7 +83,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       assertStorable(request.body, 'body');
       for (const name of ['idempotency-key', 'authorization']) assertStorable(request.headers[name], `header ${name}`);
     });
-    await edge.register(healthRoutes(deps.db, deps.metrics));
+    await edge.register(healthRoutes(deps.db, deps.metrics, metricsGate(deps.metricsAccess, deps.trustProxy)));
     if (deps.tracking) await edge.register(unsubscribeRoutes({ db: deps.db, keys: deps.tracking.keys }));
     if (deps.api !== false) {
       await edge.register(async (v1) => {

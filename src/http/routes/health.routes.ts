@@ -1,11 +1,18 @@
-// Liveness and Prometheus metrics.
-import type { FastifyPluginAsync } from 'fastify';
+// Liveness (open to all) and Prometheus metrics (to the clients metrics-access.ts admits).
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { readQueueDepth } from '../../delivery/index.ts';
+import { metricsGate } from '../../metrics/metrics-access.ts';
+import { sendError } from '../error-handler.ts';
 
-export function healthRoutes(db: Kysely<Database>, metrics: Metrics): FastifyPluginAsync {
+export function healthRoutes(
+  db: Kysely<Database>,
+  metrics: Metrics,
+  /** Default: loopback clients only. */
+  admitsMetrics: (request: FastifyRequest) => boolean = metricsGate(),
+): FastifyPluginAsync {
   return async (app) => {
     app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
       try {
@@ -16,7 +23,11 @@ export function healthRoutes(db: Kysely<Database>, metrics: Metrics): FastifyPlu
       }
     });
 
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    // A refused client gets what an unknown route gets: nothing tells it /metrics is there.
+    const refuse = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!admitsMetrics(request)) return sendError(reply, 'not_found', `No route ${request.method} /metrics`);
+    };
+    app.get('/metrics', { schema: { hide: true }, onRequest: refuse }, async (_request, reply) => {
       const depth = await readQueueDepth(db).catch(() => undefined);
       if (depth) {
         metrics.queueDepth.set(depth.queued);
