@@ -3,11 +3,10 @@ export {
   addSuppressions,
   listSuppressions,
   removeSuppression,
-  countSoftBounces,
   suppressRecipientsOf,
-  suppressAfterSoftBounces,
   SUPPRESSION_REASONS,
   type NewSuppression,
   type SuppressionReason,
   type SuppressionRow,
 } from './suppressions.repository.ts';
+export { suppressAfterSoftBounces } from './suppress-after-soft-bounces.ts';

@@ -39,25 +39,6 @@ export async function suppressRecipientsOf(db: Kysely<Database>, emailIds: reado
 }
 
 /**
- * Suppresses the recipients of these soft-bounced emails whose address has now had `threshold` soft
- * bounces or more in its project (0: never). Called in the transaction that wrote the bounces.
- */
-export async function suppressAfterSoftBounces(db: Kysely<Database>, emailIds: readonly string[], threshold: number): Promise<void> {
-  if (emailIds.length === 0 || threshold <= 0) return;
-  // Raw SQL: a correlated count over events by JSON field, batch INSERT ... SELECT with ON CONFLICT.
-  await sql`
-    INSERT INTO suppressions (project_id, email, reason, source_email_id)
-    SELECT DISTINCT ON (e.project_id, e.to_address) e.project_id, lower(e.to_address), 'soft_bounces', e.id
-    FROM emails e WHERE e.id = ANY(${[...emailIds]}::uuid[]) AND (
-      SELECT count(*) FROM emails e2 JOIN events ev ON ev.email_id = e2.id
-      WHERE e2.project_id = e.project_id AND e2.to_address = e.to_address
-        AND ev.event_type = 'bounced' AND ev.metadata->>'bounce_type' = 'soft'
-    ) >= ${threshold}
-    ON CONFLICT (project_id, email) DO NOTHING
-  `.execute(db);
-}
-
-/**
  * In address order. A `reason` is checked on at most walkLimit addresses a page
  * (store/bounded-walk.ts), so a page may be short and still have a `next` (the last address read).
  */
@@ -89,16 +70,4 @@ export async function removeSuppression(db: Kysely<Database>, projectId: string,
     .where('email', '=', email.toLowerCase())
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
-}
-
-/** How many soft bounces the project's emails to this address have had, whoever recorded them. */
-export async function countSoftBounces(db: Kysely<Database>, projectId: string, email: string): Promise<number> {
-  // Raw SQL: a JSON field comparison. Addresses are stored lower-case (sending/addresses.ts), so the
-  // join can use emails_project_to (project_id, to_address).
-  const row = await sql<{ n: string }>`
-    SELECT count(*) AS n FROM emails e JOIN events ev ON ev.email_id = e.id
-    WHERE e.project_id = ${projectId} AND e.to_address = ${email.toLowerCase()}
-      AND ev.event_type = 'bounced' AND ev.metadata->>'bounce_type' = 'soft'
-  `.execute(db);
-  return Number(row.rows[0]?.n ?? 0);
 }

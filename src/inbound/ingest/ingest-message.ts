@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import { appendEvents, furthestStatus, statusOfEvent, type EmailStatus, type EventType } from '../../events/index.ts';
-import { addSuppressions, countSoftBounces } from '../../suppressions/index.ts';
+import { addSuppressions, suppressAfterSoftBounces } from '../../suppressions/index.ts';
 import { newId } from '../../shared/ids.ts';
 import { unsubscribeTokenOf, type InboundDomains } from '../inbound-addresses.ts';
 import type { Classify, ReturnedMessage } from './classifier-port.ts';
@@ -88,12 +88,9 @@ async function recordConsequences(trx: Kysely<Database>, deps: IngestDeps, email
   await appendEvents(trx, c.events.map((e) => ({ projectId, emailId: email.id, type: e.type, metadata: storableValue(e.metadata) })));
   const target = furthestStatus(c.events.map((e) => statusOfEvent(e.type)).filter((s): s is EmailStatus => s !== undefined));
   if (target) await advanceEmailStatus(trx, email.id, target);
-  let reason = c.suppress;
-  if (!reason && c.softBounce && deps.softBounceSuppressCount > 0) {
-    // Counted after this bounce's event was written, in the same transaction.
-    if ((await countSoftBounces(trx, projectId, email.to_address)) >= deps.softBounceSuppressCount) reason = 'soft_bounces';
-  }
-  if (reason) await addSuppressions(trx, [{ projectId, email: email.to_address, reason, sourceEmailId: email.id }]);
+  if (c.suppress) await addSuppressions(trx, [{ projectId, email: email.to_address, reason: c.suppress, sourceEmailId: email.id }]);
+  // After this bounce's event, in the same transaction, so that it is counted.
+  else if (c.softBounce) await suppressAfterSoftBounces(trx, [email.id], deps.softBounceSuppressCount);
 }
 
 async function emailOfUnsubscribe(deps: IngestDeps, token: string): Promise<CorrelatedEmail | undefined> {
