@@ -4,7 +4,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { notify, type Notifier } from '../store/open-store.ts';
 import { QUEUE_CHANNEL } from '../sending/index.ts';
-import { createWakeableSleep } from '../shared/wakeable-sleep.ts';
+import { startNotifiedTask } from '../store/notified-task.ts';
+import type { BackgroundTask, TaskLog } from '../shared/background-task.ts';
 import type { CampaignRow } from './campaigns.repository.ts';
 import { insertCampaignEmails, takeStagedChunk } from './campaign-emails.repository.ts';
 import { emailTargetOf, futureScheduleOf } from './email-target.ts';
@@ -32,44 +33,24 @@ export async function expandNextBatch(db: Kysely<Database>): Promise<number> {
   });
 }
 
-export type CampaignExpander = { stop(): Promise<void> };
+export type CampaignExpander = BackgroundTask;
 
-export async function startCampaignExpander(deps: {
+export function startCampaignExpander(deps: {
   db: Kysely<Database>;
   notifier: Notifier;
-  log?: { error(obj: unknown, msg?: string): void };
+  log?: TaskLog;
   pollMs?: number;
 }): Promise<CampaignExpander> {
-  let stopped = false;
-  const { sleep, wake } = createWakeableSleep();
-  const unlisten = await deps.notifier.listen(QUEUE_CHANNEL, wake);
-
-  const loop = async () => {
-    while (!stopped) {
-      let created = 0;
-      try {
-        created = await expandNextBatch(deps.db);
-      } catch (err) {
-        deps.log?.error({ err }, 'expanding campaign recipients failed');
-        await sleep(1000);
-        continue;
-      }
-      if (created > 0) {
-        await notify(deps.db, QUEUE_CHANNEL).catch(() => {});
-        // Give the event loop to others between batches (on PGlite, queries share one thread).
-        await new Promise((r) => setImmediate(r));
-      } else {
-        await sleep(deps.pollMs ?? 1000);
-      }
-    }
-  };
-  const running = loop();
-  return {
-    async stop() {
-      stopped = true;
-      wake();
-      await running;
-      await unlisten().catch(() => {});
+  return startNotifiedTask(deps.notifier, QUEUE_CHANNEL, {
+    name: 'expanding campaign recipients',
+    intervalMs: deps.pollMs ?? 1000,
+    errorDelayMs: 1000,
+    log: deps.log,
+    async run() {
+      if ((await expandNextBatch(deps.db)) === 0) return undefined;
+      await notify(deps.db, QUEUE_CHANNEL).catch(() => {});
+      // At once, yielding between batches (on PGlite, queries share one thread).
+      return 0;
     },
-  };
+  });
 }

@@ -11,7 +11,8 @@ import { createDomainLimiter } from './domain-limiter.ts';
 import { createOutcomeWriter } from './outcome-writer.ts';
 import { claimDueEmails, renewLeases, type ClaimedEmail, type Outcome } from './queue.repository.ts';
 import { returnPathFor } from '../bounces/index.ts';
-import { createWakeableSleep } from '../shared/wakeable-sleep.ts';
+import { startNotifiedTask } from '../store/notified-task.ts';
+import type { BackgroundTask } from '../shared/background-task.ts';
 import type { TransportRouter } from './transport-router.ts';
 import type { OutgoingMessage } from './transports/transport.ts';
 import type { TrackingSettings } from '../tracking/index.ts';
@@ -35,7 +36,7 @@ export type WorkerDeps = {
   sign?(projectId: string, message: OutgoingMessage): Promise<OutgoingMessage>;
   log?: { error(obj: unknown, msg?: string): void };
   pollMs?: number;
-  /** Pixel, rewritten links and List-Unsubscribe are added when set (DESIGN.md section 4). */
+  /** Pixel, rewritten links and List-Unsubscribe are added when set. */
   tracking?: TrackingSettings;
 };
 
@@ -51,10 +52,6 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
   // Claimed emails whose outcome is not committed yet, by id: they fill the concurrency, stop()
   // waits for them, and their leases are renewed while they run.
   const inFlight = new Map<string, Promise<void>>();
-  let stopped = false;
-  const idle = createWakeableSleep();
-  const wakeUp = idle.wake;
-  const unlisten = await deps.notifier.listen(QUEUE_CHANNEL, wakeUp);
 
   const campaignContent = (id: string) => {
     let content = campaigns.get(id);
@@ -107,13 +104,32 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
     await writer.write(outcome);
   }
 
-  const track = (emailId: string, p: Promise<void>) => {
+  const pollMs = deps.pollMs ?? 500;
+  // Assigned before any send can finish (a send takes at least a turn of the event loop).
+  let claiming: BackgroundTask | undefined;
+  claiming = await startNotifiedTask(deps.notifier, QUEUE_CHANNEL, {
+    name: 'claiming due emails',
+    intervalMs: pollMs,
+    errorDelayMs: 1000,
+    log: deps.log,
+    async run() {
+      const capacity = deps.concurrency - inFlight.size;
+      // Claim in sizeable batches: a claim per freed slot would cost a round trip per email.
+      if (capacity < Math.min(deps.batchSize, Math.ceil(deps.concurrency / 2))) return pollMs;
+      const batch = await claimDueEmails(deps.db, deps.workerId, Math.min(capacity, deps.batchSize), deps.leaseMs);
+      for (const email of batch) track(email.id, deliver(email));
+      return batch.length === 0 ? pollMs : 0;
+    },
+  });
+
+  // A freed slot may let the next batch be claimed.
+  function track(emailId: string, p: Promise<void>) {
     inFlight.set(emailId, p);
     void p.finally(() => {
       inFlight.delete(emailId);
-      wakeUp();
+      claiming?.wake();
     });
-  };
+  }
 
   // Renewed at a third of the lease, so one failed renewal (a database blip) still leaves time.
   let renewing = false;
@@ -126,41 +142,13 @@ export async function startDeliveryWorker(deps: WorkerDeps): Promise<DeliveryWor
   }, Math.max(200, Math.floor(deps.leaseMs / 3)));
   renewTimer.unref();
 
-  async function loop(): Promise<void> {
-    while (!stopped) {
-      const capacity = deps.concurrency - inFlight.size;
-      // Claim in sizeable batches: a claim per freed slot would cost a round trip per email.
-      if (capacity < Math.min(deps.batchSize, Math.ceil(deps.concurrency / 2))) {
-        await idle.sleep(deps.pollMs ?? 500);
-        continue;
-      }
-      let batch: ClaimedEmail[];
-      try {
-        batch = await claimDueEmails(deps.db, deps.workerId, Math.min(capacity, deps.batchSize), deps.leaseMs);
-      } catch (err) {
-        deps.log?.error({ err }, 'claiming due emails failed');
-        await idle.sleep(1000);
-        continue;
-      }
-      if (batch.length === 0) {
-        await idle.sleep(deps.pollMs ?? 500);
-        continue;
-      }
-      for (const email of batch) track(email.id, deliver(email));
-    }
-  }
-
-  const running = loop();
   return {
     async stop() {
-      stopped = true;
-      wakeUp();
-      await running;
+      await claiming?.stop();
       await Promise.allSettled([...inFlight.values()]);
       await writer.close();
       // Only now: the sends finishing during the stop still hold their leases.
       clearInterval(renewTimer);
-      await unlisten().catch(() => {});
     },
   };
 }

@@ -3,10 +3,8 @@ import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Database, EmailsTable } from '../store/database.ts';
 import { forwardStatusSql, type EmailStatus } from '../events/index.ts';
 import { insertEventsStatement, type NewEvent } from '../events/index.ts';
+import { defineLeaseQueue } from '../store/lease-queue.ts';
 import { suppressAfterSoftBounces, suppressRecipientsOf } from '../suppressions/index.ts';
-
-/** When a lease taken or renewed now runs out (it also moves next_attempt_at there: see claimDueEmails). */
-const leaseExpiry = (leaseMs: number) => sql`now() + make_interval(secs => ${leaseMs / 1000})`;
 
 export type ClaimedEmail = Selectable<EmailsTable> & {
   /** Why the recipient is on the project's suppression list (case-insensitive), or null: then it gets no SMTP traffic. */
@@ -14,46 +12,38 @@ export type ClaimedEmail = Selectable<EmailsTable> & {
 };
 
 /**
- * Claims up to `limit` due emails, transactional first, and leases them to `workerId`. The lease
- * also moves next_attempt_at to its expiry: a worker that dies leaves the email due again once
- * the lease runs out, with no sweeper needed (DESIGN.md section 2). Each comes with its recipient's
- * suppression, read in the same statement (one statement fewer per batch on PGlite's thread).
+ * The emails table as a lease queue: transactional mail first, then by due time. A claim leases
+ * each email to a worker and moves next_attempt_at to the lease's end: a worker that dies leaves
+ * the email due again once the lease runs out, with no sweeper needed. Each claimed email comes with
+ * its recipient's suppression, read in the same statement (one statement fewer per batch on
+ * PGlite's thread).
  */
+const emailQueue = defineLeaseQueue<ClaimedEmail>({
+  table: 'emails',
+  alias: 'e',
+  dueAt: 'next_attempt_at',
+  orderBy: 'priority, next_attempt_at',
+  attempts: 'attempts',
+  holder: { by: 'locked_by', until: 'locked_until' },
+  alsoSet: 'first_attempt_at = coalesce(e.first_attempt_at, now())',
+  returning: 'e.*, (SELECT s.reason FROM suppressions s WHERE s.project_id = e.project_id AND s.email = lower(e.to_address)) AS suppressed_reason',
+});
+
+/** Claims up to `limit` due emails, transactional first, and leases them to `workerId`. */
 export async function claimDueEmails(
   db: Kysely<Database>,
   workerId: string,
   limit: number,
   leaseMs: number,
 ): Promise<ClaimedEmail[]> {
-  const result = await claimStatement(workerId, limit, leaseMs).execute(db);
+  const claimed = await emailQueue.claim(db, { holder: workerId, limit, leaseMs });
   // UPDATE ... RETURNING does not keep the CTE's order: restore priority order, then age.
-  return result.rows.sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
+  return claimed.sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : 1));
 }
 
 /** The claim of claimDueEmails as one statement (exported for the test that checks its plan). */
 export function claimStatement(workerId: string, limit: number, leaseMs: number): RawBuilder<ClaimedEmail> {
-  // Raw SQL: Kysely cannot express UPDATE ... FROM a FOR UPDATE SKIP LOCKED CTE.
-  // `= ANY(ARRAY(...))` rather than a join with the CTE: the planner then always finds the claimed
-  // rows by primary key. With a join it estimated a hash join over a sequential scan of all emails
-  // cheaper on tables of some 20,000 rows (PGlite keeps no statistics), so each claim read the whole
-  // table, history included.
-  return sql<ClaimedEmail>`
-    WITH due AS (
-      SELECT id FROM emails
-      WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= now()
-      ORDER BY priority, next_attempt_at
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    UPDATE emails e
-    SET locked_by = ${workerId},
-        locked_until = ${leaseExpiry(leaseMs)},
-        next_attempt_at = ${leaseExpiry(leaseMs)},
-        attempts = e.attempts + 1,
-        first_attempt_at = coalesce(e.first_attempt_at, now())
-    WHERE e.id = ANY(ARRAY(SELECT id FROM due))
-    RETURNING e.*, (SELECT s.reason FROM suppressions s WHERE s.project_id = e.project_id AND s.email = lower(e.to_address)) AS suppressed_reason
-  `;
+  return emailQueue.claimStatement({ holder: workerId, limit, leaseMs });
 }
 
 export type Outcome = {
@@ -124,13 +114,7 @@ async function updateWithEvents(db: Kysely<Database>, outcomes: readonly Outcome
  * whose lease another worker took over, is left alone.
  */
 export async function renewLeases(db: Kysely<Database>, workerId: string, emailIds: readonly string[], leaseMs: number): Promise<void> {
-  if (emailIds.length === 0) return;
-  await sql`
-    UPDATE emails
-    SET locked_until = ${leaseExpiry(leaseMs)},
-        next_attempt_at = ${leaseExpiry(leaseMs)}
-    WHERE id = ANY(${emailIds}::uuid[]) AND locked_by = ${workerId}
-  `.execute(db);
+  await emailQueue.renew(db, workerId, emailIds, leaseMs);
 }
 
 /**

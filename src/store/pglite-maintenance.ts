@@ -4,52 +4,38 @@
 // is twice the size it is with vacuuming (npm run bench:pglite-vacuum), and transaction ids are never frozen.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import { startBackgroundTask } from '../shared/background-task.ts';
 
 export type PgliteMaintenance = {
-  /** Vacuums and analyzes every table now; resolves with how long it took (ms). */
+  /** Vacuums and analyzes every table now (after a run in progress); resolves with how long it took (ms). */
   runNow(): Promise<number>;
   stop(): Promise<void>;
 };
 
 export function startPgliteMaintenance(deps: {
   db: Kysely<Database>;
+  /** Time between two runs; 0: only when runNow() asks. */
   intervalMs: number;
   log?: { info(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
 }): PgliteMaintenance {
-  let running: Promise<number> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-
-  const runNow = (): Promise<number> => {
-    // One at a time: a run the timer starts while another is going just waits for it.
-    running ??= (async () => {
+  const intervalMs = deps.intervalMs > 0 ? deps.intervalMs : Infinity;
+  const task = startBackgroundTask<number>({
+    name: 'vacuuming the embedded database',
+    intervalMs,
+    firstRunAfterMs: intervalMs,
+    log: deps.log,
+    async run() {
       const started = performance.now();
       // Not in a transaction: VACUUM refuses to run inside one. Queries from other parts of the
       // process wait for it (PGlite runs one statement at a time).
       await sql`VACUUM (ANALYZE)`.execute(deps.db);
-      return performance.now() - started;
-    })().finally(() => (running = undefined));
-    return running;
-  };
-
-  const schedule = () => {
-    if (stopped || deps.intervalMs <= 0) return;
-    timer = setTimeout(() => {
-      runNow()
-        .then((ms) => deps.log?.info({ ms: Math.round(ms) }, 'embedded database vacuumed'))
-        .catch((err) => deps.log?.error({ err }, 'vacuuming the embedded database failed'))
-        .finally(schedule);
-    }, deps.intervalMs);
-    timer.unref();
-  };
-  schedule();
-
-  return {
-    runNow,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running?.catch(() => {});
+      const ms = performance.now() - started;
+      deps.log?.info({ ms: Math.round(ms) }, 'embedded database vacuumed');
+      return { value: ms };
     },
+  });
+  return {
+    runNow: async () => (await task.runNow()) ?? 0,
+    stop: task.stop,
   };
 }

@@ -4,7 +4,7 @@
 // keep them from sending one forward twice (except after a crash mid-send: at least once).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
-import { createWakeableSleep } from '../../shared/wakeable-sleep.ts';
+import { startBackgroundTask } from '../../shared/background-task.ts';
 import { decideRetry, type RetryPolicy } from '../../delivery/index.ts';
 import { claimDueForwards, recordForward, releaseForwards, type DueForward } from './reply-forwards.repository.ts';
 import type { ForwardOutcome } from './smtp-forward.ts';
@@ -32,10 +32,6 @@ const LEASE_MS = 10 * 60_000;
 const STOP_WAIT_MS = 5_000;
 
 export function startReplyForwarding(deps: ReplyForwardingDeps): ReplyForwarding {
-  const { sleep, wake } = createWakeableSleep();
-  let woken = false;
-  let stopped = false;
-
   // The earliest retry this process scheduled: it sleeps no longer than that (other processes'
   // retries are found by polling).
   let nextRetryAt = Infinity;
@@ -53,44 +49,29 @@ export function startReplyForwarding(deps: ReplyForwardingDeps): ReplyForwarding
     return recordForward(deps.db, f.id, { state: 'failed', error: outcome.message });
   }
 
-  const running = (async () => {
-    while (!stopped) {
-      woken = false;
-      let due: DueForward[] = [];
-      try {
-        due = await claimDueForwards(deps.db, BATCH, LEASE_MS);
-        for (const [i, f] of due.entries()) {
-          if (stopped) {
-            // The rest go back unsent, due at once for the next forwarder rather than after the lease.
-            await releaseForwards(deps.db, due.slice(i).map((d) => d.id));
-            break;
-          }
-          await forward(f);
+  const pollMs = deps.pollMs ?? 5_000;
+  return startBackgroundTask({
+    name: 'forwarding replies',
+    intervalMs: pollMs,
+    // A forward still on its way to a slow relay is not waited for long: its claim's lease makes
+    // it due again if this process ends before recording it.
+    stopTimeoutMs: STOP_WAIT_MS,
+    // The database is away: the claimed forwards stay due after their lease.
+    log: deps.log && { error: (obj, msg) => deps.log?.warn(obj, msg) },
+    async run(isStopping) {
+      const due = await claimDueForwards(deps.db, BATCH, LEASE_MS);
+      for (const [i, f] of due.entries()) {
+        if (isStopping()) {
+          // The rest go back unsent, due at once for the next forwarder rather than after the lease.
+          await releaseForwards(deps.db, due.slice(i).map((d) => d.id));
+          return;
         }
-      } catch (err) {
-        // The database is away: the claimed forwards stay due after their lease.
-        deps.log?.warn({ err }, 'reply forwarding failed; retrying');
+        await forward(f);
       }
-      if (stopped) break;
-      if (due.length < BATCH && !woken) {
-        const untilRetry = nextRetryAt - Date.now();
-        nextRetryAt = Infinity;
-        await sleep(Math.max(0, Math.min(deps.pollMs ?? 5_000, untilRetry)));
-      }
-    }
-  })();
-
-  return {
-    wake() {
-      woken = true;
-      wake();
+      if (due.length === BATCH) return 0;
+      const untilRetry = nextRetryAt - Date.now();
+      nextRetryAt = Infinity;
+      return Math.max(0, Math.min(pollMs, untilRetry));
     },
-    async stop() {
-      stopped = true;
-      wake();
-      // A forward still on its way to a slow relay is not waited for long: its claim's lease
-      // makes it due again if this process ends before recording it.
-      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
-    },
-  };
+  });
 }

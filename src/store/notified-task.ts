@@ -1,0 +1,24 @@
+// A background task woken by a database notification channel (LISTEN/NOTIFY on PostgreSQL, an
+// in-process emitter on PGlite) as well as by its own timer: how queue loops wait for work.
+import { startBackgroundTask, type BackgroundTask, type BackgroundTaskOptions } from '../shared/background-task.ts';
+import type { Notifier } from './open-store.ts';
+
+export async function startNotifiedTask<T = void>(
+  notifier: Notifier,
+  channel: string,
+  options: BackgroundTaskOptions<T>,
+): Promise<BackgroundTask<T>> {
+  let task: BackgroundTask<T> | undefined;
+  // Listening first: a notification sent while the first run starts still wakes the next one.
+  const unlisten = await notifier.listen(channel, () => task?.wake());
+  task = startBackgroundTask(options);
+  const started = task;
+  return {
+    wake: started.wake,
+    runNow: started.runNow,
+    async stop() {
+      await started.stop();
+      await unlisten().catch(() => {});
+    },
+  };
+}
