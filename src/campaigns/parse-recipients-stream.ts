@@ -4,7 +4,7 @@ import { AppError } from '../shared/app-error.ts';
 import { CsvParser, type CsvRecord } from './csv-parser.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { normalizeRecipientAddress } from './recipient-address.ts';
-import { storableProblem, stringProblem } from '../shared/storable-value.ts';
+import { storableProblem, stringProblem } from '../shared/storable-text.ts';
 
 export type RecipientsFormat = 'ndjson' | 'csv';
 export type ParsedRecipient = { line: number; email: string; data: string | null };

@@ -11,7 +11,7 @@ import { metricsGate, type MetricsAccess } from '../metrics/metrics-access.ts';
 import { ErrorBody } from './schemas.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { authenticate } from './auth.ts';
-import { assertStorable } from './untrusted-input.ts';
+import { assertStorable } from '../shared/storable-text.ts';
 import { emailRoutes } from './routes/emails.routes.ts';
 import { campaignRoutes } from './routes/campaigns.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';

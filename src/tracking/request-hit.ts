@@ -1,5 +1,6 @@
 // Turns a tracking request into a Hit: user agent, client IP, method and prefetch hints, made storable.
 import { randomUUID } from 'node:crypto';
+import { storableText } from '../shared/storable-text.ts';
 import type { RecordedHit } from './recorded-hit.ts';
 import type { TokenPayload } from './tracking-token.ts';
 
@@ -13,10 +14,9 @@ export type HitRequest = {
 // Long enough for any real user agent; a longer one is an attack on storage, not a mail client.
 const MAX_HEADER_CHARS = 1000;
 
-/** Header text as jsonb can store it: no NUL, no lone surrogates, bounded length. */
+/** Header text as jsonb can store it (see storableText), of bounded length. */
 export function storableHeader(value: string | string[] | undefined): string {
-  const text = (Array.isArray(value) ? value.join(', ') : value ?? '').slice(0, MAX_HEADER_CHARS);
-  return text.replace(/\u0000/g, '').toWellFormed();
+  return storableText((Array.isArray(value) ? value.join(', ') : value ?? '').slice(0, MAX_HEADER_CHARS));
 }
 
 export function hitFromRequest(payload: Extract<TokenPayload, { kind: 'open' | 'click' }>, request: HitRequest): RecordedHit {

@@ -12,7 +12,7 @@ import { contentHash } from './content-hash.ts';
 import { eventsForMessage, type Consequences } from './events-for-message.ts';
 import { resolveEmail } from './resolve-email.ts';
 import { advanceEmailStatus, findEmailsByIds, insertInboundMessage, type CorrelatedEmail } from './inbound.repository.ts';
-import { storableText, storableValue } from './storable.ts';
+import { storableText, storableValue } from '../../shared/storable-text.ts';
 
 export type IngestDeps = {
   db: Kysely<Database>;
