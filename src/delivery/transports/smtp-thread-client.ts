@@ -45,7 +45,7 @@ export function startSmtpThread(options: SmtpThreadOptions = {}): SmtpThread {
     },
     async heap() {
       if (!rpc.isRunning()) return undefined;
-      const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, 1000).unref());
+      const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref());
       return Promise.race([rpc.call({ op: 'heap' }).then((r) => r as HeapFigures, () => undefined), timeout]);
     },
     close: () => rpc.close(),
