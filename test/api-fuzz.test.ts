@@ -1,4 +1,4 @@
-// Property-based fuzzing of the HTTP API (DESIGN.md section 3): whatever a client sends, the answer is
+// Property-based fuzzing of the HTTP API: whatever a client sends, the answer is
 // a 2xx or a documented 4xx {"error": {code, message}}, never a 5xx, and every accepted email can be
 // read back as it was sent. A failing property prints its counterexample and the server's own error.
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-// A hit acknowledged is a hit kept (DESIGN.md section 4): clicks under load while PostgreSQL is
+// A hit acknowledged is a hit kept: clicks under load while PostgreSQL is
 // cut off all redirect and all land once it returns; a process killed with -9 while hits wait in
 // its spool loses none of them after restart. The outage is a TCP proxy in front of the real server.
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,12 +1,13 @@
-// Builds bench/classifier/labelled-hits.jsonl: synthetic but realistic tracking traffic from scanners.md, each hit labelled.
+// Builds bench/classifier/labelled-hits.jsonl: synthetic but realistic tracking traffic, each hit labelled.
 // Run: node --import tsx bench/classifier/build-labelled-set.ts  (seeded: the same file every time)
 //
-// Every actor below is one row of /work/shared/reference/scanners.md (its ids in `source`): its user
-// agents, networks, methods and timings as described there. People are modelled from the same notes
+// Every actor below is a scanner or proxy as public reports describe it (their ids in `source`, listed
+// under Sources in docs/tracking-classifier.md): its user agents, networks, methods and timings as
+// reported. People are modelled from the same reports
 // (mailbox proxies relay their opens, MPP hides them, Outlook pre-flights its clicks). Truth per hit:
 // `expected_counted` is true when a person made the hit and it is not a repeat of the same person's
-// open (or click on the same link) within 60 s of their last counted one (DESIGN.md section 4).
-// The rules were written from scanners.md before this set existed; no threshold was fitted to it.
+// open (or click on the same link) within 60 s of their last counted one.
+// The rules were written from those reports before this set existed; no threshold was fitted to it.
 import { writeFileSync } from 'node:fs';
 
 let seed = 20261123;

@@ -1,4 +1,4 @@
-// npm run bench:classifier: precision and recall of "counted" on the labelled set, DESIGN rules vs the full classifier.
+// npm run bench:classifier: precision and recall of "counted" on the labelled set, the base rules (rules: 'design') vs the full classifier.
 // Usage: node --import tsx bench/classifier/run.ts [FILE.jsonl] [--by-actor]
 import { readFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';

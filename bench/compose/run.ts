@@ -1,7 +1,7 @@
 // `npm run bench:compose`: what composing and sending one message costs in CPU, piece by piece, for
 // the benchmark campaign's messages (bench/send/campaign.ts) sent to the bench:send sink in its own
 // process. Rows alternate over rounds; the median of each is reported. No target: it shows where the
-// send path's CPU goes, and why Sendtrail composes and sends as it does (docs/benchmarks.md, session 12).
+// send path's CPU goes, and why Sendtrail composes and sends as it does (docs/benchmarks.md).
 // Usage: npm run bench:compose -- [--n 20000] [--rounds 3]
 import { parseArgs } from 'node:util';
 import nodemailer, { type SendMailOptions } from 'nodemailer';

@@ -32,7 +32,7 @@ export async function measureCeiling(sink: SinkProcess, options: CeilingOptions)
   const recipientOf = (i: number) => `${options.label}${i}@example.org`;
   const fields = prebuiltMessages(options.count, recipientOf);
   const messages: SendMailOptions[] = options.raw ? await Promise.all(fields.map(async (m) => ({ envelope: m.envelope, raw: (await composeMessage(m)).raw }))) : fields;
-  // A parsed KeyObject, not a PEM: the fastest way nodemailer signs (stack-notes: ~820 vs ~480 msg/s).
+  // A parsed KeyObject, not a PEM: the fastest way nodemailer signs (~820 vs ~480 msg/s to a sink with a pool of 5).
   const dkim = options.dkim
     ? { domainName: 'example.com', keySelector: 'bench', privateKey: rsaKey() as unknown as string }
     : undefined;

@@ -1,5 +1,5 @@
 // `npm run bench:send`: a campaign of N recipients relayed to a local SMTP sink, on PostgreSQL and
-// on PGlite, as a ratio to a bare pooled nodemailer client in the same run (DESIGN.md section 5).
+// on PGlite, as a ratio to a bare pooled nodemailer client in the same run (target: at least 0.7).
 //
 // Setup, the same for the ceiling and for Sendtrail: the sink runs in a child process of its own,
 // so receiving never competes with the sender for an event loop (it still competes for the two

@@ -131,7 +131,7 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
 }
 
 // PGlite is single-process and nothing stops a second process from opening the same files, whose
-// writes would then be silently lost (stack-notes): refuse with a clear error instead.
+// writes would then be silently lost: refuse with a clear error instead.
 const lockDataDir = (dataDir: string) =>
   lockDirectory(
     dataDir,

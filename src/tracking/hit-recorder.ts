@@ -1,4 +1,4 @@
-// Durable, group-committed recording of tracking hits (DESIGN.md section 4). Each batch of hits is
+// Durable, group-committed recording of tracking hits. Each batch of hits is
 // appended to the disk spool and fsync'd before any of their responses goes out (hits arriving
 // meanwhile form the next batch): a write-ahead log, so no response waits on the database, up or
 // down. A second loop commits the spool to the database in order, in batches,

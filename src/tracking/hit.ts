@@ -1,4 +1,4 @@
-// A tracking hit as the endpoints see it, and the classifier's verdict on it (DESIGN.md section 4).
+// A tracking hit as the endpoints see it, and the classifier's verdict on it.
 // Shared by the endpoints, the recorder, the classifier and `sendtrail tracking replay`.
 
 export type HitKind = 'open' | 'click';

@@ -93,7 +93,7 @@ const pixelImage = (url: string) =>
   `<img src="${escapeAttribute(url)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0" />`;
 
 // No text, not displayed, out of the tab order and hidden from screen readers: no person reaches it,
-// while scanners that fetch every href in the markup do (scanners.md I7).
+// while scanners that fetch every href in the markup do (mautic/mautic#9798).
 const honeypotAnchor = (url: string) =>
   `<a href="${escapeAttribute(url)}" style="display:none" aria-hidden="true" tabindex="-1"></a>`;
 

@@ -1,7 +1,7 @@
 // Turns a message's fields into the bytes sent after DATA. nodemailer does all of it (its Mailer,
 // its MIME tree, every header and encoding), except the last step: a tree of string parts is written
 // out in one synchronous pass instead of through nodemailer's chain of streams, which cost twice as
-// much CPU as the rest of a send (docs/benchmarks.md, session 12).
+// much CPU as the rest of a send (npm run bench:compose).
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import nodemailer, { type SendMailOptions } from 'nodemailer';

@@ -4,15 +4,15 @@
 import { simpleParser } from 'mailparser';
 import type { AcceptedMessage, SimulatorBehaviour, SimulatorWorld } from './simulator-types.ts';
 
-// User agents as scanners.md records them.
+// User agents as these clients and scanners send them.
 /** Apple Mail on macOS loading images itself (Mail Privacy Protection off). */
 export const APPLE_MAIL_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)';
 /** The browser a link opens in. */
 export const SAFARI_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
-/** Microsoft Safe Links detonation: an old desktop Chrome (scanners.md I1: Chrome/57 on Windows NT 6.1). */
+/** Microsoft Safe Links detonation: an old desktop Chrome (Chrome/57 on Windows NT 6.1, gophish/gophish#973). */
 export const SAFE_LINKS_UA = 'Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/57.0.2987.133 Safari/537.36';
 
-// A person opens "a little after delivery": past the 5 s prefetch window of DESIGN.md section 4.
+// A person opens "a little after delivery": past the prefetch window (a hit within 5 s of sending is a prefetch).
 export const HUMAN_OPEN_DELAY_MS = 8_000;
 const CLICK_AFTER_OPEN_MS = 3_000;
 
@@ -62,7 +62,7 @@ export const ENGAGEMENT_BEHAVIOURS: SimulatorBehaviour[] = [
     onRecipient: () => 'accept',
     async afterAccept(message, world) {
       const { pixel, links } = await trackingUrls(message.raw, world.publicUrl);
-      // Safe Links scans at delivery, HEAD then GET on each link, a few ms apart (scanners.md I4, I13, S34).
+      // Safe Links scans at delivery, HEAD then GET on each link, a few ms apart.
       await Promise.all(links.map(async (link, i) => {
         await sleep(i * 40);
         await request(link, SAFE_LINKS_UA, 'HEAD');

@@ -1,4 +1,4 @@
-// Routes for transactional email: send, list, get, events, cancel (DESIGN.md section 3).
+// Routes for transactional email: send, list, get, events, cancel.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';

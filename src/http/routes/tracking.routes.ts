@@ -1,4 +1,4 @@
-// The tracking endpoints (DESIGN.md sections 3 and 4): the open pixel and the click redirect.
+// The tracking endpoints: the open pixel and the click redirect.
 // No auth: the signed token is the credential. Neither ever waits on more than its hit's batch.
 //
 // They are the hottest path of the platform (every open and click of every campaign), so they are
@@ -74,7 +74,8 @@ export function trackingHandler(deps: TrackingRouteDeps, options: TrackingHandle
 
   const record = (hit: RecordedHit, respond: () => void) => {
     deps.recorder.record(hit).then(respond, (err: unknown) => {
-      // Only when even the disk spool failed: the response still goes out (DESIGN.md section 4).
+      // Only when even the disk spool failed: the response still goes out, as a redirect is never
+      // refused because recording failed.
       deps.log?.warn({ err, hit: hit.id }, 'tracking hit lost: neither database nor spool took it');
       respond();
     });

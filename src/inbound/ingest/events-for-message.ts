@@ -1,5 +1,5 @@
 // What a classified returned message means for the email it is about: its events and whether the
-// recipient goes on the suppression list (DESIGN.md section 1, issue 4 parts 3 and 6). Pure.
+// recipient goes on the suppression list (issue 4 parts 3 and 6). Pure.
 import type { EventType } from '../../events/index.ts';
 import type { SuppressionReason } from '../../suppressions/index.ts';
 import type { BounceResult, ReturnedMessage } from './classifier-port.ts';

@@ -49,7 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     CREATE INDEX campaigns_project ON campaigns (project_id, id DESC);
 
-    -- The emails table is the queue (DESIGN.md section 2): a row is due when next_attempt_at <= now()
+    -- The emails table is the queue: a row is due when next_attempt_at <= now()
     -- and no live lease (locked_until) holds it. No foreign keys here: campaigns insert emails by
     -- the hundred thousand, the per-row checks cost a third of that, and only our code writes rows.
     -- No index on message_id either: ours is <email id@domain>, so the id is read from it.

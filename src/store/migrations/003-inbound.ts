@@ -8,7 +8,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     -- mail belongs to the installation's default project (there is no other owner to give it to).
     -- raw is bytea: returned mail carries 8-bit bodies and NULs that a text column refuses.
     -- content_hash (of the message without its trace headers) makes ingest idempotent: the same DSN
-    -- delivered twice is stored, and turned into events, once (DESIGN.md section 1).
+    -- delivered twice is stored, and turned into events, once.
     CREATE TABLE inbound_messages (
       id uuid PRIMARY KEY,
       project_id uuid NOT NULL,

@@ -1,6 +1,6 @@
-// Campaign counters (DESIGN.md section 2, rollups): GET /v1/campaigns/:id/stats reads a few rows
+// Campaign counters (rollups): GET /v1/campaigns/:id/stats reads a few rows
 // instead of counting a campaign's emails and joining their events on every request, which took
-// 180 ms after a 100,000-recipient campaign on PGlite (bench:send at 12bbae3), on the thread that
+// 180 ms after a 100,000-recipient campaign on PGlite (npm run bench:send), on the thread that
 // also sends, and grew with the campaign.
 //
 // Kept by statement-level triggers, in the transaction of each write: every writer of emails and

@@ -9,7 +9,7 @@ const ms = (d: Date) => d.getTime();
 /** Verdicts that already name the machine: such hits are explained and do not make a burst of addresses. */
 const EXPLAINED = new Set(['apple_mpp', 'proxy_prefetch', 'scanner', 'head_request', 'network', 'prefetch_header', 'honeypot']);
 
-/** A person's open relayed by Gmail or Yahoo is theirs even inside a scan's window (scanners.md: "count them on the pixel"). */
+/** A person's open relayed by Gmail or Yahoo is theirs even inside a scan's window: proxies count on the pixel. */
 function isMailboxProxyOpen(sigs: Signatures, h: Hit): boolean {
   return h.kind === 'open' && matchUserAgent(sigs, h.ua)?.kind === 'mailbox_proxy';
 }

@@ -1,4 +1,4 @@
-// The classifier on the cases of DESIGN.md section 4 and scanners.md, one email at a time.
+// The classifier on the cases its rules name and on the scanners they must catch, one email at a time.
 import { describe, expect, it } from 'vitest';
 import type { Hit } from '../hit.ts';
 import { classifyEmailHits } from './classify-email-hits.ts';

@@ -1,4 +1,4 @@
-// The hidden honeypot link: no person can see or click it, so whatever follows it is a machine (scanners.md I7).
+// The hidden honeypot link: no person can see or click it, so whatever follows it is a machine (I7: mautic/mautic#9798).
 
 /**
  * A link whose destination carries this marker (anywhere in the URL, e.g. as the fragment

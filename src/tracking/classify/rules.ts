@@ -1,4 +1,5 @@
-// The counting rules as named steps: DESIGN.md section 4's, then the ones scanners.md shows are needed.
+// The counting rules as named steps: the base ones, then those that catch what they miss.
+// Source ids (S1, I7 ...) are listed under Sources in docs/tracking-classifier.md.
 import type { EmailHistory, Hit, Verdict } from '../hit.ts';
 import { isHoneypotLink } from './honeypot.ts';
 import { ipIn, matchUserAgent, type Signatures, type UaSignature } from './signatures.ts';
@@ -41,7 +42,7 @@ export const headRequest: Rule = {
   check: ({ hit }) => (hit.method.toUpperCase() === 'HEAD' ? no('head_request') : undefined),
 };
 
-/** DESIGN: bare `Mozilla/5.0` from an Apple relay address (S12). */
+/** Base rule: bare `Mozilla/5.0` from an Apple relay address (S12). */
 export const appleMppPlain: Rule = {
   name: 'apple_mpp',
   check: ({ hit, sigs }) => (hit.kind === 'open' && isBare(hit.ua) && ipIn(sigs.appleRelay, hit.ip) ? no('apple_mpp') : undefined),
@@ -62,7 +63,7 @@ export const appleMpp: Rule = {
   },
 };
 
-/** Gmail and Yahoo relay a person's open on the pixel, but their fetch of a link is no click (DESIGN 4). */
+/** Gmail and Yahoo relay a person's open on the pixel, but their fetch of a link is no click. */
 export const mailboxProxyClick: Rule = {
   name: 'proxy_prefetch',
   check: ({ hit, ua }) => (hit.kind === 'click' && ua?.kind === 'mailbox_proxy' ? no('proxy_prefetch') : undefined),
@@ -73,7 +74,7 @@ export const scannerUserAgent: Rule = {
   check: ({ ua }) => (ua?.kind === 'scanner' ? no('scanner') : ua?.kind === 'proxy_prefetch' ? no('proxy_prefetch') : undefined),
 };
 
-/** DESIGN: within a few seconds of sending. */
+/** Base rule: within a few seconds of sending. */
 export const prefetchWindowFromSend: Rule = {
   name: 'prefetch_window',
   check: ({ hit, history, opts }) =>
@@ -81,7 +82,7 @@ export const prefetchWindowFromSend: Rule = {
 };
 
 /**
- * Scans follow delivery, which can be long after sending (scanners.md, "Where the simple rules fail").
+ * Gateway scans follow delivery, which can be long after sending, so a window from sending misses them (S8).
  * A hit before the recorded delivery is judged from sending only: a delivery event can be recorded
  * late (a relay's success DSN, RFC 3464, arrives after the fact) while the person already reads.
  */
