@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { trackingHandler } from '../../src/http/routes/tracking.routes.ts';
-import { spoolingOf } from '../../src/main.ts';
+import { spoolingOf } from '../../src/roles/index.ts';
 import { startHitRecorder } from '../../src/tracking/index.ts';
 
 const keys = process.env.TRACKING_KEYS?.split(',').filter(Boolean) ?? [];

@@ -27,7 +27,8 @@ type Command = (config: Config, args: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   async start(config, args) {
     const { values } = parseArgs({ args, options: { roles: { type: 'string' } } });
-    const { startSendtrail, parseRoles } = await import('../main.ts');
+    const { startSendtrail } = await import('../main.ts');
+    const { parseRoles } = await import('../roles/index.ts');
     const roles = parseRoles(values.roles);
     const app = await startSendtrail(config, roles);
     const where = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.SENDTRAIL_DATA_DIR}`;

@@ -7,3 +7,4 @@ export { startCommitThread, type CommitThread } from './commit-thread-client.ts'
 export type { RecordedHit } from './recorded-hit.ts';
 export { hitFromRequest, storableHeader } from './request-hit.ts';
 export { unsubscribeRecipient } from './unsubscribe-recipient.ts';
+export { startTrackingRecorder, type Spooling, type TrackingRecorderOptions } from './start-tracking-recorder.ts';

@@ -1,7 +1,8 @@
 // Starts the real inbound role (SMTP server on port 0, real classifier and ingest) on a test store.
 import { loadConfig } from '../../src/config/load-config.ts';
+import { createMetrics } from '../../src/metrics/metrics.ts';
 import type { Store } from '../../src/store/open-store.ts';
-import { startInboundRole } from '../../src/main.ts';
+import { startRoles } from '../../src/roles/index.ts';
 import { TEST_SECRET } from './test-worker.ts';
 
 export const TEST_BOUNCE_DOMAIN = 'bounces.sendtrail.test';
@@ -15,6 +16,7 @@ export async function startTestInbound(store: Store, projectId: string, env: Rec
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const role = await startInboundRole({ config, store, secret: TEST_SECRET, projectId });
-  return { ...role, config };
+  const role = await startRoles(['inbound'], { config, store, metrics: createMetrics(), secret: TEST_SECRET, projectId, workerId: 'test-inbound' });
+  const url = role.inboundSmtpUrl!;
+  return { url, port: Number(new URL(url).port), stop: role.stop, config };
 }

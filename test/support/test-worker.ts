@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import type { Store } from '../../src/store/open-store.ts';
-import { startWorkerRole } from '../../src/main.ts';
+import { startRoles } from '../../src/roles/index.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789';
 
@@ -15,7 +15,7 @@ export async function startTestWorker(store: Store, env: Record<string, string> 
     BOUNCE_DOMAIN: 'bounces.sendtrail.test',
     ...env,
   });
-  const role = await startWorkerRole({ config, store, metrics: createMetrics(), secret: TEST_SECRET, workerId, pollMs: 50, simulatorHumanDelayMs: humanDelayMs });
+  const role = await startRoles(['worker'], { config, store, metrics: createMetrics(), secret: TEST_SECRET, workerId, pollMs: 50, simulatorHumanDelayMs: humanDelayMs });
   return { config, stop: role.stop };
 }
 

@@ -1,0 +1,69 @@
+// Starts the requested roles in this process, in an order that lets each use what the earlier
+// ones started, serves the api and tracking roles on one HTTP server, and stops everything in the
+// reverse order.
+import { buildServer } from '../http/build-server.ts';
+import { startPgliteMaintenance } from '../store/pglite-maintenance.ts';
+import { apiRole } from './api.ts';
+import { inboundRole } from './inbound.ts';
+import type { HttpShare, Parts, Role, RoleContext, RoleName } from './role.ts';
+import { trackingRole } from './tracking.ts';
+import { workerRole } from './worker.ts';
+
+// Tracking first: its spool admits one process, and a second one should fail before starting
+// anything. Inbound before the worker, whose simulated recipients send to it (and stops after it).
+const START_ORDER: Role[] = [trackingRole, inboundRole, workerRole, apiRole];
+
+export type RunningRoles = {
+  /** The HTTP server's address, when api or tracking runs here. */
+  url?: string;
+  /** The inbound SMTP server's address, when the inbound role runs here. */
+  inboundSmtpUrl?: string;
+  stop(): Promise<void>;
+};
+
+export async function startRoles(names: readonly RoleName[], ctx: RoleContext): Promise<RunningRoles> {
+  const started: Array<{ name: string; stop(): Promise<void> | void }> = [];
+  const parts: Parts = { add: (name, stop) => started.push({ name, stop }) };
+  const stopAll = async () => {
+    for (const part of started.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(part.stop)
+        .catch((err: unknown) => ctx.log?.error({ err, part: part.name }, `stopping the ${part.name} failed`));
+    }
+  };
+  try {
+    // Every process on the embedded database keeps it vacuumed: PGlite has no autovacuum.
+    if (ctx.store.kind === 'pglite') {
+      const upkeep = startPgliteMaintenance({ db: ctx.store.db, intervalMs: ctx.config.PGLITE_VACUUM_INTERVAL_MS, log: ctx.log });
+      parts.add('embedded database upkeep', upkeep.stop);
+    }
+    const http: HttpShare = {};
+    let inboundSmtpUrl: string | undefined;
+    for (const role of START_ORDER.filter((r) => names.includes(r.name))) {
+      const output = await role.start({ ...ctx, inboundSmtpUrl: inboundSmtpUrl ?? ctx.inboundSmtpUrl }, parts);
+      Object.assign(http, output.http);
+      inboundSmtpUrl ??= output.smtpUrl;
+    }
+    const url = http.api || http.tracking ? await startHttpServer(ctx, http, parts) : undefined;
+    return { url, inboundSmtpUrl, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function startHttpServer({ config, store, metrics }: RoleContext, share: HttpShare, parts: Parts): Promise<string> {
+  const app = await buildServer({
+    db: store.db,
+    metrics,
+    logLevel: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn',
+    api: share.api === true,
+    tracking: share.tracking,
+    trustProxy: config.TRACKING_TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean),
+  });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  parts.add('HTTP server', () => app.close());
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  return `http://${config.HOST}:${port}`;
+}

@@ -1,0 +1,67 @@
+// The worker role: the mailbox simulator (an SMTP server for @simulator.test), the transports, and
+// three background tasks: the delivery worker (claims due emails and sends them), the campaign
+// expander (turns staged recipients into emails) and the expiry of idempotency keys.
+import type { Config } from '../config/schema.ts';
+import { inboundSmtpUrlOf, publicUrlOf } from '../config/public-urls.ts';
+import { createMessageSigner, createTransportRouter, startDeliveryWorker, startSimulatorServer } from '../delivery/index.ts';
+import { loadCampaignContent, startCampaignExpander } from '../campaigns/index.ts';
+import { startIdempotencyKeyExpiry } from '../sending/index.ts';
+import { trackingKeys, type TrackingSettings } from '../tracking/index.ts';
+import type { Role } from './role.ts';
+
+// Every deployment runs a worker, and a sweep by several is harmless.
+const KEY_EXPIRY_SWEEP_MS = 10 * 60_000;
+
+/** What the worker needs to add tracking at send time: serializable, so rendering can move to a thread. */
+function trackingSettingsOf(config: Config, secret: string): TrackingSettings {
+  return {
+    publicUrl: publicUrlOf(config),
+    signingKey: trackingKeys(config.TRACKING_KEYS, secret)[0]!,
+    bounceDomain: config.BOUNCE_DOMAIN,
+    honeypot: config.TRACKING_HONEYPOT,
+  };
+}
+
+export const workerRole: Role = {
+  name: 'worker',
+  async start(ctx, parts) {
+    const { config, store, log } = ctx;
+    const simulator = await startSimulatorServer({
+      world: {
+        publicUrl: publicUrlOf(config),
+        inboundSmtpUrl: ctx.inboundSmtpUrl ?? inboundSmtpUrlOf(config),
+        replyDomain: config.REPLY_DOMAIN,
+        humanDelayMs: ctx.simulatorHumanDelayMs,
+        log,
+      },
+    });
+    parts.add('mailbox simulator', () => simulator.close());
+    const transports = createTransportRouter(config, simulator.url);
+    parts.add('transports', () => transports.close());
+    const delivery = await startDeliveryWorker({
+      db: store.db,
+      notifier: store.notifier,
+      transports,
+      metrics: ctx.metrics,
+      workerId: ctx.workerId,
+      secret: ctx.secret,
+      bounceDomain: config.BOUNCE_DOMAIN,
+      softBounceSuppressCount: config.SOFT_BOUNCE_SUPPRESS_COUNT,
+      concurrency: config.WORKER_CONCURRENCY,
+      batchSize: config.CLAIM_BATCH_SIZE,
+      leaseMs: config.LEASE_MS,
+      domainConcurrency: config.DOMAIN_CONCURRENCY,
+      loadCampaign: (id) => loadCampaignContent(store.db, id),
+      sign: createMessageSigner(store.db),
+      log,
+      pollMs: ctx.pollMs,
+      tracking: trackingSettingsOf(config, ctx.secret),
+    });
+    parts.add('delivery worker', () => delivery.stop());
+    const expander = await startCampaignExpander({ db: store.db, notifier: store.notifier, log, pollMs: ctx.pollMs });
+    parts.add('campaign expander', () => expander.stop());
+    const keyExpiry = startIdempotencyKeyExpiry({ db: store.db, intervalMs: KEY_EXPIRY_SWEEP_MS, log });
+    parts.add('idempotency-key expiry', () => keyExpiry.stop());
+    return {};
+  },
+};
