@@ -38,6 +38,13 @@ export async function createCampaign(
 ): Promise<CreatedCampaign> {
   const row = buildCampaignRow(projectId, input);
   const { batch, duplicates } = collectInlineRecipients(input.recipients ?? []);
+  // Sent empty, a campaign would be completed at once and could take no list any more.
+  if (row.status !== 'draft' && batch.emails.length === 0) {
+    throw new AppError(
+      'no_recipients',
+      'recipients: a campaign sent now or scheduled needs at least one; create it with "draft": true, add the list (POST /v1/campaigns/:id/recipients), then send it',
+    );
+  }
   row.recipient_count = batch.emails.length;
   const hasPending = row.status !== 'draft' && batch.emails.length > 0;
   const result: CreatedCampaign = {

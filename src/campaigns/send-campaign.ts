@@ -14,17 +14,19 @@ import { futureScheduleOf } from './email-target.ts';
  * scheduled_at still ahead makes the emails `scheduled`.
  */
 export async function sendCampaign(db: Kysely<Database>, projectId: string, id: string): Promise<CampaignJson> {
-  const queued = await db.transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     const c = await lockCampaign(trx, projectId, id);
     if (!c) throw new AppError('not_found', 'No such campaign');
     if (c.status !== 'draft') {
       const status = campaignStatus(c.status, c.scheduled_at, c.has_pending);
       throw new AppError('campaign_not_editable', `The campaign is ${status}: only a draft can be sent`, { status });
     }
+    if (c.recipient_count === 0) {
+      throw new AppError('no_recipients', 'The draft has no recipients: add them (POST /v1/campaigns/:id/recipients), then send it');
+    }
     const scheduledAt = futureScheduleOf(c);
     await updateCampaign(trx, id, { status: scheduledAt ? 'scheduled' : 'sending', scheduled_at: scheduledAt });
-    return c.recipient_count > 0;
   });
-  if (queued) await notify(db, QUEUE_CHANNEL).catch(() => {});
+  await notify(db, QUEUE_CHANNEL).catch(() => {});
   return campaignJson((await findCampaign(db, projectId, id))!);
 }

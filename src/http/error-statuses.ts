@@ -15,6 +15,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   email_not_cancellable: 409,
   campaign_not_editable: 409,
+  no_recipients: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   not_found: 'No such resource in this project.',
   email_not_cancellable: 'The email is no longer queued or scheduled: sending has started or it is final.',
   campaign_not_editable: 'The campaign has started sending, finished or been cancelled.',
+  no_recipients: 'A campaign is sent or scheduled with at least one recipient; only a draft may be empty.',
   payload_too_large: 'The request body is larger than allowed.',
   unsupported_media_type: 'The Content-Type is not supported here.',
   internal_error: 'Sendtrail failed on its side; the request may be retried.',

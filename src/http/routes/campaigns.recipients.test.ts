@@ -47,9 +47,10 @@ describe.each(STORE_KINDS)('streaming campaign recipients on %s', (kind) => {
   });
 
   it('schedules recipients streamed into a scheduled campaign', async () => {
-    const c = await createCampaign({ scheduled_at: new Date(Date.now() + DAY_MS).toISOString() });
+    // With one recipient of its own: only a draft may be empty (no_recipients).
+    const c = await createCampaign({ scheduled_at: new Date(Date.now() + DAY_MS).toISOString(), recipients: [{ email: 'bob@example.org' }] });
     await stream(c.id, 'application/x-ndjson', '{"email":"ann@example.org"}\n');
-    expect((await emailRows(c.id)).map((r) => r.status)).toEqual(['scheduled']);
+    expect((await emailRows(c.id)).map((r) => [r.to_address, r.status])).toEqual([['ann@example.org', 'scheduled'], ['bob@example.org', 'scheduled']]);
   });
 
   it('refuses a list with a bad line, naming the lines, and adds nothing', async () => {
@@ -91,7 +92,10 @@ describe.each(STORE_KINDS)('streaming campaign recipients on %s', (kind) => {
     const cancelled = await createCampaign({ draft: true });
     await t.app.inject({ method: 'POST', url: `/v1/campaigns/${cancelled.id}/cancel`, headers: t.auth });
     expect((await stream(cancelled.id, 'text/csv', 'email\nann@example.org\n')).json().error.code).toBe('campaign_not_editable');
-    const completed = await createCampaign({ recipients: [] });
+    // Its one email delivered (a campaign is no longer sent empty: no_recipients).
+    const completed = await createCampaign({ recipients: [{ email: 'ann@example.org' }] });
+    await emailRows(completed.id);
+    await t.store.db.updateTable('emails').set({ status: 'delivered', next_attempt_at: null }).where('campaign_id', '=', completed.id).execute();
     expect((await get(completed.id)).status).toBe('completed');
     expect((await stream(completed.id, 'text/csv', 'email\nann@example.org\n')).statusCode).toBe(409);
   });

@@ -119,6 +119,32 @@ describe.each(STORE_KINDS)('campaigns API on %s', (kind) => {
     expect((await emailsOf(c.id)).every((e) => e.status === 'scheduled')).toBe(true);
   });
 
+  it('refuses to send or schedule a campaign without recipients (422 no_recipients) and creates nothing; an empty draft is kept until sent', async () => {
+    const before = (await get('/v1/campaigns?limit=100')).json().data.length;
+    for (const body of [
+      campaign({ recipients: [] }),
+      campaign({ recipients: undefined }),
+      campaign({ recipients: [], scheduled_at: new Date(Date.now() + DAY_MS).toISOString() }),
+    ]) {
+      const res = await create(body);
+      expect(res.statusCode).toBe(422);
+      expect(res.json().error).toMatchObject({ code: 'no_recipients', message: expect.stringContaining('"draft": true') });
+    }
+    expect((await get('/v1/campaigns?limit=100')).json().data.length).toBe(before);
+
+    const draft = (await create(campaign({ recipients: [], draft: true }))).json();
+    expect(draft).toMatchObject({ status: 'draft', recipient_count: 0 });
+    const refused = await post(`/v1/campaigns/${draft.id}/send`);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe('no_recipients');
+    expect((await get(`/v1/campaigns/${draft.id}`)).json().status).toBe('draft');
+
+    const added = await t.app.inject({ method: 'POST', url: `/v1/campaigns/${draft.id}/recipients`, headers: { ...t.auth, 'content-type': 'text/csv' }, payload: 'email\nann@example.org\n' });
+    expect(added.json().recipient_count).toBe(1);
+    expect((await post(`/v1/campaigns/${draft.id}/send`)).json()).toMatchObject({ status: 'sending', recipient_count: 1 });
+    expect((await emailsOf(draft.id)).map((e) => e.status)).toEqual(['queued']);
+  });
+
   it('cancels every queued email with a cancelled event, but not one a worker holds', async () => {
     const c = (await create(campaign())).json();
     await expandAllCampaigns(t.store.db);
@@ -171,7 +197,7 @@ describe.each(STORE_KINDS)('campaigns API on %s', (kind) => {
 
   it('lists campaigns newest first, a page at a time', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await create(campaign({ name: `page ${i}`, recipients: [] }))).json().id);
+    for (let i = 0; i < 5; i++) ids.push((await create(campaign({ name: `page ${i}`, recipients: [], draft: true }))).json().id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
