@@ -2,6 +2,7 @@
 // ones started, serves the api and tracking roles on one HTTP server, and stops everything in the
 // reverse order.
 import { buildServer } from '../http/build-server.ts';
+import { metricsAccessOf } from '../metrics/metrics-access.ts';
 import { startPgliteMaintenance } from '../store/pglite-maintenance.ts';
 import { apiRole } from './api.ts';
 import { inboundRole } from './inbound.ts';
@@ -60,6 +61,7 @@ async function startHttpServer({ config, store, metrics }: RoleContext, share: H
     api: share.api === true,
     tracking: share.tracking,
     trustProxy: config.TRACKING_TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean),
+    metricsAccess: metricsAccessOf(config),
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   parts.add('HTTP server', () => app.close());
