@@ -91,7 +91,7 @@ function person(e: Email, via: 'browser' | 'gmail' | 'yahoo' | 'mpp' | 'outlook'
   const ua = via === 'outlook' ? UA.outlook : pick(PERSON_UAS);
   const ip = homeIp();
   const t0 = via === 'fast' ? e.delivered + between(1.5, 9) : e.delivered + humanDelay();
-  const source = { browser: 'DESIGN4', gmail: 'S10,S11,S20', yahoo: 'S16,S19', mpp: 'S12,S13,S15', outlook: 'S1', fast: 'scanners.md gaps', tabs: 'I7 (counter-case)' }[via];
+  const source = { browser: 'base-rules', gmail: 'S10,S11,S20', yahoo: 'S16,S19', mpp: 'S12,S13,S15', outlook: 'S1', fast: 'early-person', tabs: 'I7 (counter-case)' }[via];
   const actor = `person_${via}`;
   let readAt = t0;
   if (via === 'gmail') add(e, actor, source, true, { kind: 'open', ua: UA.gmailProxy, ip: `66.249.${pick([88, 91, 93])}.${octet()}`, t: t0 });
@@ -157,8 +157,8 @@ function oneOff(e: Email, kind: string) {
     case 'prefetch_header': return add(e, kind, 'S6', false, { kind: 'click', url, ua: pick(PERSON_UAS), ip: homeIp(), t, purpose: 'prefetch' });
     case 'mimecast_at_click': { // a person clicks; Mimecast scans the same URL at click time ~5 s later, other OS and IP (S26, I12)
       const ip = homeIp();
-      add(e, 'person_browser', 'DESIGN4', true, { kind: 'open', ua: UA.outlook, ip, t: t - 30 });
-      add(e, 'person_browser', 'DESIGN4', true, { kind: 'click', url, ua: UA.chromeMac, ip, t });
+      add(e, 'person_browser', 'base-rules', true, { kind: 'open', ua: UA.outlook, ip, t: t - 30 });
+      add(e, 'person_browser', 'base-rules', true, { kind: 'click', url, ua: UA.chromeMac, ip, t });
       return add(e, kind, 'S26,I12', false, { kind: 'click', url, ua: UA.chromeWin, ip: cloudIp(), t: t + between(3, 12) });
     }
   }

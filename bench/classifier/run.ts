@@ -44,7 +44,7 @@ function score(classify: ClassifyHit) {
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const metrics = (s: Score) => ({ precision: s.tp / (s.tp + s.fp), recall: s.tp / (s.tp + s.fn), f1: (2 * s.tp) / (2 * s.tp + s.fp + s.fn) });
 
-const sets = { 'DESIGN.md section 4 rules': createClassifier({ rules: 'design' }), 'full classifier (classifyHit)': createClassifier() };
+const sets = { 'base rules alone': createClassifier({ rules: 'design' }), 'full classifier (classifyHit)': createClassifier() };
 const results = Object.entries(sets).map(([name, c]) => ({ name, ...score(c) }));
 const commit = (() => { try { return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim(); } catch { return '?'; } })();
 const people = [...truth.values()].filter((t) => t.expected).length;
@@ -57,7 +57,7 @@ for (const r of results) {
   console.log(`| ${r.name} | ${pct(m.precision)} | ${pct(m.recall)} | ${pct(m.f1)} | ${r.total.fp} | ${r.total.fn} |`);
 }
 if (args.includes('--by-actor')) {
-  console.log('\n| actor | hits | to count | DESIGN rules: FP / FN | full: FP / FN | full verdicts |');
+  console.log('\n| actor | hits | to count | base rules: FP / FN | full: FP / FN | full verdicts |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   const [plain, full] = results;
   for (const [actor, a] of [...full!.byActor].sort()) {

@@ -144,7 +144,7 @@ export function renderReport(input: ReportInput): string {
     '',
     markdownTable(['Sendtrail', 'main thread (queue, PGlite)', 'SMTP thread', 'helpers, all together', 'sink, all threads'], threadRows(input)),
     '',
-    'Targets (DESIGN.md section 5):',
+    'Targets:',
     ...targets,
     ...(sizeWarnings.length ? ['', ...sizeWarnings] : []),
     ...(input.notes.length ? ['', 'Notes:', ...input.notes.map((n) => `- ${n}`)] : []),

@@ -27,7 +27,7 @@ describe.each(STORE_KINDS)('campaign stats on %s', (kind) => {
   }
   const stats = async (id: string) => (await t.app.inject({ url: `/v1/campaigns/${id}/stats`, headers: t.auth })).json();
 
-  it('counts people, shows machine traffic beside them, and gives the rates of DESIGN.md section 1', async () => {
+  it('counts people, shows machine traffic beside them, and gives every rate over its denominator', async () => {
     const { id, emails: e } = await campaignWith(10);
     await sql`UPDATE emails SET status = 'delivered' WHERE campaign_id = ${id}`.execute(t.store.db);
     await sql`UPDATE emails SET status = 'bounced' WHERE id IN (${e[8]}, ${e[9]})`.execute(t.store.db);
