@@ -51,4 +51,36 @@ describe.each(STORE_KINDS)('unsubscribe endpoints on %s', (kind) => {
     }
     expect(await suppressions()).toEqual([]);
   });
+
+  it('a person whose browser follows a broken or forged link, or one of an email no longer on record, gets a plain HTML page saying nobody was unsubscribed', async () => {
+    t = await createTrackingApp(kind);
+    const [emailId] = (await createEmails(t.store.db, 1)).emailIds as [string];
+    const browser = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'content-type': 'application/x-www-form-urlencoded' };
+    const valid = signToken(KEY, { kind: 'unsubscribe', emailId });
+    const confirmation = (await t.app.inject({ method: 'GET', url: `/u/${valid}`, headers: browser })).body;
+    const styleOf = (html: string) => /<body style="[^"]*">/.exec(html)?.[0];
+
+    const pages = [];
+    for (const token of [valid.slice(0, -3), signToken('attacker', { kind: 'unsubscribe', emailId }), 'nope']) {
+      for (const method of ['GET', 'POST'] as const) {
+        pages.push(await t.app.inject({ method, url: `/u/${token}`, headers: browser, payload: method === 'POST' ? 'List-Unsubscribe=One-Click' : undefined }));
+      }
+    }
+    const gone = signToken(KEY, { kind: 'unsubscribe', emailId: '0190a2b4-0000-7000-8000-000000000000' });
+    const goneRes = await t.app.inject({ method: 'POST', url: `/u/${gone}`, headers: browser, payload: 'List-Unsubscribe=One-Click' });
+    for (const res of [...pages, goneRes]) {
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.body).toMatch(/^<!doctype html><html lang="en">/);
+      expect(res.body).toContain('nobody was unsubscribed');
+      expect(res.body).toMatch(/<title>[^<]+<\/title>.*<h1>[^<]+<\/h1>/);
+      // Self-contained, in the confirmation page's look: no scripts, stylesheets, images or links out.
+      expect(res.body).not.toMatch(/<script|<link|<img|src=|href=|url\(/i);
+      expect(styleOf(res.body)).toBe(styleOf(confirmation));
+    }
+    expect(pages[0]!.body).toContain('This unsubscribe link is not valid');
+    expect(goneRes.body).toContain('This unsubscribe link no longer works');
+    expect(await suppressions()).toEqual([]);
+    expect(await unsubscribeEvents()).toEqual([]);
+  });
 });
