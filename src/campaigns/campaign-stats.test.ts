@@ -62,6 +62,35 @@ describe.each(STORE_KINDS)('campaign stats on %s', (kind) => {
     expect(s.notes.join(' ')).toMatch(/lower bound/);
   });
 
+  it('documents each rate in the OpenAPI document with a formula over the response that gives its value', async () => {
+    const doc = (await t.app.inject({ url: '/docs/json' })).json();
+    const documented = doc.paths['/v1/campaigns/{id}/stats'].get.responses['200'].content['application/json'].schema.properties.rates.properties as Record<string, { description?: string }>;
+    // Numerators that differ from their look-alikes: two replies from one email, two opens of one, a click that back-filled its open.
+    const { id, emails: e } = await campaignWith(6);
+    await sql`UPDATE emails SET status = CASE WHEN id = ${e[4]} THEN 'sent' WHEN id = ${e[5]} THEN 'bounced' ELSE 'delivered' END WHERE campaign_id = ${id}`.execute(t.store.db);
+    const ev = (i: number, type: NewEvent['type'], metadata: Record<string, unknown> = {}): NewEvent => ({ projectId: t.projectId, emailId: e[i]!, type, metadata });
+    await appendEvents(t.store.db, [
+      ev(0, 'open', hit(true)), ev(0, 'open', hit(true)), ev(0, 'reply'), ev(0, 'reply'),
+      ev(1, 'click', hit(true, { url: 'https://shop.example/a' })), ev(1, 'open', hit(true, { backfilled: true })),
+      ev(2, 'complaint'), ev(3, 'unsubscribe'), ev(5, 'bounced', { bounce_type: 'hard', reason: 'unknown_user' }),
+    ]);
+    const s = await stats(id);
+    expect(Object.keys(documented).sort()).toEqual(Object.keys(s.rates).sort());
+
+    const valueOf = (expression: string) =>
+      expression.replace(/[()]/g, '').split(' + ').reduce((sum, path) => sum + path.split('.').reduce((node, key) => node[key], s), 0);
+    const recomputed = Object.fromEntries(
+      Object.keys(s.rates).map((name) => {
+        const formula = /^(\S+) \/ (\S+|\([^)]+\)):/.exec(documented[name]!.description ?? '');
+        if (!formula) return [name, `no formula in: ${documented[name]!.description}`];
+        const denominator = valueOf(formula[2]!);
+        return [name, denominator > 0 ? Math.round((valueOf(formula[1]!) / denominator) * 10_000) / 10_000 : null];
+      }),
+    );
+    expect(recomputed).toEqual(s.rates);
+    expect(s.rates).toMatchObject({ delivery: 0.6667, open: 0.5, reply: 0.25, bounce: 0.1667, click_to_open: 0.5 });
+  });
+
   it('gives no rate for a campaign that has sent nothing yet, rather than dividing by zero', async () => {
     const { id } = await campaignWith(2);
     const s = await stats(id);
