@@ -22,7 +22,7 @@ export function campaignSummaryJson(c: CampaignWithProgress) {
 }
 
 export function campaignJson(c: CampaignWithProgress) {
-  return { ...campaignSummaryJson(c), html: c.html, text: c.text, headers: c.headers ?? {} };
+  return { ...campaignSummaryJson(c), html: c.html, text: c.text, headers: c.headers ?? {}, on_missing_field: c.on_missing_field };
 }
 
 export type CampaignSummaryJson = ReturnType<typeof campaignSummaryJson>;

@@ -26,6 +26,8 @@ export type CreateCampaignInput = {
   recipients?: InlineRecipient[];
   scheduled_at?: string | null;
   draft?: boolean;
+  /** A recipient whose data lacks a field the templates name: sent with it empty (default), or rejected. */
+  on_missing_field?: 'send' | 'reject';
 };
 
 export type CreatedCampaign = CampaignJson & { recipients: { added: number; duplicates: number } };
@@ -98,6 +100,7 @@ function buildCampaignRow(projectId: string, input: CreateCampaignInput): Campai
     status: input.draft ? 'draft' : scheduledAt ? 'scheduled' : 'sending',
     scheduled_at: scheduledAt,
     recipient_count: 0,
+    on_missing_field: input.on_missing_field ?? 'send',
     created_at: now,
     updated_at: now,
   };

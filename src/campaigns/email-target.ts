@@ -1,5 +1,5 @@
 // What a campaign's emails share, derived from the campaign row.
-import { domainOf, parseMailbox } from '../sending/index.ts';
+import { domainOf, parseMailbox, templateDataFields } from '../sending/index.ts';
 import type { CampaignRow } from './campaigns.repository.ts';
 import type { EmailTarget } from './campaign-emails.repository.ts';
 
@@ -16,6 +16,8 @@ export function emailTargetOf(c: CampaignRow, scheduledAt: Date | null): EmailTa
     trackClicks: c.track_clicks,
     status: scheduledAt ? 'scheduled' : 'queued',
     scheduledAt,
+    dataFields: templateDataFields(c.subject, c.html, c.text),
+    onMissingField: c.on_missing_field,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate } from './render-template.ts';
+import { missingDataFields, renderTemplate, templateDataFields } from './render-template.ts';
 
 describe('renderTemplate', () => {
   it('fills data fields and the recipient address', () => {
@@ -20,5 +20,25 @@ describe('renderTemplate', () => {
 
   it('does not walk into inherited properties', () => {
     expect(renderTemplate('{{data.constructor}}', { email: 'a@b.co', data: {} }, 'text')).toBe('');
+  });
+});
+
+describe('templateDataFields and missingDataFields', () => {
+  const fields = templateDataFields('Hi {{data.first}}', '<p>{{ data.first }} of {{data.address.city}}, {{email}} {{unsubscribe_url}}</p>', null);
+
+  it('name each data placeholder of the templates once', () => {
+    expect(fields).toEqual(['data.first', 'data.address.city']);
+  });
+
+  it('find the fields renderTemplate would leave empty: absent, null, or under an absent parent', () => {
+    expect(missingDataFields(fields, { first: 'Ann', address: { city: 'Oslo' } })).toEqual([]);
+    expect(missingDataFields(fields, null)).toEqual(['data.first', 'data.address.city']);
+    expect(missingDataFields(fields, { first: null, address: 'Oslo' })).toEqual(['data.first', 'data.address.city']);
+    expect(missingDataFields(fields, { first: '', address: { city: 0 } })).toEqual([]);
+    // Whatever it reports missing renders as empty, and the rest does not.
+    for (const data of [null, { first: null }, { first: 'Ann' }, { address: { city: 'Oslo' } }]) {
+      const missing = missingDataFields(fields, data);
+      for (const field of fields) expect(renderTemplate(`{{${field}}}`, { email: 'a@b.co', data }, 'text') === '').toBe(missing.includes(field));
+    }
   });
 });

@@ -7,7 +7,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)
 export type TemplateVars = { email: string; data: Record<string, unknown> | null };
 
 /**
- * Replaces each placeholder with its value; a missing field renders as empty. Values are
+ * Replaces each placeholder with its value; a missing field renders as empty (campaigns record
+ * or refuse such recipients before sending: missingDataFields). Values are
  * HTML-escaped in HTML bodies so recipient data cannot inject markup.
  */
 export function renderTemplate(template: string, vars: TemplateVars, kind: 'html' | 'text'): string {
@@ -18,6 +19,30 @@ export function renderTemplate(template: string, vars: TemplateVars, kind: 'html
     return kind === 'html' ? escapeHtml(text) : text;
   });
 }
+
+/** The data placeholders of templates ('data.first', 'data.address.city'), each once, in order of appearance. */
+export function templateDataFields(...templates: Array<string | null | undefined>): string[] {
+  const fields = new Set<string>();
+  for (const template of templates) {
+    if (!template?.includes('{{')) continue;
+    for (const [, path] of template.matchAll(PLACEHOLDER)) if (path !== 'email') fields.add(path!);
+  }
+  return [...fields];
+}
+
+/** Which of `fields` (from templateDataFields) a recipient's data lacks or holds as null: renderTemplate leaves them empty. */
+export function missingDataFields(fields: readonly string[], data: Record<string, unknown> | null): string[] {
+  // Called once per recipient of a campaign with the same fields: their paths are split once.
+  let paths = splitPaths.get(fields);
+  if (!paths) splitPaths.set(fields, (paths = fields.map((field) => field.split('.').slice(1))));
+  const missing: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const value = lookup(data, paths[i]!);
+    if (value === undefined || value === null) missing.push(fields[i]!);
+  }
+  return missing;
+}
+const splitPaths = new WeakMap<readonly string[], string[][]>();
 
 function lookup(data: Record<string, unknown> | null, path: string[]): unknown {
   let node: unknown = data;

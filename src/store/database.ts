@@ -54,6 +54,8 @@ export interface CampaignsTable {
   status: string;
   scheduled_at: NullableTimestamp;
   recipient_count: number;
+  /** 'send' or 'reject' a recipient whose data lacks a templated field (migration 012). */
+  on_missing_field: Generated<'send' | 'reject'>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -46,6 +46,66 @@ describe.each(STORE_KINDS)('campaigns API on %s', (kind) => {
     expect(await eventTypes(emails[0]!.id)).toEqual(['queued']);
   });
 
+  describe('a recipient whose data lacks a templated field', () => {
+    const recipients = [
+      { email: 'ann@example.org', data: { first: 'Ann', address: { city: 'Oslo' } } },
+      { email: 'bob@example.org', data: { first: null, address: {} } },
+      { email: 'cy@example.org' },
+    ];
+    const templated = { subject: 'Hi {{data.first}}', html: '<p>Hello {{ data.first }} in {{data.address.city}}</p>', recipients };
+    const eventsByAddress = async (id: string) => {
+      const result: Record<string, Array<{ event_type: string; metadata: unknown }>> = {};
+      for (const e of await emailsOf(id)) {
+        result[e.to] = (await get(`/v1/emails/${e.id}/events`)).json().data.map((ev: { event_type: string; metadata: unknown }) => ({ event_type: ev.event_type, metadata: ev.metadata }));
+      }
+      return result;
+    };
+
+    it('is sent by default, its queued event listing what will render empty', async () => {
+      const c = (await create(campaign(templated))).json();
+      expect(c.on_missing_field).toBe('send');
+      expect(await eventsByAddress(c.id)).toEqual({
+        'ann@example.org': [{ event_type: 'queued', metadata: {} }],
+        'bob@example.org': [{ event_type: 'queued', metadata: { missing_fields: ['data.first', 'data.address.city'] } }],
+        'cy@example.org': [{ event_type: 'queued', metadata: { missing_fields: ['data.first', 'data.address.city'] } }],
+      });
+    });
+
+    it('says so on the scheduled event of a scheduled campaign, long before it goes', async () => {
+      const c = (await create(campaign({ ...templated, scheduled_at: new Date(Date.now() + DAY_MS).toISOString() }))).json();
+      expect((await eventsByAddress(c.id))['cy@example.org']).toEqual([{ event_type: 'scheduled', metadata: { missing_fields: ['data.first', 'data.address.city'] } }]);
+    });
+
+    it('is rejected, never sent, when the campaign says on_missing_field "reject"; the others go', async () => {
+      const res = await create(campaign({ ...templated, on_missing_field: 'reject' }));
+      expect(res.statusCode).toBe(201);
+      const c = res.json();
+      expect((await get(`/v1/campaigns/${c.id}`)).json().on_missing_field).toBe('reject');
+      const rejected = { event_type: 'rejected', metadata: { reason: 'missing_fields', missing_fields: ['data.first', 'data.address.city'] } };
+      expect(await eventsByAddress(c.id)).toEqual({
+        'ann@example.org': [{ event_type: 'queued', metadata: {} }],
+        'bob@example.org': [rejected],
+        'cy@example.org': [rejected],
+      });
+      expect((await emailsOf(c.id)).map((e) => [e.to, e.status]).sort()).toEqual([['ann@example.org', 'queued'], ['bob@example.org', 'rejected'], ['cy@example.org', 'rejected']]);
+      expect((await get(`/v1/campaigns/${c.id}/stats`)).json().counts).toMatchObject({ queued: 1, rejected: 2, total: 3 });
+      // Nothing of them is left to send: claiming the queue finds Ann's email only.
+      const due = await t.store.db.selectFrom('emails').select('to_address').where('campaign_id', '=', c.id).where('next_attempt_at', 'is not', null).execute();
+      expect(due).toEqual([{ to_address: 'ann@example.org' }]);
+    });
+
+    it('leaves every recipient alone when the templates name no data field', async () => {
+      const c = (await create(campaign({ subject: 'News', html: '<p>Hello {{email}}</p>', recipients, on_missing_field: 'reject' }))).json();
+      expect(Object.values(await eventsByAddress(c.id)).flat()).toEqual(recipients.map(() => ({ event_type: 'queued', metadata: {} })));
+    });
+
+    it('refuses an on_missing_field other than "send" or "reject"', async () => {
+      const res = await create(campaign({ on_missing_field: 'skip' }));
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('validation_error');
+    });
+  });
+
   it('stores no content on campaign emails: the recipient data, the campaign priority and a message id on the from domain', async () => {
     const c = (await create(campaign())).json();
     await expandAllCampaigns(t.store.db);

@@ -1,4 +1,4 @@
-// Routes for campaigns: create, stream recipients, send, cancel, list, get, stats (DESIGN.md section 3).
+// Routes for campaigns: create, stream recipients, send, cancel, list, get, stats.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
@@ -20,6 +20,13 @@ const Recipient = Type.Object(
   { additionalProperties: false },
 );
 
+const MissingFieldPolicy = Type.Union([Type.Literal('send'), Type.Literal('reject')], {
+  description:
+    'A recipient whose data lacks a field the templates name ({{data.first}} without "first", or null): ' +
+    '"send" (default) renders it empty and lists it in `missing_fields` of the email\'s queued or scheduled event; ' +
+    '"reject" makes that email `rejected` (reason `missing_fields`) and sends the others.',
+});
+
 const CreateCampaignBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -35,6 +42,7 @@ const CreateCampaignBody = Type.Object(
     recipients: Type.Optional(Type.Array(Recipient, { maxItems: MAX_INLINE_RECIPIENTS })),
     scheduled_at: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 40 })])),
     draft: Type.Optional(Type.Boolean()),
+    on_missing_field: Type.Optional(MissingFieldPolicy),
   },
   { additionalProperties: false },
 );
@@ -62,6 +70,7 @@ const Campaign = Type.Composite([
     html: Type.Union([Type.String(), Type.Null()]),
     text: Type.Union([Type.String(), Type.Null()]),
     headers: Type.Record(Type.String(), Type.String()),
+    on_missing_field: MissingFieldPolicy,
   }),
 ]);
 
