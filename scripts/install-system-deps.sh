@@ -3,11 +3,12 @@
 #   postfix   - test/support/postfix.ts runs a private Postfix instance as a relay
 #   chromium  - browser tests (playwright-core with executablePath /usr/bin/chromium)
 #   openssl   - the inbound STARTTLS test makes a self-signed certificate
+#   curl      - test/readme.test.ts runs the README's curl walk-through as a user would
 # The system Postfix is never started (tests run their own instance with `postfix -c <dir>`),
 # and nothing is left listening on port 25. Skips in well under a second when all is present.
 set -euo pipefail
 
-PACKAGES=(postfix chromium openssl)
+PACKAGES=(postfix chromium openssl curl)
 
 log() { printf '[install-system-deps] %s\n' "$*"; }
 
