@@ -55,7 +55,7 @@ describe('README', () => {
       expect(later).toMatchObject({ engagement: { opens: { unique: 2 }, clicks: { unique: 1 } }, rates: { open: 1, click_to_open: 0.5 } });
 
       // What the comments say beyond the output: the scheduled email was scheduled, open@ lacked data.first.
-      const api = async (path: string) => (await fetch(`${proc.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json();
+      const api = async (path: string): Promise<any> => (await fetch(`${proc.url}${path}`, { headers: { authorization: `Bearer ${key}` } })).json();
       const cancelled = (await api('/v1/emails?status=cancelled')).data;
       expect(cancelled).toHaveLength(1);
       expect((await api(`/v1/emails/${cancelled[0].id}/events`)).data.map((e: { event_type: string }) => e.event_type)).toEqual(['scheduled', 'cancelled']);
