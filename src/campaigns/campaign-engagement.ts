@@ -1,4 +1,4 @@
-// A campaign's engagement and the rates of DESIGN.md section 1, from status counts and engagement counts.
+// A campaign's engagement and its rates (delivery, open, click, reply, bounce ...), from status counts and engagement counts.
 import type { EngagementRow } from './campaign-counters.repository.ts';
 
 export type CampaignEngagement = {
@@ -47,7 +47,8 @@ export function engagementOf(row: EngagementRow, uncounted: Array<{ kind: 'open'
 const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 
 /**
- * DESIGN.md section 1. `sent` is every email handed to the next hop, whatever happened after:
+ * Delivery and bounce rates are over sent, click-to-open over openers, the others over delivered.
+ * `sent` is every email handed to the next hop, whatever happened after:
  * status sent, delivered or bounced (a bounce is a sent email that failed). Rates are fractions
  * (0.2531 = 25.31 %), null when their denominator is zero.
  */

@@ -4,7 +4,7 @@
 export const MAX_INLINE_RECIPIENTS = 100_000;
 
 /**
- * Rows per INSERT. PGlite runs each statement synchronously on the event loop (stack-notes: a
+ * Rows per INSERT. PGlite runs each statement synchronously on the event loop (a
  * 144 ms query froze every timer), so a statement stays at a few thousand rows: ~30-100 ms there.
  */
 export const BATCH_ROWS = 2_000;
