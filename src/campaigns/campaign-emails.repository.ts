@@ -2,7 +2,7 @@
 // status counts and cancellation. Raw SQL throughout: Kysely has no `unnest` batch insert.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
-import { isCancellableSql } from '../events/index.ts';
+import { appendEvents, isCancellableSql, type NewEvent } from '../events/index.ts';
 import { missingDataFields, PRIORITY } from '../sending/index.ts';
 import { newIds } from './bulk-ids.ts';
 
@@ -41,56 +41,48 @@ export async function insertCampaignEmails(trx: Kysely<Database>, t: EmailTarget
     ${t.projectId}, ${t.campaignId}, ${t.fromAddress}, r.to_address, ${t.tags}::jsonb, r.data, ${t.trackOpens}, ${t.trackClicks}
   `;
   const messageId = sql`'<' || r.id || ${`@${t.messageIdDomain}>`}`;
-  // The usual batch, where every recipient has its fields, in the plain statement: the per-row
-  // one costs some 10 % more (a join back to the rows for the events' metadata).
-  const statement = !outcomes
+  const status = (i: number) => (outcomes?.statuses[i] ?? t.status) as 'queued' | 'scheduled' | 'rejected';
+  const events = ids.map((id, i): NewEvent => ({ projectId: t.projectId, emailId: id, type: status(i), metadata: outcomes?.metadata[i] ?? undefined }));
+  // Recipients that all have their fields share one status: the plain statement; otherwise each
+  // row carries its own.
+  const insert = !outcomes
     ? sql`
-      WITH inserted AS (
-        INSERT INTO emails (id, project_id, campaign_id, from_address, to_address, tags, data, track_opens, track_clicks,
-                            status, priority, scheduled_at, next_attempt_at, message_id)
-        SELECT r.id, ${values}, ${t.status}, ${PRIORITY.campaign}, ${t.scheduledAt}::timestamptz,
-               coalesce(${t.scheduledAt}::timestamptz, now()), ${messageId}
-        FROM unnest(${ids}::uuid[], ${batch.emails}::text[], ${batch.data}::jsonb[]) AS r(id, to_address, data)
-        RETURNING id
-      )
-      INSERT INTO events (project_id, email_id, event_type) SELECT ${t.projectId}, id, ${t.status} FROM inserted
+      INSERT INTO emails (id, project_id, campaign_id, from_address, to_address, tags, data, track_opens, track_clicks,
+                          status, priority, scheduled_at, next_attempt_at, message_id)
+      SELECT r.id, ${values}, ${t.status}, ${PRIORITY.campaign}, ${t.scheduledAt}::timestamptz,
+             coalesce(${t.scheduledAt}::timestamptz, now()), ${messageId}
+      FROM unnest(${ids}::uuid[], ${batch.emails}::text[], ${batch.data}::jsonb[]) AS r(id, to_address, data)
     `
     : sql`
-      WITH r AS (
-        SELECT * FROM unnest(${ids}::uuid[], ${batch.emails}::text[], ${batch.data}::jsonb[], ${outcomes.statuses}::text[], ${outcomes.metadata}::jsonb[])
-          AS r(id, to_address, data, status, metadata)
-      ),
-      inserted AS (
-        INSERT INTO emails (id, project_id, campaign_id, from_address, to_address, tags, data, track_opens, track_clicks,
-                            status, priority, scheduled_at, next_attempt_at, message_id)
-        SELECT r.id, ${values}, r.status, ${PRIORITY.campaign}, ${t.scheduledAt}::timestamptz,
-               CASE WHEN r.status <> 'rejected' THEN coalesce(${t.scheduledAt}::timestamptz, now()) END, ${messageId}
-        FROM r
-        RETURNING id, status
-      )
-      INSERT INTO events (project_id, email_id, event_type, metadata)
-      SELECT ${t.projectId}, i.id, i.status, coalesce(r.metadata, '{}'::jsonb) FROM inserted i JOIN r USING (id)
+      INSERT INTO emails (id, project_id, campaign_id, from_address, to_address, tags, data, track_opens, track_clicks,
+                          status, priority, scheduled_at, next_attempt_at, message_id)
+      SELECT r.id, ${values}, r.status, ${PRIORITY.campaign}, ${t.scheduledAt}::timestamptz,
+             CASE WHEN r.status <> 'rejected' THEN coalesce(${t.scheduledAt}::timestamptz, now()) END, ${messageId}
+      FROM unnest(${ids}::uuid[], ${batch.emails}::text[], ${batch.data}::jsonb[], ${outcomes.statuses}::text[])
+        AS r(id, to_address, data, status)
     `;
-  const result = await statement.execute(trx);
-  return Number(result.numAffectedRows ?? 0n);
+  await appendEvents(trx, events, insert);
+  return ids.length;
 }
 
 /**
  * Each recipient's status and first event's metadata (null: none) as far as missing template data
  * goes; undefined when no recipient of the batch misses a field.
  */
-function missingFieldOutcomes(t: EmailTarget, batch: RecipientBatch): { statuses: string[]; metadata: (string | null)[] } | undefined {
+type MissingFieldOutcomes = { statuses: string[]; metadata: Array<Record<string, unknown> | null> };
+
+function missingFieldOutcomes(t: EmailTarget, batch: RecipientBatch): MissingFieldOutcomes | undefined {
   if (t.dataFields.length === 0) return undefined;
-  let outcomes: { statuses: string[]; metadata: (string | null)[] } | undefined;
+  let outcomes: MissingFieldOutcomes | undefined;
   batch.data.forEach((json, i) => {
     const missing = missingDataFields(t.dataFields, json === null ? null : (JSON.parse(json) as Record<string, unknown> | null));
     if (missing.length === 0) return;
-    outcomes ??= { statuses: new Array<string>(batch.emails.length).fill(t.status), metadata: new Array<string | null>(batch.emails.length).fill(null) };
+    outcomes ??= { statuses: new Array<string>(batch.emails.length).fill(t.status), metadata: new Array<Record<string, unknown> | null>(batch.emails.length).fill(null) };
     if (t.onMissingField === 'reject') {
       outcomes.statuses[i] = 'rejected';
-      outcomes.metadata[i] = JSON.stringify({ reason: 'missing_fields', missing_fields: missing });
+      outcomes.metadata[i] = { reason: 'missing_fields', missing_fields: missing };
     } else {
-      outcomes.metadata[i] = JSON.stringify({ missing_fields: missing });
+      outcomes.metadata[i] = { missing_fields: missing };
     }
   });
   return outcomes;
@@ -182,14 +174,11 @@ export async function findCancellableEmailIds(trx: Kysely<Database>, campaignId:
  */
 export async function cancelEmailsById(trx: Kysely<Database>, projectId: string, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await sql`
-    WITH cancelled AS (
-      UPDATE emails SET status = 'cancelled', next_attempt_at = NULL, updated_at = now()
-      WHERE id = ANY(${ids}::uuid[]) AND ${isCancellableSql(sql.ref('status'))} AND (locked_until IS NULL OR locked_until < now())
-      RETURNING id
-    )
-    INSERT INTO events (project_id, email_id, event_type, metadata)
-    SELECT ${projectId}, id, 'cancelled', ${JSON.stringify({ by: 'api', campaign: true })}::jsonb FROM cancelled
+  const { rows } = await sql<{ id: string }>`
+    UPDATE emails SET status = 'cancelled', next_attempt_at = NULL, updated_at = now()
+    WHERE id = ANY(${ids}::uuid[]) AND ${isCancellableSql(sql.ref('status'))} AND (locked_until IS NULL OR locked_until < now())
+    RETURNING id
   `.execute(trx);
-  return Number(result.numAffectedRows ?? 0n);
+  await appendEvents(trx, rows.map((r) => ({ projectId, emailId: r.id, type: 'cancelled', metadata: { by: 'api', campaign: true } })));
+  return rows.length;
 }

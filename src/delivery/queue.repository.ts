@@ -2,7 +2,7 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Database, EmailsTable } from '../store/database.ts';
 import { forwardStatusSql, type EmailStatus } from '../events/index.ts';
-import { insertEventsStatement, type NewEvent } from '../events/index.ts';
+import { appendEvents, type NewEvent } from '../events/index.ts';
 import { defineLeaseQueue } from '../store/lease-queue.ts';
 import { suppressAfterSoftBounces, suppressRecipientsOf } from '../suppressions/index.ts';
 
@@ -103,8 +103,7 @@ async function updateWithEvents(db: Kysely<Database>, outcomes: readonly Outcome
                 ${outcomes.map((o) => o.transport)}::text[]) AS v(id, status, next_attempt_at, transport)
     WHERE e.id = v.id
   `;
-  if (events.length === 0) await update.execute(db);
-  else await sql`WITH outcome AS (${update}) ${insertEventsStatement(events)}`.execute(db);
+  await appendEvents(db, events, update);
 }
 
 /**

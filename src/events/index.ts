@@ -1,4 +1,7 @@
 // What other domains may use of events: the event vocabulary, an email's status and its forward-only moves.
 export * from './event-types.ts';
 export * from './email-status.ts';
-export { appendEvents, insertEventsStatement, listEmailEvents, type NewEvent } from './events.repository.ts';
+export { appendEvents, appendEventsStatement, EVENTS_CHANNEL, type NewEvent } from './append-events.ts';
+export { listEmailEvents } from './events.repository.ts';
+export { readLog, endOfLog, cursorAfterEvent, isBefore, type LogCursor, type LoggedEvent, type LogFilter } from './event-log.repository.ts';
+export { startEventFeed, type EventFeed, type FeedListener } from './event-feed.ts';

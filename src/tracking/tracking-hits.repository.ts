@@ -1,6 +1,7 @@
 // All SQL of tracking hits: an email's history for the classifier, and a batch of hit events.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
+import { appendEvents } from '../events/index.ts';
 import type { EmailHistory, Hit, Verdict } from './hit.ts';
 import { hitFieldsFrom } from './recorded-hit.ts';
 
@@ -103,17 +104,7 @@ export type HitEventRow = { hitId: string; projectId: string; emailId: string; t
 
 /** Appends hit events in one statement; a hit id already stored is skipped (idempotent replay). */
 export async function insertHitEvents(db: Kysely<Database>, rows: readonly HitEventRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  // Raw SQL: the whole batch as one JSON parameter is one round trip, and one JSON.stringify costs
-  // far less than pg's escaping of six arrays element by element (bench:track profile). ON CONFLICT
-  // names the partial unique index's predicate.
-  const batch = JSON.stringify(rows.map((r) => ({ h: r.hitId, p: r.projectId, e: r.emailId, t: r.type, m: r.metadata, a: r.at })));
-  await sql`
-    INSERT INTO events (hit_id, project_id, email_id, event_type, metadata, created_at)
-    SELECT r.h, r.p, r.e, r.t, r.m, r.a
-    FROM jsonb_to_recordset(${batch}::jsonb) AS r(h text, p uuid, e uuid, t text, m jsonb, a timestamptz)
-    ON CONFLICT (hit_id) WHERE hit_id IS NOT NULL DO NOTHING
-  `.execute(db);
+  await appendEvents(db, rows.map((r) => ({ hitId: r.hitId, projectId: r.projectId, emailId: r.emailId, type: r.type, metadata: r.metadata, at: r.at })));
 }
 
 /** Rewrites the verdict (counted, why) of stored hit events, e.g. once a burst shows them to be a scanner. */

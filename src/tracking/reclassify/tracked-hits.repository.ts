@@ -1,6 +1,7 @@
 // SQL for re-classifying stored tracking hits: page through emails with hits, load them, rewrite verdicts.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
+import { appendEvents } from '../../events/index.ts';
 
 export type StoredEvent = {
   id: string;
@@ -53,13 +54,6 @@ export async function rewriteHitEvents(db: Kysely<Database>, w: HitRewrite): Pro
     if (w.deletes.length > 0) {
       await sql`DELETE FROM events WHERE id = ANY(${w.deletes}::bigint[]) AND event_type = 'open'`.execute(trx);
     }
-    if (w.inserts.length > 0) {
-      await sql`
-        INSERT INTO events (project_id, email_id, event_type, metadata, created_at)
-        SELECT p, e, 'open', m, c FROM unnest(${w.inserts.map((i) => i.projectId)}::uuid[], ${w.inserts.map((i) => i.emailId)}::uuid[],
-                                              ${w.inserts.map((i) => JSON.stringify(i.metadata))}::jsonb[],
-                                              ${w.inserts.map((i) => i.createdAt.toISOString())}::timestamptz[]) AS t(p, e, m, c)
-      `.execute(trx);
-    }
+    await appendEvents(trx, w.inserts.map((i) => ({ projectId: i.projectId, emailId: i.emailId, type: 'open', metadata: i.metadata, at: i.createdAt })));
   });
 }
