@@ -19,6 +19,8 @@ import { suppressionRoutes } from './routes/suppressions.routes.ts';
 import { inboundRoutes } from './routes/inbound.routes.ts';
 import { trackingHandler, type TrackingRouteDeps } from './routes/tracking.routes.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.routes.ts';
+import { eventStreamRoutes } from './routes/event-stream.routes.ts';
+import type { EventFeed } from '../events/index.ts';
 
 export type ServerDeps = {
   db: Kysely<Database>;
@@ -28,6 +30,8 @@ export type ServerDeps = {
   bodyLimitBytes?: number;
   /** Serve the /v1 API (role api); default true. */
   api?: boolean;
+  /** The process's follower of the event log: serves GET /v1/events/stream when given. */
+  eventFeed?: EventFeed;
   /** Serve the pixel, click and unsubscribe endpoints (role tracking). */
   tracking?: TrackingRouteDeps;
   /** TRACKING_TRUSTED_PROXIES: only these may set the client IP through X-Forwarded-For. */
@@ -92,6 +96,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         await v1.register(campaignRoutes(deps.db));
         await v1.register(suppressionRoutes(deps.db));
         await v1.register(inboundRoutes(deps.db));
+        if (deps.eventFeed) await v1.register(eventStreamRoutes(deps.db, deps.eventFeed));
       });
     }
   });

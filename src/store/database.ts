@@ -110,6 +110,8 @@ export interface EventsTable {
   created_at: Timestamp;
   /** The tracking hit an open/click/unsubscribe event records (migration 004); null otherwise. */
   hit_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The writing transaction's id (migration 013): with id, the order in which events became visible. */
+  txid: ColumnType<string, never, never>;
 }
 
 export interface IdempotencyKeysTable {

@@ -12,6 +12,7 @@ import * as m009 from './migrations/009-emails-by-status.ts';
 import * as m010 from './migrations/010-campaign-emails-by-id.ts';
 import * as m011 from './migrations/011-queue-counters.ts';
 import * as m012 from './migrations/012-campaign-missing-fields.ts';
+import * as m013 from './migrations/013-event-commit-order.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '010-campaign-emails-by-id': m010,
   '011-queue-counters': m011,
   '012-campaign-missing-fields': m012,
+  '013-event-commit-order': m013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

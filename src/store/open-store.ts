@@ -64,17 +64,14 @@ function openPostgres(url: string, poolSize: number): Store {
   // promise still rejects, so callers see the failure.
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const listeners: pg.Client[] = [];
+  const listeners = new Set<{ stop(): Promise<void> }>();
   const notifier: Notifier = {
     async listen(channel, onMessage) {
-      const client = new pg.Client({ connectionString: url });
-      client.on('error', () => {});
-      await client.connect();
-      client.on('notification', (n) => n.channel === channel && onMessage(n.payload ?? ''));
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      listeners.push(client);
+      const listener = await listenWithReconnect(url, channel, onMessage);
+      listeners.add(listener);
       return async () => {
-        await client.end().catch(() => {});
+        listeners.delete(listener);
+        await listener.stop();
       };
     },
   };
@@ -83,11 +80,56 @@ function openPostgres(url: string, poolSize: number): Store {
     kind: 'postgres',
     notifier,
     async close() {
-      await Promise.all(listeners.map((c) => c.end().catch(() => {})));
+      await Promise.all([...listeners].map((l) => l.stop()));
       await db.destroy();
     },
   };
 }
+
+/**
+ * LISTENs on its own connection, and reconnects when that connection drops (a server restart, a
+ * network blip): after reconnecting it calls `onMessage` once, since notifications sent meanwhile
+ * were lost, and its listeners read what they missed from the tables.
+ */
+async function listenWithReconnect(url: string, channel: string, onMessage: (payload: string) => void): Promise<{ stop(): Promise<void> }> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('error', () => {});
+    c.on('end', () => {
+      if (stopped || client !== c) return;
+      client = undefined;
+      retry = setTimeout(() => void reconnect(), LISTEN_RETRY_MS);
+      retry.unref();
+    });
+    await c.connect();
+    c.on('notification', (n) => n.channel === channel && onMessage(n.payload ?? ''));
+    await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    client = c;
+  };
+  const reconnect = async () => {
+    if (stopped) return;
+    try {
+      await connect();
+      onMessage('');
+    } catch {
+      retry = setTimeout(() => void reconnect(), LISTEN_RETRY_MS);
+      retry.unref();
+    }
+  };
+  await connect();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => {});
+    },
+  };
+}
+
+const LISTEN_RETRY_MS = 1000;
 
 async function openPglite(options: OpenStoreOptions): Promise<Store> {
   let release: (() => Promise<void>) | undefined;

@@ -1,0 +1,73 @@
+// Reading the event log in the order events became visible, for readers that follow it (the live
+// stream; rollups later). A cursor is the (txid, id) of the last event read: rows are read only
+// once their transaction is older than every transaction still running, so none can later appear
+// behind a cursor (migration 013).
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/database.ts';
+import type { EventType } from './event-types.ts';
+
+export type LogCursor = { txid: string; id: number };
+
+export type LoggedEvent = {
+  id: number;
+  txid: string;
+  project_id: string;
+  email_id: string;
+  campaign_id: string | null;
+  event_type: EventType;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+};
+
+export type LogFilter = { projectId?: string; campaignId?: string; emailId?: string; eventTypes?: readonly EventType[] };
+
+const START: LogCursor = { txid: '0', id: 0 };
+const visibleToAll = sql`e.txid < pg_snapshot_xmin(pg_current_snapshot())`;
+
+/** Up to `limit` events after `after` (and up to `upTo`, when given) that every reader can see, in log order. */
+export async function readLog(
+  db: Kysely<Database>,
+  options: { after: LogCursor; upTo?: LogCursor; limit: number; filter?: LogFilter },
+): Promise<LoggedEvent[]> {
+  const f = options.filter ?? {};
+  const upTo = options.upTo ? sql`AND (e.txid, e.id) <= (${options.upTo.txid}::xid8, ${options.upTo.id})` : sql``;
+  // Raw SQL: a row comparison over xid8, which walks events_commit_order from the cursor.
+  const { rows } = await sql<LoggedEvent>`
+    SELECT e.id, e.txid::text AS txid, e.project_id, e.email_id, em.campaign_id, e.event_type, e.metadata, e.created_at
+    FROM events e JOIN emails em ON em.id = e.email_id
+    WHERE (e.txid, e.id) > (${options.after.txid}::xid8, ${options.after.id}) ${upTo} AND ${visibleToAll}
+      ${f.projectId ? sql`AND e.project_id = ${f.projectId}` : sql``}
+      ${f.emailId ? sql`AND e.email_id = ${f.emailId}` : sql``}
+      ${f.campaignId ? sql`AND em.campaign_id = ${f.campaignId}` : sql``}
+      ${f.eventTypes?.length ? sql`AND e.event_type = ANY(${f.eventTypes}::text[])` : sql``}
+    ORDER BY e.txid, e.id
+    LIMIT ${options.limit}
+  `.execute(db);
+  return rows.map((r) => ({ ...r, created_at: new Date(r.created_at) }));
+}
+
+/** The cursor just past the last event every reader can see (the start of the log when empty). */
+export async function endOfLog(db: Kysely<Database>): Promise<LogCursor> {
+  const { rows } = await sql<LogCursor>`
+    SELECT e.txid::text AS txid, e.id FROM events e WHERE ${visibleToAll} ORDER BY e.txid DESC, e.id DESC LIMIT 1
+  `.execute(db);
+  return rows[0] ?? START;
+}
+
+/**
+ * The cursor of a client that last saw event `id` (an SSE Last-Event-ID); an id not stored (any
+ * more, or yet) resumes after the nearest earlier event.
+ */
+export async function cursorAfterEvent(db: Kysely<Database>, id: number): Promise<LogCursor> {
+  const { rows } = await sql<LogCursor>`
+    SELECT txid::text AS txid, id FROM events WHERE id <= ${id} ORDER BY id DESC LIMIT 1
+  `.execute(db);
+  return rows[0] ?? START;
+}
+
+/** Whether cursor `a` lies before `b` in log order. */
+export function isBefore(a: LogCursor, b: LogCursor): boolean {
+  const ta = BigInt(a.txid);
+  const tb = BigInt(b.txid);
+  return ta < tb || (ta === tb && a.id < b.id);
+}

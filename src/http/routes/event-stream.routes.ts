@@ -1,0 +1,156 @@
+// GET /v1/events/stream: the project's events live over Server-Sent Events. A client that
+// reconnects with Last-Event-ID (or ?after=<event id>) first gets what it missed, read from the
+// log, then the live events, with no gap and no duplicate: both come in the log's one order.
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ServerResponse } from 'node:http';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/database.ts';
+import { cursorAfterEvent, EVENT_TYPES, isBefore, readLog, type EventFeed, type EventType, type LogCursor, type LogFilter, type LoggedEvent } from '../../events/index.ts';
+import { AppError } from '../../shared/app-error.ts';
+import { errorResponses } from '../schemas.ts';
+
+const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const EventId = Type.String({ pattern: '^[0-9]{1,18}$' });
+
+const StreamQuery = Type.Object(
+  {
+    campaign_id: Type.Optional(Type.String({ pattern: UUID })),
+    email_id: Type.Optional(Type.String({ pattern: UUID })),
+    event_type: Type.Optional(Type.String({ maxLength: 300, description: `Comma-separated: ${EVENT_TYPES.join(', ')}` })),
+    after: Type.Optional(EventId),
+  },
+  { additionalProperties: false },
+);
+
+/** Comments that keep proxies from closing an idle stream. */
+const KEEPALIVE_MS = 15_000;
+/** Unsent bytes past which a client that does not read is cut off rather than let memory grow. */
+const MAX_UNSENT_BYTES = 1024 * 1024;
+const REPLAY_PAGE = 500;
+/** Live events held while a reconnecting client catches up, past which it is cut off. */
+const MAX_WAITING_EVENTS = 50_000;
+
+export type EventStreamOptions = { keepaliveMs?: number; maxUnsentBytes?: number };
+
+export function eventStreamRoutes(db: Kysely<Database>, feed: EventFeed, options: EventStreamOptions = {}): FastifyPluginAsyncTypebox {
+  const keepaliveMs = options.keepaliveMs ?? KEEPALIVE_MS;
+  const maxUnsent = options.maxUnsentBytes ?? MAX_UNSENT_BYTES;
+  return async (app) => {
+    app.get(
+      '/v1/events/stream',
+      {
+        schema: {
+          summary: 'The project\'s events as they happen (Server-Sent Events)',
+          description:
+            'Each event as `id: <event id>`, `event: <event_type>`, `data: {"id","email_id","campaign_id","event_type","metadata","created_at"}`. ' +
+            'Reconnecting with `Last-Event-ID` (or `after`) first sends the events missed, then goes live, with no gap and no duplicate. ' +
+            'A comment line every 15 s keeps proxies open; a client that stops reading is disconnected.',
+          tags: ['events'],
+          querystring: StreamQuery,
+          headers: Type.Object({ 'last-event-id': Type.Optional(EventId) }),
+          response: errorResponses,
+        },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        const filter: LogFilter = {
+          projectId: request.projectId,
+          campaignId: q.campaign_id?.toLowerCase(),
+          emailId: q.email_id?.toLowerCase(),
+          eventTypes: parseEventTypes(q.event_type),
+        };
+        const lastSeen = request.headers['last-event-id'] ?? q.after;
+        const resumeFrom = lastSeen === undefined ? undefined : await cursorAfterEvent(db, Number(lastSeen));
+
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        res.write(': sendtrail event stream\n\n');
+
+        let closed = false;
+        // Live events that arrive while the missed ones are read from the log wait here.
+        let waiting: LoggedEvent[] | undefined = resumeFrom ? [] : undefined;
+        const send = (events: readonly LoggedEvent[]) => {
+          if (closed) return;
+          for (const e of events) if (matches(e, filter)) res.write(frame(e));
+          if (res.writableLength > maxUnsent) cutOff(res);
+        };
+        const { from, unsubscribe } = await feed.subscribe((events) => {
+          if (closed) return;
+          if (!waiting) return send(events);
+          waiting.push(...events.filter((e) => matches(e, filter)));
+          if (waiting.length > MAX_WAITING_EVENTS) cutOff(res);
+        });
+        const keepalive = setInterval(() => !closed && res.write(': keep-alive\n\n'), keepaliveMs);
+        const close = () => {
+          closed = true;
+          clearInterval(keepalive);
+          unsubscribe();
+        };
+        res.on('close', close);
+        // A write racing the client's disconnect fails quietly; 'close' ends the stream.
+        res.on('error', () => {});
+        if (res.destroyed) close();
+
+        if (resumeFrom) {
+          try {
+            await replay(db, res, resumeFrom, from, filter, () => closed);
+          } catch (err) {
+            request.log.error({ err }, 'replaying the event log failed');
+            res.destroy();
+            return;
+          }
+          const live = waiting!;
+          waiting = undefined;
+          if (!closed) send(live);
+        }
+      },
+    );
+  };
+}
+
+/** The missed events, (resumeFrom, upTo], page by page. */
+async function replay(db: Kysely<Database>, res: ServerResponse, resumeFrom: LogCursor, upTo: LogCursor, filter: LogFilter, isClosed: () => boolean) {
+  let after = resumeFrom;
+  while (!isClosed() && isBefore(after, upTo)) {
+    const page = await readLog(db, { after, upTo, limit: REPLAY_PAGE, filter });
+    for (const e of page) res.write(frame(e));
+    if (page.length < REPLAY_PAGE) return;
+    const last = page.at(-1)!;
+    after = { txid: last.txid, id: last.id };
+    // A reader far behind is not held in memory: wait for the socket to drain between pages.
+    if (res.writableNeedDrain) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+  }
+}
+
+function frame(e: LoggedEvent): string {
+  const data = { id: e.id, email_id: e.email_id, campaign_id: e.campaign_id, event_type: e.event_type, metadata: e.metadata, created_at: e.created_at.toISOString() };
+  return `id: ${e.id}\nevent: ${e.event_type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+function matches(e: LoggedEvent, f: LogFilter): boolean {
+  return e.project_id === f.projectId &&
+    (f.campaignId === undefined || e.campaign_id === f.campaignId) &&
+    (f.emailId === undefined || e.email_id === f.emailId) &&
+    (f.eventTypes === undefined || f.eventTypes.includes(e.event_type));
+}
+
+function parseEventTypes(value: string | undefined): EventType[] | undefined {
+  if (value === undefined) return undefined;
+  const types = value.split(',').map((t) => t.trim()).filter(Boolean);
+  const unknown = types.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
+  if (unknown.length > 0 || types.length === 0) {
+    throw new AppError('validation_error', `Unknown event_type: ${unknown.join(', ') || value}; one or more of ${EVENT_TYPES.join(', ')}`);
+  }
+  return types as EventType[];
+}
+
+/** A client that does not read: end the stream; it may reconnect with Last-Event-ID and catch up. */
+function cutOff(res: ServerResponse) {
+  res.destroy();
+}
