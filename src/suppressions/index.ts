@@ -10,3 +10,4 @@ export {
   type SuppressionRow,
 } from './suppressions.repository.ts';
 export { suppressAfterSoftBounces } from './suppress-after-soft-bounces.ts';
+export { recordUnsubscribe, type Unsubscribe } from './record-unsubscribe.ts';

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import { appendEvents, furthestStatus, statusOfEvent, type EmailStatus, type EventType } from '../../events/index.ts';
-import { addSuppressions, suppressAfterSoftBounces } from '../../suppressions/index.ts';
+import { addSuppressions, recordUnsubscribe, suppressAfterSoftBounces } from '../../suppressions/index.ts';
 import { newId } from '../../shared/ids.ts';
 import { unsubscribeTokenOf, type InboundDomains } from '../inbound-addresses.ts';
 import type { Classify, ReturnedMessage } from './classifier-port.ts';
@@ -53,7 +53,7 @@ export async function ingestMessage(deps: IngestDeps, envelope: Envelope, raw: B
   const consequences: Consequences = !email
     ? { events: [], softBounce: false }
     : unsubscribeToken
-      ? { events: [{ type: 'unsubscribe', metadata: { inbound_message_id: inboundId, method: 'mailto' } }], suppress: 'unsubscribe', softBounce: false }
+      ? { events: [{ type: 'unsubscribe', metadata: { inbound_message_id: inboundId } }], softBounce: false }
       : eventsForMessage(classified, email.to_address, inboundId);
 
   // Only people's replies: an auto-reply or a bounce forwarded would only bounce around.
@@ -85,7 +85,13 @@ export async function ingestMessage(deps: IngestDeps, envelope: Envelope, raw: B
 
 async function recordConsequences(trx: Kysely<Database>, deps: IngestDeps, email: CorrelatedEmail, c: Consequences): Promise<void> {
   const projectId = email.project_id;
-  await appendEvents(trx, c.events.map((e) => ({ projectId, emailId: email.id, type: e.type, metadata: storableValue(e.metadata) })));
+  // An unsubscribe by mailto is recorded as one by link is: the same event, the same suppression.
+  const unsubscribe = c.events.find((e) => e.type === 'unsubscribe');
+  const others = c.events.filter((e) => e !== unsubscribe);
+  await appendEvents(trx, others.map((e) => ({ projectId, emailId: email.id, type: e.type, metadata: storableValue(e.metadata) })));
+  if (unsubscribe) {
+    await recordUnsubscribe(trx, { projectId, emailId: email.id, to: email.to_address, details: { ...storableValue(unsubscribe.metadata), method: 'mailto' } });
+  }
   const target = furthestStatus(c.events.map((e) => statusOfEvent(e.type)).filter((s): s is EmailStatus => s !== undefined));
   if (target) await advanceEmailStatus(trx, email.id, target);
   if (c.suppress) await addSuppressions(trx, [{ projectId, email: email.to_address, reason: c.suppress, sourceEmailId: email.id }]);
