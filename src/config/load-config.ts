@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import proxyAddr from '@fastify/proxy-addr';
 import { annotationsOf, ConfigSchema, type Config, type ConfigGroup } from './schema.ts';
 import { displayValue } from './mask-secrets.ts';
+import { commaList } from '../shared/comma-list.ts';
 
 export class ConfigError extends Error {}
 
@@ -31,7 +32,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   // Checked here so a typo stops the start, not every scrape of /metrics.
   try {
-    proxyAddr.compile(config.METRICS_ALLOWED_NETWORKS.split(',').map((n) => n.trim()).filter(Boolean));
+    proxyAddr.compile(commaList(config.METRICS_ALLOWED_NETWORKS));
   } catch (err) {
     problems.push(`METRICS_ALLOWED_NETWORKS: ${(err as Error).message}`);
   }

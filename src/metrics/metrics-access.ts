@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import proxyAddr from '@fastify/proxy-addr';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema.ts';
+import { commaList } from '../shared/comma-list.ts';
 
 export type MetricsAccess = {
   /** IPs, CIDRs or proxy-addr names (loopback, linklocal, uniquelocal), as TRACKING_TRUSTED_PROXIES takes them. */
@@ -17,7 +18,7 @@ export const LOOPBACK_ONLY: MetricsAccess = { allowedNetworks: ['127.0.0.0/8', '
 
 export function metricsAccessOf(config: Pick<Config, 'METRICS_ALLOWED_NETWORKS' | 'METRICS_TOKEN'>): MetricsAccess {
   return {
-    allowedNetworks: config.METRICS_ALLOWED_NETWORKS.split(',').map((n) => n.trim()).filter(Boolean),
+    allowedNetworks: commaList(config.METRICS_ALLOWED_NETWORKS),
     token: config.METRICS_TOKEN || undefined,
   };
 }

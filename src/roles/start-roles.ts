@@ -9,6 +9,7 @@ import { inboundRole } from './inbound.ts';
 import type { HttpShare, Parts, Role, RoleContext, RoleName } from './role.ts';
 import { trackingRole } from './tracking.ts';
 import { workerRole } from './worker.ts';
+import { commaList } from '../shared/comma-list.ts';
 
 // Tracking first: its spool admits one process, and a second one should fail before starting
 // anything. Inbound before the worker, whose simulated recipients send to it (and stops after it).
@@ -61,7 +62,7 @@ async function startHttpServer({ config, store, metrics }: RoleContext, share: H
     api: share.api !== undefined,
     eventFeed: share.api?.eventFeed,
     tracking: share.tracking,
-    trustProxy: config.TRACKING_TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean),
+    trustProxy: commaList(config.TRACKING_TRUSTED_PROXIES),
     metricsAccess: metricsAccessOf(config),
   });
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,5 +1,6 @@
 // Compact, URL-safe, HMAC-signed tracking tokens: what an open, click or unsubscribe URL stands for.
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { commaList } from '../shared/comma-list.ts';
 
 export type TokenPayload =
   | { kind: 'open'; emailId: string }
@@ -73,7 +74,7 @@ export function verifyToken(keys: readonly string[], token: string): TokenPayloa
 
 /** TRACKING_KEYS as a list, or one key derived from the installation secret when unset. */
 export function trackingKeys(configured: string, secret: string): string[] {
-  const keys = configured.split(',').map((k) => k.trim()).filter(Boolean);
+  const keys = commaList(configured);
   if (keys.length > 0) return keys;
   // Derived rather than the secret itself, so a tracking key never doubles as the return-path key.
   return [createHmac('sha256', secret).update('sendtrail tracking tokens v1').digest('base64url')];

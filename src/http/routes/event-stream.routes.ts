@@ -7,15 +7,16 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import { cursorAfterEvent, EVENT_TYPES, isBefore, readLog, type EventFeed, type EventType, type LogCursor, type LogFilter, type LoggedEvent } from '../../events/index.ts';
 import { AppError } from '../../shared/app-error.ts';
+import { commaList } from '../../shared/comma-list.ts';
+import { isUuid } from '../../shared/ids.ts';
 import { errorResponses } from '../schemas.ts';
 
-const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const EventId = Type.String({ pattern: '^[0-9]{1,18}$' });
 
 const StreamQuery = Type.Object(
   {
-    campaign_id: Type.Optional(Type.String({ pattern: UUID })),
-    email_id: Type.Optional(Type.String({ pattern: UUID })),
+    campaign_id: Type.Optional(Type.String({ maxLength: 64 })),
+    email_id: Type.Optional(Type.String({ maxLength: 64 })),
     event_type: Type.Optional(Type.String({ maxLength: 300, description: `Comma-separated: ${EVENT_TYPES.join(', ')}` })),
     after: Type.Optional(EventId),
   },
@@ -53,6 +54,9 @@ export function eventStreamRoutes(db: Kysely<Database>, feed: EventFeed, options
       },
       async (request, reply) => {
         const q = request.query;
+        if ((q.campaign_id && !isUuid(q.campaign_id)) || (q.email_id && !isUuid(q.email_id))) {
+          throw new AppError('validation_error', 'campaign_id or email_id is malformed');
+        }
         const filter: LogFilter = {
           projectId: request.projectId,
           campaignId: q.campaign_id?.toLowerCase(),
@@ -142,7 +146,7 @@ function matches(e: LoggedEvent, f: LogFilter): boolean {
 
 function parseEventTypes(value: string | undefined): EventType[] | undefined {
   if (value === undefined) return undefined;
-  const types = value.split(',').map((t) => t.trim()).filter(Boolean);
+  const types = commaList(value);
   const unknown = types.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
   if (unknown.length > 0 || types.length === 0) {
     throw new AppError('validation_error', `Unknown event_type: ${unknown.join(', ') || value}; one or more of ${EVENT_TYPES.join(', ')}`);
