@@ -5,3 +5,4 @@ export { appendEvents, appendEventsStatement, EVENTS_CHANNEL, type NewEvent } fr
 export { listEmailEvents } from './events.repository.ts';
 export { readLog, endOfLog, cursorAfterEvent, isBefore, type LogCursor, type LoggedEvent, type LogFilter } from './event-log.repository.ts';
 export { startEventFeed, type EventFeed, type FeedListener } from './event-feed.ts';
+export { storedVerdict, reclassificationOf, reclassifiedEvent, verdictsInForce, type HitVerdict, type Reclassification } from './hit-verdicts.ts';
