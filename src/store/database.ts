@@ -160,7 +160,7 @@ export interface InboundMessagesTable {
   forward_error: string | null;
 }
 
-/** Kept by triggers (migration 008); read by campaign stats, never written by our code. */
+/** Emails per status of each campaign (counter 'status:<status>'), kept by triggers (migration 008); never written by our code. */
 export interface CampaignCountersTable {
   campaign_id: string;
   counter: string;
@@ -172,6 +172,34 @@ export interface QueueCountersTable {
   status: string;
   shard: number;
   n: number | string;
+}
+
+/** How far a reader of the log (the rollups) has folded it in (migration 014). */
+export interface RollupCursorsTable {
+  name: string;
+  txid: string;
+  event_id: number | string;
+  updated_at: Generated<Date>;
+}
+
+type Counters<K extends string> = { [k in K]: ColumnType<number | string, number | undefined, number> };
+type StatsKey = { project_id: string; campaign_id: string; tag: string; sending_domain: string; provider: string; hour: Date };
+
+/** Rollups (migration 014), written by the scheduler only. */
+export type StatsHourlyCounter =
+  | 'accepted' | 'sent' | 'delivered' | 'hard_bounced' | 'soft_bounced' | 'rejected' | 'failed' | 'cancelled'
+  | 'deferrals' | 'opens' | 'backfilled_opens' | 'clicks' | 'replies' | 'auto_replies' | 'machine_opens' | 'machine_clicks'
+  | 'openers' | 'clickers' | 'repliers' | 'complainers' | 'unsubscribers';
+export type StatsHourlyTable = StatsKey & Counters<StatsHourlyCounter>;
+export type StatsMachineHourlyTable = StatsKey & { kind: string; why: string } & Counters<'n'>;
+export type StatsClientsTable = { project_id: string; campaign_id: string; day: ColumnType<string, string, string>; kind: string; client: string; os: string; device: string } & Counters<'n'>;
+export type StatsLinksTable = { project_id: string; campaign_id: string; link_index: number; url: string } & Counters<'clicks' | 'clickers'>;
+
+export interface MailboxProvidersTable {
+  domain: string;
+  provider: string;
+  mx: string | null;
+  looked_up_at: Generated<Date>;
 }
 
 export interface Database {
@@ -189,4 +217,10 @@ export interface Database {
   inbound_messages: InboundMessagesTable;
   campaign_counters: CampaignCountersTable;
   queue_counters: QueueCountersTable;
+  rollup_cursors: RollupCursorsTable;
+  stats_hourly: StatsHourlyTable;
+  stats_machine_hourly: StatsMachineHourlyTable;
+  stats_clients: StatsClientsTable;
+  stats_links: StatsLinksTable;
+  mailbox_providers: MailboxProvidersTable;
 }

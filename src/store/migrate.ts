@@ -13,6 +13,7 @@ import * as m010 from './migrations/010-campaign-emails-by-id.ts';
 import * as m011 from './migrations/011-queue-counters.ts';
 import * as m012 from './migrations/012-campaign-missing-fields.ts';
 import * as m013 from './migrations/013-event-commit-order.ts';
+import * as m014 from './migrations/014-rollups.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011-queue-counters': m011,
   '012-campaign-missing-fields': m012,
   '013-event-commit-order': m013,
+  '014-rollups': m014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
