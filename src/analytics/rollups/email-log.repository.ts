@@ -1,0 +1,68 @@
+// What the rollups read about the emails a batch touched: each one's whole log up to the batch's
+// end (the counting policy folds it), and what it is broken down by.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../store/database.ts';
+import type { LogCursor } from '../../events/index.ts';
+import type { PolicyEvent } from '../counting-policy.ts';
+
+export type LoggedEmailEvent = PolicyEvent & { txid: string };
+
+export type EmailDimensions = {
+  projectId: string;
+  campaignId: string | null;
+  tags: string[];
+  fromAddress: string;
+  toAddress: string;
+};
+
+/** Each email's events up to `upTo` (log order), in id order. */
+export async function loadEmailLogs(db: Kysely<Database>, emailIds: readonly string[], upTo: LogCursor): Promise<Map<string, LoggedEmailEvent[]>> {
+  // Raw SQL: a row comparison over xid8. Every row at or before `upTo` is visible to all (the
+  // cursor only ever passes events older than every running transaction).
+  const { rows } = await sql<LoggedEmailEvent & { email_id: string }>`
+    SELECT email_id, id, txid::text AS txid, event_type, metadata, created_at
+    FROM events
+    WHERE email_id = ANY(${emailIds}::uuid[]) AND (txid, id) <= (${upTo.txid}::xid8, ${upTo.id})
+    ORDER BY email_id, id
+  `.execute(db);
+  const logs = new Map<string, LoggedEmailEvent[]>();
+  for (const r of rows) {
+    let log = logs.get(r.email_id);
+    if (!log) logs.set(r.email_id, (log = []));
+    log.push({ id: Number(r.id), txid: r.txid, event_type: r.event_type, metadata: r.metadata ?? {}, created_at: new Date(r.created_at) });
+  }
+  return logs;
+}
+
+export async function loadEmailDimensions(db: Kysely<Database>, emailIds: readonly string[]): Promise<Map<string, EmailDimensions>> {
+  const rows = await db
+    .selectFrom('emails')
+    .select(['id', 'project_id', 'campaign_id', 'tags', 'from_address', 'to_address'])
+    .where('id', '=', sql<string>`ANY(${emailIds}::uuid[])`)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        projectId: r.project_id,
+        campaignId: r.campaign_id,
+        tags: Array.isArray(r.tags) ? [...new Set((r.tags as unknown[]).filter((t): t is string => typeof t === 'string' && t !== ''))] : [],
+        fromAddress: r.from_address,
+        toAddress: r.to_address,
+      },
+    ]),
+  );
+}
+
+/** Recipient addresses of the emails with events in the next `limit` of the log after `after`. */
+export async function recipientsAhead(db: Kysely<Database>, after: LogCursor, limit: number): Promise<string[]> {
+  const { rows } = await sql<{ to_address: string }>`
+    SELECT DISTINCT em.to_address
+    FROM (
+      SELECT e.email_id FROM events e
+      WHERE (e.txid, e.id) > (${after.txid}::xid8, ${after.id}) AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY e.txid, e.id LIMIT ${limit}
+    ) ahead JOIN emails em ON em.id = ahead.email_id
+  `.execute(db);
+  return rows.map((r) => r.to_address);
+}
