@@ -86,7 +86,7 @@ describe('describeConfig', () => {
   it('puts every key in a group; tuning and test knobs in advanced', () => {
     for (const e of entries) expect(Object.keys(CONFIG_GROUPS), e.key).toContain(e.group);
     const advanced = entries.filter((e) => e.group === 'advanced').map((e) => e.key);
-    expect(advanced).toEqual(expect.arrayContaining(['CLAIM_BATCH_SIZE', 'SIMULATOR_RETRY_BASE_MS', 'TRACKING_COMMIT_LINGER_MS', 'PGLITE_SHARED_BUFFERS']));
+    expect(advanced).toEqual(expect.arrayContaining(['CLAIM_BATCH_SIZE', 'SIMULATOR_RETRY_BASE_MS', 'TRACKING_COMMIT_LINGER_MS', 'PGLITE_SHARED_BUFFERS', 'PROVIDER_MX_LOOKUP']));
     for (const key of ['PORT', 'DATABASE_URL', 'SMTP_URL', 'SENDTRAIL_SECRET', 'TRACKING_TRUSTED_PROXIES', 'RETRY_BASE_MS', 'SOFT_BOUNCE_SUPPRESS_COUNT', 'LOG_LEVEL']) {
       expect(advanced).not.toContain(key);
     }

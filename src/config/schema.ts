@@ -104,6 +104,7 @@ export const ConfigSchema = Type.Object({
   TRACKING_COMMIT_LINGER_MS: int(200, 'Milliseconds spooled tracking hits gather before they are classified and stored, unless a full batch is waiting: larger batches cost the database less per hit, and this is the delay before a hit shows in stats.', advanced),
   TRACKING_COMMIT_TIMEOUT_MS: int(2_000, 'Milliseconds after which a batch of tracking hits the database has not committed stays in the disk spool, to be committed later.', { ...advanced, min: 50 }),
   TRACKING_COMMIT_THREAD: bool(true, 'On PostgreSQL, classify and store tracking hits in a worker thread with its own connections, apart from the thread that answers tracking requests. false: all in one thread. On PGlite they are always stored on the main thread, where the database runs.', advanced),
+  PROVIDER_MX_LOOKUP: bool(true, 'Look up the MX hosts of recipient domains that are not well-known consumer ones (once per domain, then kept) to tell their mailbox provider in stats: Google, Microsoft, Yahoo, Apple or other. false: no DNS lookups; such domains are recorded as other for good.', advanced),
 });
 
 export type Config = Static<typeof ConfigSchema>;
