@@ -1,13 +1,14 @@
 // Use case: commit one batch of tracking hits in one transaction: read the emails' histories in
-// one query, classify each hit in order against them, append the events and the revised verdicts.
+// one query, classify each hit in order against them, append the events and, as reclassified
+// events, the verdicts they revise on hits stored earlier (the log is append-only).
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import type { ClassifyHit, Verdict } from './hit.ts';
 import type { RecordedHit } from './recorded-hit.ts';
 import { createHistoryCache, type HistoryCache } from './history-cache.ts';
 import {
-  asEmailHistory, insertHitEvents, loadHistories, storedHitOf, updateVerdicts,
-  type EmailHitHistory, type HitEventRow, type StoredHit,
+  appendHitEvents, asEmailHistory, findHitEventIds, loadHistories, storedHitOf,
+  type EmailHitHistory, type HitEventRow, type RevisedHit, type StoredHit,
 } from './tracking-hits.repository.ts';
 
 /** The stored metadata of an open or click (the form `tracking reclassify` reads back). */
@@ -66,7 +67,8 @@ async function classifyAndStore(
   const rows: HitEventRow[] = [];
   // In-batch hits are not stored yet: a revision of one rewrites its row before the insert.
   const rowOf = new Map<StoredHit, HitEventRow>();
-  const revisedStored = new Map<string, Verdict>();
+  // Stored hits this batch revises, with the verdict in force before the batch.
+  const revisedStored = new Map<StoredHit, Verdict>();
   for (const hit of hits) {
     const history = histories.get(hit.emailId);
     if (!history) {
@@ -80,12 +82,13 @@ async function classifyAndStore(
     const c = classify(hit, asEmailHistory(history));
     for (const r of c.revised ?? []) {
       const earlier = history.hits[r.index];
-      if (!earlier) continue;
+      if (!earlier || sameVerdict(earlier, r.verdict)) continue;
+      const row = rowOf.get(earlier);
+      if (!row && !revisedStored.has(earlier)) revisedStored.set(earlier, { counted: earlier.counted, why: earlier.why });
+      // The history (cached too) holds the verdict in force from now on.
       earlier.counted = r.verdict.counted;
       earlier.why = r.verdict.counted ? undefined : r.verdict.why;
-      const row = rowOf.get(earlier);
       if (row) row.metadata = { ...row.metadata, counted: r.verdict.counted, why: earlier.why };
-      else if (earlier.hitId) revisedStored.set(earlier.hitId, r.verdict);
     }
     append(history, hit, c.verdict, false, rows, rowOf);
     if (c.backfillOpen && hit.kind === 'click') {
@@ -93,10 +96,30 @@ async function classifyAndStore(
     }
     result.stored++;
   }
-  await insertHitEvents(trx, rows);
-  await updateVerdicts(trx, [...revisedStored].map(([hitId, verdict]) => ({ hitId, verdict })));
+  await appendHitEvents(trx, rows, await revisionsOf(trx, revisedStored, histories));
   for (const h of histories.values()) cache.trim(h);
   return result;
+}
+
+const sameVerdict = (a: Verdict, b: Verdict) => a.counted === b.counted && (a.counted || a.why === b.why);
+
+/**
+ * The revisions to append: those whose verdict still differs from the one in force before the
+ * batch. Hits this recorder stored itself are known by hit id only: their event ids are read in one
+ * query, only for batches that revise such hits, and kept in the history for the next revision.
+ */
+async function revisionsOf(
+  trx: Kysely<Database>, revisedStored: ReadonlyMap<StoredHit, Verdict>, histories: ReadonlyMap<string, EmailHitHistory>,
+): Promise<RevisedHit[]> {
+  const changed = [...revisedStored].filter(([hit, before]) => !sameVerdict(hit, before)).map(([hit]) => hit);
+  const unknown = changed.filter((h) => h.eventId < 0 && h.hitId !== null).map((h) => h.hitId!);
+  if (unknown.length > 0) {
+    const ids = await findHitEventIds(trx, unknown);
+    for (const h of changed) if (h.eventId < 0 && h.hitId !== null) h.eventId = ids.get(h.hitId) ?? -1;
+  }
+  return changed
+    .filter((h) => h.eventId >= 0)
+    .map((h) => ({ eventId: h.eventId, projectId: histories.get(h.emailId)!.projectId, emailId: h.emailId, kind: h.kind, verdict: { counted: h.counted, why: h.why } }));
 }
 
 function append(

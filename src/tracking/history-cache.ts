@@ -1,6 +1,9 @@
 // The recent hit histories of emails being hit now, kept in memory so a batch does not re-read
 // them from the database: the classifier needs them for every hit, and re-reading a busy email's
 // history per batch made commits cost more than the HTTP work (measured: ~55 ms of a 110 ms batch).
+// A commit that revises earlier hits (a burst) changes their verdicts here in place, as it appends
+// the reclassified events a re-read from the database applies: cached or re-read, a history holds
+// the verdicts in force.
 import type { EmailHitHistory } from './tracking-hits.repository.ts';
 
 export type HistoryCache = {

@@ -19,10 +19,13 @@ export type Hit = {
   at: Date;
 };
 
-/** Why a hit was not counted; more may be added as the classifier grows. */
+/**
+ * Why a hit was not counted; more may be added as the classifier grows. `backfill_withdrawn` is
+ * `tracking reclassify`'s, for a back-filled open no longer needed while its click still counts.
+ */
 export type WhyNotCounted =
   | 'apple_mpp' | 'proxy_prefetch' | 'scanner' | 'head_request' | 'prefetch_window' | 'coalesced' | 'network'
-  | 'burst' | 'honeypot' | 'prefetch_header' | (string & {});
+  | 'burst' | 'honeypot' | 'prefetch_header' | 'backfill_withdrawn' | (string & {});
 
 export type Verdict = { counted: boolean; why?: WhyNotCounted };
 

@@ -29,12 +29,24 @@ export type TrackingApp = {
 
 export type TrackingResponse = { status: number; headers: Headers; body: Buffer; json(): unknown };
 
-export async function createTrackingApp(kind: StoreKind, options: { trustProxy?: string[] } = {}): Promise<TrackingApp> {
+export type TrackingAppOptions = {
+  trustProxy?: string[];
+  /**
+   * Hits are recorded as made this much later than they arrive: a person who reads the mail a
+   * minute after it arrived, without the test waiting that minute (the events log is append-only,
+   * so the email's own events cannot be moved back instead).
+   */
+  hitDelayMs?: number;
+};
+
+export async function createTrackingApp(kind: StoreKind, options: TrackingAppOptions = {}): Promise<TrackingApp> {
   const store = await createTestStore(kind);
   const { projectId, createdKey } = await ensureDefaultProject(store.db);
   const spoolDir = await mkdtemp(join(tmpdir(), 'sendtrail-tracking-'));
   const recorder = await startHitRecorder({ db: store.db, classify: classifyHit, spoolDir, retryMs: 100, commitTimeoutMs: 1000 });
-  const app = await buildServer({ db: store.db, metrics: createMetrics(), tracking: { keys: TRACKING_TEST_KEYS, recorder }, trustProxy: options.trustProxy });
+  const delay = options.hitDelayMs ?? 0;
+  const served: HitRecorder = delay === 0 ? recorder : { ...recorder, record: (hit) => recorder.record({ ...hit, at: new Date(hit.at.getTime() + delay) }) };
+  const app = await buildServer({ db: store.db, metrics: createMetrics(), tracking: { keys: TRACKING_TEST_KEYS, recorder: served }, trustProxy: options.trustProxy });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   let closed = false;
   return {
