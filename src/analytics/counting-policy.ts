@@ -79,6 +79,8 @@ export function tallyEmail(events: readonly PolicyEvent[]): EmailTally {
         const kind = e.event_type;
         const hour = hourOf(e.created_at);
         const verdict = verdicts.get(e.id)!;
+        // A back-filled open is inferred, not fetched: withdrawn, it is nothing, not machine traffic.
+        if (!verdict.counted && m.backfilled === true) break;
         if (!verdict.counted) {
           add(`h|${hour}|machine_${kind}s`);
           add(`m|${hour}|${kind}|${verdict.why ?? 'unknown'}`);

@@ -11,7 +11,7 @@ import { TRACKING_USAGE, trackingCommand } from './tracking-command.ts';
 const USAGE = `Usage: sendtrail <command> [options]
 
 Commands:
-  start [--roles api,tracking,worker,inbound]  Start Sendtrail (all roles by default)
+  start [--roles api,tracking,worker,inbound,scheduler]  Start Sendtrail (all roles by default)
   migrate                           Apply database migrations and exit
   keys create [--name NAME]         Create an API key for the default project (printed once)
   domains add <domain> [--algorithm rsa|ed25519] [--bounce-domain D]

@@ -42,7 +42,7 @@ export async function trackingCommand(config: Config, args: string[]): Promise<n
     const store = await openConfiguredStore(config);
     try {
       const r = await reclassifyStoredHits(store.db, classify, { emailsPerBatch: batch });
-      console.log(`Reclassified ${r.hits} hit(s) of ${r.emails} email(s): ${r.changed} verdict(s) changed, ${r.backfillsAdded} back-filled open(s) added, ${r.backfillsRemoved} removed.`);
+      console.log(`Reclassified ${r.hits} hit(s) of ${r.emails} email(s): ${r.changed} verdict(s) changed, ${r.backfillsAdded} back-filled open(s) added, ${r.backfillsRemoved} withdrawn.`);
     } finally {
       await store.close();
     }

@@ -12,7 +12,6 @@ export function parseRoles(value: string | undefined): RoleName[] {
   if (!value) return [...ROLE_NAMES];
   const roles = commaList(value);
   for (const r of roles) {
-    if (r === 'scheduler') throw new Error('role "scheduler" is not available yet: scheduled sends and retries run in the worker role');
     if (!(ROLE_NAMES as readonly string[]).includes(r)) throw new Error(`unknown role "${r}"; roles: ${ROLE_NAMES.join(', ')}`);
   }
   return roles as RoleName[];

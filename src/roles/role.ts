@@ -7,7 +7,7 @@ import type { Store } from '../store/open-store.ts';
 import type { HitRecorder } from '../tracking/index.ts';
 import type { EventFeed } from '../events/index.ts';
 
-export const ROLE_NAMES = ['api', 'tracking', 'worker', 'inbound'] as const;
+export const ROLE_NAMES = ['api', 'tracking', 'worker', 'inbound', 'scheduler'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 export type RoleContext = {

@@ -9,11 +9,13 @@ import { inboundRole } from './inbound.ts';
 import type { HttpShare, Parts, Role, RoleContext, RoleName } from './role.ts';
 import { trackingRole } from './tracking.ts';
 import { workerRole } from './worker.ts';
+import { schedulerRole } from './scheduler.ts';
 import { commaList } from '../shared/comma-list.ts';
 
 // Tracking first: its spool admits one process, and a second one should fail before starting
 // anything. Inbound before the worker, whose simulated recipients send to it (and stops after it).
-const START_ORDER: Role[] = [trackingRole, inboundRole, workerRole, apiRole];
+// The scheduler before the api, so that stats are being folded when the first request comes.
+const START_ORDER: Role[] = [trackingRole, inboundRole, workerRole, schedulerRole, apiRole];
 
 export type RunningRoles = {
   /** The HTTP server's address, when api or tracking runs here. */

@@ -6,7 +6,7 @@ import { rollUpBatch, type RollupDeps } from './roll-up.ts';
 
 export async function catchUpRollups(deps: RollupDeps, options: { timeoutMs?: number } = {}): Promise<void> {
   const { rows } = await sql<{ txid: string; id: string | number }>`
-    SELECT txid::text AS txid, id FROM events ORDER BY txid DESC, id DESC LIMIT 1
+    SELECT e.txid::text AS txid, e.id FROM events e ORDER BY e.txid DESC, e.id DESC LIMIT 1
   `.execute(deps.db);
   const target = rows[0] && { txid: rows[0].txid, id: Number(rows[0].id) };
   if (!target) return;

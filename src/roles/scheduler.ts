@@ -1,0 +1,23 @@
+// The scheduler role: work on the whole installation's data that runs on a beat rather than per
+// request. Today the rollups of the event log (stats); alerts and webhooks will join it. Several
+// processes may run it: a batch holds the rollup cursor's lock, so each event is folded once.
+import { startRollups } from '../analytics/rollups/index.ts';
+import { clientOf } from '../analytics/clients.ts';
+import { createProviderLookup } from '../analytics/providers.ts';
+import type { Role } from './role.ts';
+
+export const schedulerRole: Role = {
+  name: 'scheduler',
+  async start({ store, config, log, pollMs }, parts) {
+    const rollups = await startRollups({
+      db: store.db,
+      notifier: store.notifier,
+      providers: createProviderLookup({ db: store.db, lookupMx: config.PROVIDER_MX_LOOKUP }),
+      clientOf,
+      pollMs: pollMs === undefined ? undefined : Math.min(pollMs, 500),
+      log,
+    });
+    parts.add('rollups', () => rollups.stop());
+    return {};
+  },
+};
