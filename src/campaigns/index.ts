@@ -3,7 +3,7 @@ export { createCampaign, type CreateCampaignInput, type CreatedCampaign } from '
 export { addRecipients, type AddRecipientsOptions, type AddedRecipients } from './add-recipients.ts';
 export { sendCampaign } from './send-campaign.ts';
 export { cancelCampaign, type CancelledCampaign } from './cancel-campaign.ts';
-export { campaignStats, type CampaignStats } from './campaign-stats.ts';
+export { campaignLinks, campaignStats, type CampaignLink, type CampaignStats } from './campaign-stats.ts';
 export { getCampaign, listCampaignPage } from './list-campaigns.ts';
 export { loadCampaignContent, type CampaignContent } from './campaigns.repository.ts';
 export { campaignStatus, type CampaignStatus } from './campaign-status.ts';

@@ -20,6 +20,7 @@ import { inboundRoutes } from './routes/inbound.routes.ts';
 import { trackingHandler, type TrackingRouteDeps } from './routes/tracking.routes.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.routes.ts';
 import { eventStreamRoutes } from './routes/event-stream.routes.ts';
+import { statsRoutes } from './routes/stats.routes.ts';
 import type { EventFeed } from '../events/index.ts';
 
 export type ServerDeps = {
@@ -96,6 +97,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         await v1.register(campaignRoutes(deps.db));
         await v1.register(suppressionRoutes(deps.db));
         await v1.register(inboundRoutes(deps.db));
+        await v1.register(statsRoutes(deps.db));
         if (deps.eventFeed) await v1.register(eventStreamRoutes(deps.db, deps.eventFeed));
       });
     }

@@ -1,16 +1,17 @@
-// Routes for campaigns: create, stream recipients, send, cancel, list, get, stats.
+// Routes for campaigns: create, stream recipients, send, cancel, list, get, stats, links.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import {
-  addRecipients, cancelCampaign, campaignStats, createCampaign, getCampaign, listCampaignPage, sendCampaign,
+  addRecipients, cancelCampaign, campaignLinks, campaignStats, createCampaign, getCampaign, listCampaignPage, sendCampaign,
   MAX_INLINE_RECIPIENTS, type RecipientsFormat,
 } from '../../campaigns/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { Address, Headers, LimitParam, Tags, UuidParam, errorResponses, parseLimit, IdempotencyHeaders } from '../schemas.ts';
 import { decodeCursor, encodeCursor } from '../serialize.ts';
-import { CampaignStatsResponse } from './campaign-stats.schema.ts';
+import { CampaignLinksResponse, CampaignStatsResponse } from './campaign-stats.schema.ts';
+import { periodParams, plainJson } from './stats.routes.ts';
 
 const Recipient = Type.Object(
   {
@@ -82,6 +83,8 @@ const ListQuery = Type.Object({
   limit: Type.Optional(LimitParam),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 });
+
+const StatsQuery = Type.Object(periodParams({ from: "the campaign's creation", to: 'now' }), { additionalProperties: false });
 
 const STREAM_TYPES: Record<string, RecipientsFormat> = {
   'application/x-ndjson': 'ndjson',
@@ -184,13 +187,31 @@ export function campaignRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox 
       '/v1/campaigns/:id/stats',
       {
         schema: {
-          summary: "The campaign's emails per status, counted opens and clicks next to machine traffic, replies, bounces and rates",
+          summary: "The campaign's emails per status, counted opens and clicks next to machine traffic, replies, bounces, rates, a time series, mailbox providers and mail apps",
+          description:
+            'Counts per status are exact at once; engagement, the series, providers and clients come from rollups of the event log. ' +
+            "The period (from, to, granularity, tz) shapes the series only; everything else covers the campaign's whole life.",
           tags: ['campaigns'],
           params: UuidParam,
+          querystring: StatsQuery,
           response: { 200: CampaignStatsResponse, ...errorResponses },
         },
+        serializerCompiler: plainJson,
       },
-      async (request) => campaignStats(db, request.projectId, campaignId(request.params.id)),
+      async (request) => campaignStats(db, request.projectId, campaignId(request.params.id), request.query),
+    );
+
+    app.get(
+      '/v1/campaigns/:id/links',
+      {
+        schema: {
+          summary: "The campaign's links by counted clicks: unique (emails that clicked) and total, most clicked first",
+          tags: ['campaigns'],
+          params: UuidParam,
+          response: { 200: CampaignLinksResponse, ...errorResponses },
+        },
+      },
+      async (request) => campaignLinks(db, request.projectId, campaignId(request.params.id)),
     );
   };
 }

@@ -1,0 +1,149 @@
+// Reading the rollups (migration 014), summed in SQL: one indexed range per statement, on the
+// primary key (project_id, tag, hour ...) or, for one campaign, on (campaign_id, tag, hour), and
+// only the sums come back (a row per bucket and group), never the rollup rows themselves.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../store/database.ts';
+import { SUMMED_COUNTERS, type SummedCounter } from './stats-aggregate.ts';
+import type { Granularity } from './stats-period.ts';
+
+/** Which rollup rows a sum reads. */
+export type StatsScope = {
+  projectId: string;
+  campaignId?: string;
+  /** One tag's emails; absent: every email, each once (the rows of tag ''). */
+  tag?: string;
+  provider?: string;
+  sendingDomain?: string;
+  /** Rollup hours [start, end); absent: all of them. */
+  hours?: { start: Date; end: Date };
+};
+
+export const DIMENSIONS = ['campaign', 'tag', 'provider', 'sending_domain'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+// Column names are ours, never input.
+const COLUMN: Record<Dimension, RawBuilder<unknown>> = {
+  campaign: sql.raw('campaign_id::text'),
+  tag: sql.raw('tag'),
+  provider: sql.raw('provider'),
+  sending_domain: sql.raw('sending_domain'),
+};
+
+export type SumOptions = {
+  by?: Dimension;
+  /** With `by`: the keys kept apart; every other key's rows are summed under the key null. */
+  keep?: readonly string[];
+  /** Sums per bucket; absent: over the whole scope. */
+  buckets?: { granularity: Granularity; tz: string };
+};
+
+export type CounterRow = { key: string | null; bucket: number | null } & Record<SummedCounter, number>;
+export type MachineRow = { key: string | null; bucket: number | null; kind: string; why: string; n: number };
+
+// sum(bigint) is numeric: back to bigint, a plain JSON number (exact in JavaScript below 2^53).
+const SUMS = sql.raw(SUMMED_COUNTERS.map((c) => `sum(${c})::int8 AS ${c}`).join(', '));
+const COUNTERS = sql.raw(SUMMED_COUNTERS.join(', '));
+// Results come back as one JSON array of arrays: thousands of rows of twenty numbers cost PGlite
+// two to three times more to hand over as rows than as one text value.
+const EPOCH_MS = sql.raw('(extract(epoch FROM b) * 1000)::int8');
+const asJson = (columns: RawBuilder<unknown>, grouped: RawBuilder<unknown>) =>
+  sql<{ rows: string }>`SELECT coalesce(json_agg(json_build_array(${columns})), '[]')::text AS rows FROM (${grouped}) g`;
+
+export async function sumCounters(db: Kysely<Database>, scope: StatsScope, o: SumOptions = {}): Promise<CounterRow[]> {
+  const { rows } = await countersStatement(scope, o).execute(db);
+  return (JSON.parse(rows[0]!.rows) as Array<[string | null, number | null, ...number[]]>).map(([key, bucket, ...sums]) => {
+    const row = { key, bucket } as CounterRow;
+    SUMMED_COUNTERS.forEach((c, i) => (row[c] = sums[i]!));
+    return row;
+  });
+}
+
+/** The statement of sumCounters, for the test that reads its plan. */
+export function countersStatement(scope: StatsScope, o: SumOptions = {}) {
+  return asJson(
+    sql`key, ${EPOCH_MS}, ${COUNTERS}`,
+    sql`SELECT key, b, ${SUMS}
+      FROM (SELECT ${keyOf(o)} AS key, ${bucketOf(o)} AS b, ${COUNTERS} FROM stats_hourly WHERE ${where(scope, o.by)}) r
+      GROUP BY key, b`,
+  );
+}
+
+/** Opens and clicks not counted, by kind and the classifier's why. */
+export async function sumMachine(db: Kysely<Database>, scope: StatsScope, o: SumOptions = {}): Promise<MachineRow[]> {
+  const { rows } = await machineStatement(scope, o).execute(db);
+  return (JSON.parse(rows[0]!.rows) as Array<[string | null, number | null, string, string, number]>).map(([key, bucket, kind, why, n]) => ({ key, bucket, kind, why, n }));
+}
+
+/** The statement of sumMachine, for the test that reads its plan. */
+export function machineStatement(scope: StatsScope, o: SumOptions = {}) {
+  return asJson(
+    sql`key, ${EPOCH_MS}, kind, why, n`,
+    sql`SELECT key, b, kind, why, sum(n)::int8 AS n
+      FROM (SELECT ${keyOf(o)} AS key, ${bucketOf(o)} AS b, kind, why, n FROM stats_machine_hourly WHERE ${where(scope, o.by)}) r
+      GROUP BY key, b, kind, why`,
+  );
+}
+
+/**
+ * The keys of `by` with the most emails sent in the scope (then accepted), at most `limit`, and
+ * how many keys there are. Ties go by key, so the same question keeps the same groups apart.
+ */
+export async function topKeys(db: Kysely<Database>, scope: StatsScope, by: Dimension, limit: number): Promise<{ keys: string[]; count: number }> {
+  const { rows } = await sql<{ key: string; count: number }>`
+    SELECT key, (count(*) OVER ())::float8 AS count
+    FROM (SELECT ${COLUMN[by]} AS key, sent, accepted FROM stats_hourly WHERE ${where(scope, by)}) r
+    GROUP BY key ORDER BY sum(sent) DESC, sum(accepted) DESC, key LIMIT ${limit}
+  `.execute(db);
+  return { keys: rows.map((r) => r.key), count: Number(rows[0]?.count ?? 0) };
+}
+
+export type ClientRow = { kind: string; client: string; os: string; device: string; n: number };
+
+/** A campaign's counted opens and clicks by mail app or browser, OS and device, most first. */
+export async function sumClients(db: Kysely<Database>, projectId: string, campaignId: string): Promise<ClientRow[]> {
+  const { rows } = await sql<ClientRow>`
+    SELECT kind, client, os, device, sum(n)::float8 AS n FROM stats_clients
+    WHERE campaign_id = ${campaignId} AND project_id = ${projectId}
+    GROUP BY kind, client, os, device
+    HAVING sum(n) <> 0
+    ORDER BY n DESC, client, os, device
+  `.execute(db);
+  return rows;
+}
+
+export type LinkRow = { link_index: number; url: string; clicks: number; clickers: number };
+
+/** A campaign's links with their counted clicks and clickers, most clicked first. */
+export async function readLinks(db: Kysely<Database>, projectId: string, campaignId: string): Promise<LinkRow[]> {
+  const { rows } = await sql<LinkRow>`
+    SELECT link_index, url, clicks::float8 AS clicks, clickers::float8 AS clickers FROM stats_links
+    WHERE campaign_id = ${campaignId} AND project_id = ${projectId}
+    ORDER BY clicks DESC, link_index
+  `.execute(db);
+  return rows;
+}
+
+function where(s: StatsScope, by: Dimension | undefined): RawBuilder<unknown> {
+  // Tag '' counts every email once; each tag's own rows count its emails, so grouping by tag
+  // reads those (an email with two tags is in two groups, one with none in no group).
+  const tag = s.tag !== undefined ? sql`tag = ${s.tag}` : by === 'tag' ? sql`tag <> ''` : sql`tag = ''`;
+  const conditions = [sql`project_id = ${s.projectId}`, tag];
+  if (s.hours) conditions.push(sql`hour >= ${s.hours.start}`, sql`hour < ${s.hours.end}`);
+  if (s.campaignId !== undefined) conditions.push(sql`campaign_id = ${s.campaignId}`);
+  if (s.provider !== undefined) conditions.push(sql`provider = ${s.provider}`);
+  if (s.sendingDomain !== undefined) conditions.push(sql`sending_domain = ${s.sendingDomain}`);
+  return sql.join(conditions, sql` AND `);
+}
+
+function keyOf(o: SumOptions): RawBuilder<unknown> {
+  if (!o.by) return sql`NULL::text`;
+  const column = COLUMN[o.by];
+  if (!o.keep) return column;
+  if (o.keep.length === 0) return sql`NULL::text`;
+  return sql`CASE WHEN ${column} IN (${sql.join(o.keep)}) THEN ${column} END`;
+}
+
+// A day is cut at local midnight: each UTC hour goes to the local day its start falls in.
+function bucketOf(o: SumOptions): RawBuilder<unknown> {
+  if (!o.buckets) return sql`NULL::timestamptz`;
+  return o.buckets.granularity === 'hour' ? sql`hour` : sql`date_trunc('day', hour, ${o.buckets.tz})`;
+}
