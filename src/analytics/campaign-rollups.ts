@@ -6,7 +6,7 @@ import { PROVIDERS } from './providers.ts';
 import { addMachine, addCounters, addTally, aggregateOf, emptyTally, type StatsAggregate, type Tally } from './stats-aggregate.ts';
 import { MAX_BUCKETS, resolvePeriod, type PeriodInput } from './stats-period.ts';
 import { sumClients, sumCounters, sumMachine, type StatsScope } from './stats.repository.ts';
-import { bucketScope, emptySeries, periodJson, pointsOf, readKeyedSeries, type PeriodJson, type StatsPoint } from './stats-series.ts';
+import { bucketScope, emptySeries, periodJson, periodNotes, pointsOf, readKeyedSeries, type PeriodJson, type StatsPoint } from './stats-series.ts';
 
 export type ClientCount = { client: string; os: string; device: string; count: number };
 export type ProviderStats = { provider: string } & StatsAggregate;
@@ -18,6 +18,7 @@ export type CampaignRollups = {
   period: PeriodJson;
   series: StatsPoint[];
   clients: { opens: ClientCount[]; clicks: ClientCount[] };
+  notes: string[];
 };
 
 /** Client rows kept per kind, most hits first. */
@@ -58,5 +59,5 @@ export async function readCampaignRollups(
     const list = r.kind === 'open' ? clients.opens : r.kind === 'click' ? clients.clicks : undefined;
     if (list && list.length < MAX_CLIENT_ROWS) list.push({ client: r.client, os: r.os, device: r.device, count: r.n });
   }
-  return { totals, providers, period: periodJson(period, buckets), series: pointsOf(buckets, series.points), clients };
+  return { totals, providers, period: periodJson(period, buckets), series: pointsOf(buckets, series.points), clients, notes: periodNotes(period, buckets) };
 }

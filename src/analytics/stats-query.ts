@@ -7,9 +7,9 @@ import { isUuid } from '../shared/ids.ts';
 import { PROVIDERS } from './providers.ts';
 import { OPEN_RATE_NOTE } from './rates.ts';
 import { addTally, aggregateOf, emptyTally, type StatsAggregate } from './stats-aggregate.ts';
-import { MAX_BUCKETS, MAX_GROUPED_BUCKETS, resolvePeriod, type Granularity, type PeriodInput } from './stats-period.ts';
+import { MAX_BUCKETS, MAX_GROUPED_BUCKETS, resolvePeriod, type Period, type PeriodInput } from './stats-period.ts';
 import { topKeys, type Dimension, type StatsScope } from './stats.repository.ts';
-import { bucketScope, emptySeries, periodJson, pointsOf, readKeyedSeries, type KeyedSeries, type PeriodJson, type StatsPoint } from './stats-series.ts';
+import { bucketScope, emptySeries, periodJson, periodNotes, pointsOf, readKeyedSeries, type KeyedSeries, type PeriodJson, type StatsPoint } from './stats-series.ts';
 import type { Buckets } from './stats-buckets.repository.ts';
 
 export type StatsRequest = PeriodInput & {
@@ -53,7 +53,7 @@ export async function readStats(db: Kysely<Database>, projectId: string, q: Stat
     period: periodJson(period, buckets),
     filters: { campaign_id: filters.campaignId ?? null, tag: filters.tag ?? null, provider: filters.provider ?? null, sending_domain: filters.sendingDomain ?? null },
     group_by: q.group_by ?? null,
-    notes: notesFor(q.group_by, period.granularity, buckets),
+    notes: notesFor(q.group_by, period, buckets),
   };
   if (!q.group_by) {
     const all = (await readKeyedSeries(db, scope, period, buckets)).get(null) ?? emptySeries(buckets);
@@ -105,18 +105,10 @@ function sumOf(parts: Iterable<KeyedSeries>, buckets: Buckets): KeyedSeries {
   return all;
 }
 
-function notesFor(by: Dimension | undefined, granularity: Granularity, buckets: Buckets): string[] {
+function notesFor(by: Dimension | undefined, period: Period, buckets: Buckets): string[] {
   const notes = [OPEN_RATE_NOTE];
   if (by === 'tag') {
     notes.push('An email with several tags counts in each of their groups, and one without tags in none: groups need not add up to the totals.');
   }
-  const odd = buckets.offsets.find((m) => m % 60 !== 0);
-  if (odd !== undefined && granularity === 'day') notes.push(dayCutNote(odd));
-  return notes;
-}
-
-/** Rollups are UTC hours: where the offset is not whole hours, a local day cannot start at midnight. */
-export function dayCutNote(offsetMinutes: number): string {
-  const minute = String(((offsetMinutes % 60) + 60) % 60).padStart(2, '0');
-  return `Rollups are kept by UTC hour, and this time zone's offset is not a whole number of hours: each hour counts in the local day its start falls in, so a day here runs from 00:${minute} to 00:${minute} local time.`;
+  return [...notes, ...periodNotes(period, buckets)];
 }

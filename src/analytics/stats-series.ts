@@ -84,3 +84,14 @@ export function periodJson(period: Period, buckets: Buckets): PeriodJson {
     tz: period.tz,
   };
 }
+
+/** What a reader of the period should know: where a local day cannot start at midnight. */
+export function periodNotes(period: Period, buckets: Buckets): string[] {
+  const odd = buckets.offsets.find((m) => m % 60 !== 0);
+  if (odd === undefined || period.granularity !== 'day') return [];
+  // Rollups are UTC hours: at an offset of +05:30 every hour starts at half past, local time.
+  const minute = String(((odd % 60) + 60) % 60).padStart(2, '0');
+  return [
+    `Rollups are kept by UTC hour, and this time zone's offset is not a whole number of hours: each hour counts in the local day its start falls in, so a day here runs from 00:${minute} to 00:${minute} local time.`,
+  ];
+}

@@ -60,7 +60,7 @@ export async function campaignStats(db: Kysely<Database>, projectId: string, id:
     series: rollups.series,
     providers: rollups.providers,
     clients: rollups.clients,
-    notes: [OPEN_RATE_NOTE, ROLLUP_NOTE],
+    notes: [OPEN_RATE_NOTE, ROLLUP_NOTE, ...rollups.notes],
   };
 }
 
