@@ -35,7 +35,7 @@ export async function readCampaignRollups(
   input: PeriodInput,
   life: { from: Date; to: Date },
 ): Promise<CampaignRollups> {
-  const period = resolvePeriod(input, life, MAX_BUCKETS);
+  const period = resolvePeriod(input, { from: () => life.from, to: life.to }, MAX_BUCKETS);
   const campaign: StatsScope = { projectId, campaignId };
   // Independent statements at once: on PostgreSQL each takes a connection of its own.
   const [[buckets, series], counters, machine, clientRows] = await Promise.all([

@@ -23,15 +23,18 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[
 // would be read by PostgreSQL with the sign the other way round.
 const ZONE_NAME = /^(?:UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+){1,2})$/;
 
+/** Where a period starts and ends when the client does not say; the start may depend on the end. */
+export type PeriodDefaults = { from: (to: Date) => Date; to: Date };
+
 /**
- * The checked period. `defaults.from` gives way when the granularity would cut the default period
- * into more than `maxBuckets` (a campaign's whole life, years long): the latest buckets are kept.
+ * The checked period. The default start gives way when the granularity would cut the period into
+ * more than `maxBuckets` (a campaign's whole life, years long): the latest buckets are kept.
  * The exact number of buckets is checked once the database has listed them.
  */
-export function resolvePeriod(input: PeriodInput, defaults: { from: Date; to: Date }, maxBuckets = MAX_BUCKETS): Period {
+export function resolvePeriod(input: PeriodInput, defaults: PeriodDefaults, maxBuckets = MAX_BUCKETS): Period {
   const tz = timeZoneOf(input.tz);
   const to = input.to === undefined ? defaults.to : timestampOf('to', input.to);
-  let from = input.from === undefined ? defaults.from : timestampOf('from', input.from);
+  let from = input.from === undefined ? defaults.from(to) : timestampOf('from', input.from);
   if (input.from === undefined && from >= to) from = new Date(to.getTime() - HOUR_MS);
   if (from >= to) throw new AppError('validation_error', `to (${input.to ?? 'now'}) must be after from (${input.from ?? from.toISOString()})`);
   const granularity = input.granularity ?? (to.getTime() - from.getTime() <= HOURLY_BY_DEFAULT_MS ? 'hour' : 'day');

@@ -204,6 +204,10 @@ describe.each(STORE_KINDS)('stats read side on %s', (kind) => {
     expect(s.period).toEqual({ from: '2025-05-13T00:00:00Z', to: '2025-05-21T00:00:00Z', granularity: 'day', tz: 'UTC' });
     expect(s.series).toHaveLength(8);
     expect(s.totals.emails.sent).toBe(3);
+    // Given an end only, the 7 days before it.
+    const before = await readStats(db(), p, { to: '2025-05-14T00:00:00Z' }, now);
+    expect(before.period).toMatchObject({ from: '2025-05-07T00:00:00Z', to: '2025-05-14T00:00:00Z', granularity: 'day' });
+    expect(before.totals.emails.sent).toBe(1);
     const hourly = await readStats(db(), p, { from: '2025-05-20T13:30:00Z', granularity: 'hour' }, now);
     expect(hourly.series.map((pt) => pt.start)).toEqual(['2025-05-20T13:00:00Z', '2025-05-20T14:00:00Z', '2025-05-20T15:00:00Z']);
   });

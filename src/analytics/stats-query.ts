@@ -46,7 +46,7 @@ export const DEFAULT_PERIOD_MS = 7 * 86_400_000;
 export async function readStats(db: Kysely<Database>, projectId: string, q: StatsRequest, now = new Date()): Promise<StatsReport> {
   const filters = filtersOf(q);
   const maxBuckets = q.group_by ? MAX_GROUPED_BUCKETS : MAX_BUCKETS;
-  const period = resolvePeriod(q, { from: new Date(now.getTime() - DEFAULT_PERIOD_MS), to: now }, maxBuckets);
+  const period = resolvePeriod(q, { from: (to) => new Date(to.getTime() - DEFAULT_PERIOD_MS), to: now }, maxBuckets);
   const { buckets, scope } = await bucketScope(db, { projectId, ...filters }, period, maxBuckets);
 
   const report = {

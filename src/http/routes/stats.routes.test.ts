@@ -2,6 +2,7 @@
 // rollup rows written straight into the stats tables (the engine that folds the log has its own tests).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import fc from 'fast-check';
 import { expandAllCampaigns } from '../../../test/support/expand-campaigns.ts';
 import { STORE_KINDS } from '../../../test/support/test-store.ts';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
@@ -144,6 +145,24 @@ describe.each(STORE_KINDS)('stats API on %s', (kind) => {
       await refused('from=yesterday', /ISO 8601/);
       await refused('group_by=recipient', /group_by/);
       await refused('color=blue', /additional properties/);
+    });
+
+    it('answers any combination of its parameters, well formed or not, with a 200 or a 4xx', async () => {
+      const value = fc.oneof(
+        fc.string(),
+        fc.constantFrom('', 'UTC', 'America/New_York', 'Asia/Kathmandu', 'Etc/GMT+5', 'EST', 'hour', 'day', 'gmail', 'campaign', 'tag', 'provider', 'sending_domain'),
+        fc.date({ min: new Date('1960-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+        fc.uuid(),
+      );
+      const names = fc.constantFrom('from', 'to', 'granularity', 'tz', 'campaign_id', 'tag', 'provider', 'sending_domain', 'group_by');
+      const query = fc.array(fc.tuple(names, value), { maxLength: 6 }).map((pairs) => new URLSearchParams(pairs).toString());
+      await fc.assert(
+        fc.asyncProperty(query, async (q) => {
+          const { status, body } = await stats(q);
+          expect(status === 200 || (status >= 400 && status < 500 && typeof body.error?.code === 'string'), `${q}: ${status} ${JSON.stringify(body).slice(0, 300)}`).toBe(true);
+        }),
+        { numRuns: 150 },
+      );
     });
   });
 

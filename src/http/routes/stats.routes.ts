@@ -30,7 +30,7 @@ export const periodParams = (defaults: { from: string; to: string }) => ({
 
 const StatsQuery = Type.Object(
   {
-    ...periodParams({ from: '7 days before to', to: 'now' }),
+    ...periodParams({ from: '7 days before `to`', to: 'now' }),
     campaign_id: Type.Optional(Type.String({ maxLength: 64, description: 'One campaign; the nil uuid 00000000-0000-0000-0000-000000000000 for emails of no campaign.' })),
     tag: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Emails with this tag.' })),
     provider: Type.Optional(Type.String({ maxLength: 32, description: `Recipients' mailbox provider: ${PROVIDERS.join(', ')}.` })),
