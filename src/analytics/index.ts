@@ -7,3 +7,4 @@ export { type PeriodJson, type StatsPoint } from './stats-series.ts';
 export { readStats, MAX_GROUPS, DEFAULT_PERIOD_MS, type StatsGroup, type StatsReport, type StatsRequest } from './stats-query.ts';
 export { readCampaignRollups, MAX_CLIENT_ROWS, type CampaignRollups, type ClientCount, type ProviderStats } from './campaign-rollups.ts';
 export { PROVIDERS } from './providers.ts';
+export { startStatsFeed, type StatsFeed, type StatsWatch } from './stats-feed.ts';

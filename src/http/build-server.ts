@@ -20,8 +20,10 @@ import { inboundRoutes } from './routes/inbound.routes.ts';
 import { trackingHandler, type TrackingRouteDeps } from './routes/tracking.routes.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.routes.ts';
 import { eventStreamRoutes } from './routes/event-stream.routes.ts';
+import { statsStreamRoutes } from './routes/stats-stream.routes.ts';
 import { statsRoutes } from './routes/stats.routes.ts';
 import type { EventFeed } from '../events/index.ts';
+import type { StatsFeed } from '../analytics/index.ts';
 
 export type ServerDeps = {
   db: Kysely<Database>;
@@ -33,6 +35,8 @@ export type ServerDeps = {
   api?: boolean;
   /** The process's follower of the event log: serves GET /v1/events/stream when given. */
   eventFeed?: EventFeed;
+  /** Live stats for GET /v1/stats/stream (the api role starts it). */
+  statsFeed?: StatsFeed;
   /** Serve the pixel, click and unsubscribe endpoints (role tracking). */
   tracking?: TrackingRouteDeps;
   /** TRACKING_TRUSTED_PROXIES: only these may set the client IP through X-Forwarded-For. */
@@ -99,6 +103,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         await v1.register(inboundRoutes(deps.db));
         await v1.register(statsRoutes(deps.db));
         if (deps.eventFeed) await v1.register(eventStreamRoutes(deps.db, deps.eventFeed));
+        if (deps.statsFeed) await v1.register(statsStreamRoutes(deps.db, deps.statsFeed));
       });
     }
   });

@@ -1,6 +1,8 @@
 // The api role: the REST API under /v1 (and its OpenAPI page at /docs) on the process's HTTP
-// server, and the background task that follows the event log for its live streams.
+// server, the background task that follows the event log for its live event streams, and the
+// listener that tells its live stats streams when the rollups moved.
 import { startEventFeed } from '../events/index.ts';
+import { startStatsFeed } from '../analytics/index.ts';
 import type { Role } from './role.ts';
 
 export const apiRole: Role = {
@@ -8,6 +10,8 @@ export const apiRole: Role = {
   async start({ store, log }, parts) {
     const eventFeed = await startEventFeed({ db: store.db, notifier: store.notifier, log });
     parts.add('event log follower', () => eventFeed.stop());
-    return { http: { api: { eventFeed } } };
+    const statsFeed = await startStatsFeed({ notifier: store.notifier });
+    parts.add('live stats', () => statsFeed.stop());
+    return { http: { api: { eventFeed, statsFeed } } };
   },
 };

@@ -63,6 +63,7 @@ async function startHttpServer({ config, store, metrics }: RoleContext, share: H
     logLevel: config.LOG_LEVEL === 'debug' ? 'debug' : 'warn',
     api: share.api !== undefined,
     eventFeed: share.api?.eventFeed,
+    statsFeed: share.api?.statsFeed,
     tracking: share.tracking,
     trustProxy: commaList(config.TRACKING_TRUSTED_PROXIES),
     metricsAccess: metricsAccessOf(config),
