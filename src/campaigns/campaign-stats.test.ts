@@ -1,10 +1,13 @@
-// GET /v1/campaigns/:id/stats on PGlite and PostgreSQL: counted engagement next to machine traffic, and the rates.
+// GET /v1/campaigns/:id/stats on PGlite and PostgreSQL: counted engagement next to machine traffic, and
+// the rates. Engagement comes from the rollups: each read first brings them up to date, as the
+// scheduler role does within a second.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/test-app.ts';
 import { expandAllCampaigns } from '../../test/support/expand-campaigns.ts';
 import { STORE_KINDS } from '../../test/support/test-store.ts';
-import { appendEvents, type NewEvent } from '../events/index.ts';
+import { appendEvents, reclassifiedEvent, type NewEvent } from '../events/index.ts';
+import { rollUpNow } from '../../test/support/roll-up.ts';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const hit = (counted: boolean, extra: Record<string, unknown> = {}) => ({ ua: CHROME, ip: '203.0.113.7', method: 'GET', counted, ...extra });
@@ -25,7 +28,10 @@ describe.each(STORE_KINDS)('campaign stats on %s', (kind) => {
     const byAddress = new Map(rows.map((r) => [r.to_address, r.id]));
     return { id, emails: recipients.map((r) => byAddress.get(r.email)!) };
   }
-  const stats = async (id: string) => (await t.app.inject({ url: `/v1/campaigns/${id}/stats`, headers: t.auth })).json();
+  const stats = async (id: string) => {
+    await rollUpNow(t.store.db);
+    return (await t.app.inject({ url: `/v1/campaigns/${id}/stats`, headers: t.auth })).json();
+  };
 
   it('counts people, shows machine traffic beside them, and gives every rate over its denominator', async () => {
     const { id, emails: e } = await campaignWith(10);
@@ -99,25 +105,29 @@ describe.each(STORE_KINDS)('campaign stats on %s', (kind) => {
     expect(s.engagement.opens).toEqual({ unique: 0, total: 0, backfilled: 0 });
   });
 
-  it('follows later rewrites: an open re-judged a scanner, a deleted open, a cancelled email, a late bounce', async () => {
+  it('follows what comes later: opens re-judged a scanner, a back-filled open withdrawn, a late bounce', async () => {
     const { id, emails: e } = await campaignWith(3);
     await sql`UPDATE emails SET status = 'delivered' WHERE campaign_id = ${id}`.execute(t.store.db);
     const ev = (i: number, type: NewEvent['type'], metadata: Record<string, unknown> = {}): NewEvent => ({ projectId: t.projectId, emailId: e[i]!, type, metadata });
-    await appendEvents(t.store.db, [ev(0, 'open', hit(true)), ev(1, 'open', hit(true)), ev(1, 'open', hit(true))]);
-    expect((await stats(id)).engagement.opens).toEqual({ unique: 2, total: 3, backfilled: 0 });
+    await appendEvents(t.store.db, [ev(0, 'open', hit(true, { backfilled: true })), ev(1, 'open', hit(true)), ev(1, 'open', hit(true))]);
+    expect((await stats(id)).engagement.opens).toEqual({ unique: 2, total: 3, backfilled: 1 });
 
-    // A burst shows email 1's opens to be a scanner's (tracking-hits.repository.ts updateVerdicts).
-    await sql`UPDATE events SET metadata = metadata || '{"counted": false, "why": "scanner"}'::jsonb WHERE email_id = ${e[1]} AND event_type = 'open'`.execute(t.store.db);
+    // A burst shows email 1's opens to be a scanner's: the recorder appends verdicts that supersede them.
+    const opens = await t.store.db.selectFrom('events').select(['id', 'email_id']).where('email_id', 'in', [e[0]!, e[1]!]).where('event_type', '=', 'open').orderBy('id').execute();
+    const supersede = (o: { id: number; email_id: string }, why: string) =>
+      reclassifiedEvent({ eventId: Number(o.id), projectId: t.projectId, emailId: o.email_id, kind: 'open' }, { counted: false, why });
+    await appendEvents(t.store.db, opens.filter((o) => o.email_id === e[1]).map((o) => supersede(o, 'scanner')));
     let s = await stats(id);
-    expect(s.engagement.opens).toEqual({ unique: 1, total: 1, backfilled: 0 });
+    expect(s.engagement.opens).toEqual({ unique: 1, total: 1, backfilled: 1 });
     expect(s.engagement.machine.opens).toEqual({ scanner: 2 });
 
-    // Reclassification deletes an open (reclassify-stored-hits.ts); a cancel and a bounce move statuses.
-    await sql`DELETE FROM events WHERE email_id = ${e[0]} AND event_type = 'open'`.execute(t.store.db);
+    // Reclassify withdraws email 0's back-filled open (it counts nowhere); a bounce report moves a status.
+    await appendEvents(t.store.db, opens.filter((o) => o.email_id === e[0]).map((o) => supersede(o, 'backfill_withdrawn')));
     await sql`UPDATE emails SET status = 'bounced' WHERE id = ${e[2]}`.execute(t.store.db);
     await appendEvents(t.store.db, [ev(2, 'bounced', { bounce_type: 'hard', reason: 'unknown_user' })]);
     s = await stats(id);
     expect(s.engagement.opens).toEqual({ unique: 0, total: 0, backfilled: 0 });
+    expect(s.engagement.machine.opens).toEqual({ scanner: 2 });
     expect(s.engagement.bounces).toEqual({ total: 1, hard: 1, soft: 0 });
     expect(s.counts).toMatchObject({ delivered: 2, bounced: 1, total: 3 });
   });
