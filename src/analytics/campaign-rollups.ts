@@ -3,13 +3,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { PROVIDERS } from './providers.ts';
-import { addMachine, addCounters, addTally, aggregateOf, emptyTally, type StatsAggregate, type Tally } from './stats-aggregate.ts';
+import { addMachine, addCounters, addTally, emptyTally, totalsOf, type StatsTotals, type Tally } from './stats-aggregate.ts';
 import { MAX_BUCKETS, resolvePeriod, type PeriodInput } from './stats-period.ts';
 import { sumClients, sumCounters, sumMachine, type StatsScope } from './stats.repository.ts';
 import { bucketScope, emptySeries, periodJson, periodNotes, pointsOf, readKeyedSeries, type PeriodJson, type StatsPoint } from './stats-series.ts';
 
 export type ClientCount = { client: string; os: string; device: string; count: number };
-export type ProviderStats = { provider: string } & StatsAggregate;
+export type ProviderStats = { provider: string } & StatsTotals;
 
 export type CampaignRollups = {
   /** Over the campaign's whole life, whatever the series' period. */
@@ -52,7 +52,7 @@ export async function readCampaignRollups(
   const totals = emptyTally();
   for (const t of byProvider.values()) addTally(totals, t);
   // Every provider, in a fixed order, so that clients can chart them side by side.
-  const providers = [...new Set([...PROVIDERS, ...byProvider.keys()])].map((provider) => ({ provider, ...aggregateOf(byProvider.get(provider) ?? emptyTally()) }));
+  const providers = [...new Set([...PROVIDERS, ...byProvider.keys()])].map((provider) => ({ provider, ...totalsOf(byProvider.get(provider) ?? emptyTally()) }));
 
   const clients: CampaignRollups['clients'] = { opens: [], clicks: [] };
   for (const r of clientRows) {

@@ -64,6 +64,9 @@ describe('counting policy', () => {
     ['a back-filled open withdrawn (its click was a scanner\'s) is nothing: neither an open nor machine traffic',
       [ev('click', 20, { counted: false, why: 'burst', link_index: 0 }), ev('open', 20, { counted: false, why: 'burst', backfilled: true })],
       { machine_clicks: [[0, 1]] }],
+    ['a person\'s repeat within the coalescing window is theirs: counted apart, neither an open nor machine traffic',
+      [open(10), ev('open', 10.5, { counted: false, why: 'coalesced' }), click(11), ev('click', 11.2, { counted: false, why: 'coalesced', link_index: 0 })],
+      { opens: [[0, 1]], openers: [[0, 1]], coalesced_opens: [[0, 1]], clicks: [[0, 1]], clickers: [[0, 1]], coalesced_clicks: [[0, 1]] }],
     ['clicks not counted are machine traffic',
       [ev('click', 0, { counted: false, why: 'scanner', link_index: 0 })],
       { machine_clicks: [[0, 1]] }],
@@ -74,7 +77,7 @@ describe('counting policy', () => {
       [ev('complaint', 0), ev('complaint', 60), ev('unsubscribe', 61, { method: 'POST' }), ev('unsubscribe', 62, { method: 'mailto' })],
       { complainers: [[0, 1]], unsubscribers: [[1, 1]] }],
   ])('%s', (_name, events, expected) => {
-    expect(only(events, ['opens', 'openers', 'backfilled_opens', 'machine_opens', 'clicks', 'clickers', 'machine_clicks', 'replies', 'repliers', 'auto_replies', 'complainers', 'unsubscribers'])).toEqual(expected);
+    expect(only(events, ['opens', 'openers', 'backfilled_opens', 'machine_opens', 'coalesced_opens', 'clicks', 'clickers', 'machine_clicks', 'coalesced_clicks', 'replies', 'repliers', 'auto_replies', 'complainers', 'unsubscribers'])).toEqual(expected);
   });
 
   it('a reclassification supersedes a verdict: the first open uncounted moves the opener to the next counted one', () => {

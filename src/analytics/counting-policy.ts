@@ -3,7 +3,7 @@
 // force, a reclassification included), a back-filled open, a unique person (an email counts once,
 // in the hour of its first counted open, click, human reply ...), an auto-reply that is not a reply,
 // a bounce (final by construction: a soft bounce is written only when retries run out, deferrals
-// are `delivery_delayed`), and machine traffic by `why`.
+// are `delivery_delayed`), machine traffic by `why`, and a person's coalesced repeats apart.
 //
 // Pure and per email: rollups take the difference between an email's tally before and after the
 // events of a batch, so a late event, a reclassification or a re-run of the same batch after a
@@ -22,6 +22,8 @@ export type PolicyEvent = { id: number; event_type: string; metadata: Record<str
 export type EmailTally = { counts: Map<string, number>; urls: Map<number, string> };
 
 const HOUR_MS = 3_600_000;
+/** The classifier's `why` for a person's repeat within the coalescing window. */
+export const COALESCED = 'coalesced';
 export const hourOf = (at: Date): number => Math.floor(at.getTime() / HOUR_MS) * HOUR_MS;
 const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
 
@@ -81,6 +83,11 @@ export function tallyEmail(events: readonly PolicyEvent[]): EmailTally {
         const verdict = verdicts.get(e.id)!;
         // A back-filled open is inferred, not fetched: withdrawn, it is nothing, not machine traffic.
         if (!verdict.counted && m.backfilled === true) break;
+        // A person's repeat within the coalescing window is theirs, not a machine's: counted apart.
+        if (!verdict.counted && verdict.why === COALESCED) {
+          add(`h|${hour}|coalesced_${kind}s`);
+          break;
+        }
         if (!verdict.counted) {
           add(`h|${hour}|machine_${kind}s`);
           add(`m|${hour}|${kind}|${verdict.why ?? 'unknown'}`);

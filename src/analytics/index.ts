@@ -1,6 +1,6 @@
 // What the HTTP edge and the campaigns domain may use of analytics' read side.
 export { ratesOf, ratio, OPEN_RATE_NOTE, RATE_NAMES, type RateCounts, type RateName, type Rates } from './rates.ts';
-export { aggregateOf, emptyTally, EMAIL_COUNTERS, EVENT_COUNTERS, PEOPLE_COUNTERS, type StatsAggregate, type Tally } from './stats-aggregate.ts';
+export { aggregateOf, totalsOf, emptyTally, EMAIL_COUNTERS, EVENT_COUNTERS, PEOPLE_COUNTERS, type StatsAggregate, type StatsTotals, type Tally } from './stats-aggregate.ts';
 export { GRANULARITIES, MAX_BUCKETS, MAX_GROUPED_BUCKETS, HOURLY_BY_DEFAULT_MS, type Granularity, type PeriodInput } from './stats-period.ts';
 export { DIMENSIONS, readLinks, type Dimension, type LinkRow } from './stats.repository.ts';
 export { type PeriodJson, type StatsPoint } from './stats-series.ts';

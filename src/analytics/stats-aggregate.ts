@@ -1,5 +1,8 @@
 // Rollup counters summed over a period, a bucket or a group, and what the API shows of them:
-// emails, events and people apart, machine traffic beside people's, and the rates.
+// emails, events and people apart, machine traffic and a person's coalesced repeats beside them,
+// and the rates. A point of a series has machine traffic as two numbers; totals add its breakdown
+// by the classifier's `why` (a breakdown per hour would multiply what a long series reads).
+import { COALESCED } from './counting-policy.ts';
 import { ratesOf, type Rates } from './rates.ts';
 
 /** Emails, each counted once, in the hour of the event that made it so. */
@@ -8,31 +11,37 @@ export const EMAIL_COUNTERS = ['accepted', 'sent', 'delivered', 'hard_bounced', 
 export const EVENT_COUNTERS = ['deferrals', 'opens', 'backfilled_opens', 'clicks', 'replies', 'auto_replies'] as const;
 /** Emails, each counted once, in the hour of its first counted open, click, human reply ... */
 export const PEOPLE_COUNTERS = ['openers', 'clickers', 'repliers', 'complainers', 'unsubscribers'] as const;
-/** The stats_hourly columns the API reads; machine_opens and machine_clicks come by `why` from stats_machine_hourly. */
-export const SUMMED_COUNTERS = [...EMAIL_COUNTERS, ...EVENT_COUNTERS, ...PEOPLE_COUNTERS] as const;
+/** Opens and clicks not counted: machines', and a person's repeats within the coalescing window. */
+export const UNCOUNTED_COUNTERS = ['machine_opens', 'machine_clicks', 'coalesced_opens', 'coalesced_clicks'] as const;
+/** The stats_hourly columns the API reads. */
+export const SUMMED_COUNTERS = [...EMAIL_COUNTERS, ...EVENT_COUNTERS, ...PEOPLE_COUNTERS, ...UNCOUNTED_COUNTERS] as const;
 export type SummedCounter = (typeof SUMMED_COUNTERS)[number];
 
-/** The classifier's `why` for a person's repeat within the coalescing window: theirs, not a machine's. */
-export const COALESCED = 'coalesced';
+export { COALESCED };
+
+export type ByWhy = { opens: Record<string, number>; clicks: Record<string, number> };
 
 export type Tally = {
   counters: Record<SummedCounter, number>;
-  machine: { opens: Record<string, number>; clicks: Record<string, number> };
-  coalesced: { opens: number; clicks: number };
+  /** Machine traffic by why: filled for totals only (from stats_machine_hourly). */
+  byWhy: ByWhy;
 };
 
 export type StatsAggregate = {
   emails: Record<(typeof EMAIL_COUNTERS)[number], number>;
   events: Record<(typeof EVENT_COUNTERS)[number], number>;
   people: Record<(typeof PEOPLE_COUNTERS)[number], number>;
-  machine: Tally['machine'];
-  coalesced: Tally['coalesced'];
+  machine: { opens: number; clicks: number };
+  coalesced: { opens: number; clicks: number };
   rates: Rates;
 };
 
+/** Totals (of a period, a group, a provider): an aggregate with its machine traffic by why. */
+export type StatsTotals = StatsAggregate & { machine_by_why: ByWhy };
+
 const ZEROS = Object.fromEntries(SUMMED_COUNTERS.map((c) => [c, 0])) as Tally['counters'];
 
-export const emptyTally = (): Tally => ({ counters: { ...ZEROS }, machine: { opens: {}, clicks: {} }, coalesced: { opens: 0, clicks: 0 } });
+export const emptyTally = (): Tally => ({ counters: { ...ZEROS }, byWhy: { opens: {}, clicks: {} } });
 
 export function addCounters(t: Tally, row: Readonly<Record<SummedCounter, number>>): void {
   for (const c of SUMMED_COUNTERS) t.counters[c] += row[c];
@@ -41,17 +50,14 @@ export function addCounters(t: Tally, row: Readonly<Record<SummedCounter, number
 export function addMachine(t: Tally, kind: string, why: string, n: number): void {
   if (n === 0 || (kind !== 'open' && kind !== 'click')) return;
   const plural = kind === 'open' ? 'opens' : 'clicks';
-  if (why === COALESCED) t.coalesced[plural] += n;
-  else t.machine[plural][why] = (t.machine[plural][why] ?? 0) + n;
+  t.byWhy[plural][why] = (t.byWhy[plural][why] ?? 0) + n;
 }
 
 export function addTally(into: Tally, t: Tally): void {
   addCounters(into, t.counters);
   for (const kind of ['open', 'click'] as const) {
-    for (const [why, n] of Object.entries(t.machine[kind === 'open' ? 'opens' : 'clicks'])) addMachine(into, kind, why, n);
+    for (const [why, n] of Object.entries(t.byWhy[kind === 'open' ? 'opens' : 'clicks'])) addMachine(into, kind, why, n);
   }
-  into.coalesced.opens += t.coalesced.opens;
-  into.coalesced.clicks += t.coalesced.clicks;
 }
 
 export function aggregateOf(t: Tally): StatsAggregate {
@@ -64,8 +70,12 @@ export function aggregateOf(t: Tally): StatsAggregate {
     },
     events: { deferrals: c.deferrals, opens: c.opens, backfilled_opens: c.backfilled_opens, clicks: c.clicks, replies: c.replies, auto_replies: c.auto_replies },
     people: { openers: c.openers, clickers: c.clickers, repliers: c.repliers, complainers: c.complainers, unsubscribers: c.unsubscribers },
-    machine: t.machine,
-    coalesced: t.coalesced,
+    machine: { opens: c.machine_opens, clicks: c.machine_clicks },
+    coalesced: { opens: c.coalesced_opens, clicks: c.coalesced_clicks },
     rates: ratesOf(c),
   };
+}
+
+export function totalsOf(t: Tally): StatsTotals {
+  return { ...aggregateOf(t), machine_by_why: t.byWhy };
 }

@@ -69,23 +69,29 @@ describe.each(STORE_KINDS)('stats read side on %s', (kind) => {
     expect(s.notes.join(' ')).toMatch(/lower bound/);
   });
 
-  it('shows machine traffic by why beside the counted opens, and a person\'s coalesced repeats apart', async () => {
+  it('shows machine traffic beside the counted opens (by why in the totals), and a person\'s coalesced repeats apart', async () => {
     const p = project();
-    await insertHourly(db(), [{ project_id: p, hour: '2025-01-10T10:00:00Z', delivered: 2, opens: 1, openers: 1 }]);
+    await insertHourly(db(), [
+      { project_id: p, hour: '2025-01-10T10:00:00Z', delivered: 2, opens: 1, openers: 1, machine_opens: 3 },
+      { project_id: p, hour: '2025-01-10T10:00:00Z', provider: 'apple', machine_opens: 1 },
+      { project_id: p, hour: '2025-01-10T11:00:00Z', coalesced_opens: 2, machine_clicks: 5 },
+      { project_id: p, hour: '2025-01-10T11:00:00Z', tag: 'promo', machine_clicks: 9 },
+    ]);
     await insertMachine(db(), [
       { project_id: p, hour: '2025-01-10T10:00:00Z', kind: 'open', why: 'apple_mpp', n: 3 },
       { project_id: p, hour: '2025-01-10T10:00:00Z', kind: 'open', why: 'apple_mpp', n: 1, provider: 'apple' },
-      { project_id: p, hour: '2025-01-10T11:00:00Z', kind: 'open', why: 'coalesced', n: 2 },
       { project_id: p, hour: '2025-01-10T11:00:00Z', kind: 'click', why: 'scanner', n: 5 },
       { project_id: p, hour: '2025-01-10T11:00:00Z', kind: 'click', why: 'scanner', n: 9, tag: 'promo' },
     ]);
     const s = await readStats(db(), p, { from: '2025-01-10T10:00:00Z', to: '2025-01-10T12:00:00Z' });
-    expect(s.totals.machine).toEqual({ opens: { apple_mpp: 4 }, clicks: { scanner: 5 } });
+    expect(s.totals.machine).toEqual({ opens: 4, clicks: 5 });
+    expect(s.totals.machine_by_why).toEqual({ opens: { apple_mpp: 4 }, clicks: { scanner: 5 } });
     expect(s.totals.coalesced).toEqual({ opens: 2, clicks: 0 });
     expect(s.series.map((pt) => [pt.machine, pt.coalesced])).toEqual([
-      [{ opens: { apple_mpp: 4 }, clicks: {} }, { opens: 0, clicks: 0 }],
-      [{ opens: {}, clicks: { scanner: 5 } }, { opens: 2, clicks: 0 }],
+      [{ opens: 4, clicks: 0 }, { opens: 0, clicks: 0 }],
+      [{ opens: 0, clicks: 5 }, { opens: 2, clicks: 0 }],
     ]);
+    expect(s.series[0]).not.toHaveProperty('machine_by_why');
   });
 
   it('combines filters: campaign (the nil uuid for emails of no campaign), tag, provider and sending domain', async () => {
@@ -140,7 +146,7 @@ describe.each(STORE_KINDS)('stats read side on %s', (kind) => {
     expect(s.groups).toHaveLength(21);
     expect(s.groups!.slice(0, 20).map((g) => g.key)).toEqual(campaigns.slice(5).reverse());
     const rest = s.groups![20]!;
-    expect(rest).toMatchObject({ key: null, keys: 5, totals: { emails: { sent: 1 + 2 + 3 + 4 + 5 }, machine: { opens: { scanner: 3 } } } });
+    expect(rest).toMatchObject({ key: null, keys: 5, totals: { emails: { sent: 1 + 2 + 3 + 4 + 5 }, machine_by_why: { opens: { scanner: 3 } } } });
     expect(s.totals.emails.sent).toBe((25 * 26) / 2);
   });
 
@@ -249,11 +255,11 @@ describe.each(STORE_KINDS)('stats read side on %s', (kind) => {
     ]).execute();
     const r = await readCampaignRollups(db(), p, C1, {}, { from: new Date('2025-02-01T09:30:00Z'), to: new Date('2025-02-03T09:00:00Z') });
     expect(r.totals.counters).toMatchObject({ sent: 6, delivered: 5, openers: 2, clickers: 1 });
-    expect(r.totals.machine).toEqual({ opens: { apple_mpp: 2 }, clicks: {} });
+    expect(r.totals.byWhy).toEqual({ opens: { apple_mpp: 2 }, clicks: {} });
     expect(r.providers.map((x) => [x.provider, x.emails.sent, x.rates.delivery])).toEqual([
       ['gmail', 4, 1], ['microsoft', 2, 0.5], ['yahoo', 0, null], ['apple', 0, null], ['other', 0, null],
     ]);
-    expect(r.providers[3]!.machine.opens).toEqual({ apple_mpp: 2 });
+    expect(r.providers[3]!.machine_by_why.opens).toEqual({ apple_mpp: 2 });
     // A life of under 3 days: hours, from the one of its creation.
     expect(r.period).toMatchObject({ from: '2025-02-01T09:00:00Z', to: '2025-02-03T09:00:00Z', granularity: 'hour' });
     expect(r.series).toHaveLength(48);

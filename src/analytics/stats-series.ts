@@ -29,11 +29,13 @@ export async function readKeyedSeries(
   o: Omit<SumOptions, 'buckets'> = {},
 ): Promise<Map<string | null, KeyedSeries>> {
   const options = { ...o, buckets: { granularity: period.granularity, tz: period.tz } };
-  // Two statements at once: on PostgreSQL each takes a connection of its own.
-  const [counters, machine] = await Promise.all([sumCounters(db, scope, options), sumMachine(db, scope, options)]);
+  // Two statements at once (on PostgreSQL each takes a connection of its own): the counters per
+  // bucket, and machine traffic by why over the whole period, for the totals.
+  const [counters, machine] = await Promise.all([sumCounters(db, scope, options), sumMachine(db, scope, o)]);
   return layOut(buckets, counters, machine);
 }
 
+/** Counters go to their bucket and the totals; machine rows (summed over the period) to the totals. */
 export function layOut(buckets: Buckets, counters: readonly CounterRow[], machine: readonly MachineRow[]): Map<string | null, KeyedSeries> {
   const position = new Map(buckets.starts.map((start, i) => [start, i]));
   const byKey = new Map<string | null, KeyedSeries>();
@@ -48,7 +50,9 @@ export function layOut(buckets: Buckets, counters: readonly CounterRow[], machin
     for (const t of tallies(row.key, row.bucket) ?? []) addCounters(t, row);
   }
   for (const row of machine) {
-    for (const t of tallies(row.key, row.bucket) ?? []) addMachine(t, row.kind, row.why, row.n);
+    let s = byKey.get(row.key);
+    if (!s) byKey.set(row.key, (s = emptySeries(buckets)));
+    addMachine(s.totals, row.kind, row.why, row.n);
   }
   return byKey;
 }

@@ -21,8 +21,8 @@ export function engagementOf(t: Tally): CampaignEngagement {
   return {
     opens: { unique: c.openers, total: c.opens, backfilled: c.backfilled_opens },
     clicks: { unique: c.clickers, total: c.clicks },
-    machine: t.machine,
-    coalesced: t.coalesced,
+    machine: t.byWhy,
+    coalesced: { opens: c.coalesced_opens, clicks: c.coalesced_clicks },
     replies: { human: c.replies, repliers: c.repliers, auto: c.auto_replies },
     complaints: c.complainers,
     unsubscribes: c.unsubscribers,

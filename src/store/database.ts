@@ -189,6 +189,7 @@ type StatsKey = { project_id: string; campaign_id: string; tag: string; sending_
 export type StatsHourlyCounter =
   | 'accepted' | 'sent' | 'delivered' | 'hard_bounced' | 'soft_bounced' | 'rejected' | 'failed' | 'cancelled'
   | 'deferrals' | 'opens' | 'backfilled_opens' | 'clicks' | 'replies' | 'auto_replies' | 'machine_opens' | 'machine_clicks'
+  | 'coalesced_opens' | 'coalesced_clicks'
   | 'openers' | 'clickers' | 'repliers' | 'complainers' | 'unsubscribers';
 export type StatsHourlyTable = StatsKey & Counters<StatsHourlyCounter>;
 export type StatsMachineHourlyTable = StatsKey & { kind: string; why: string } & Counters<'n'>;

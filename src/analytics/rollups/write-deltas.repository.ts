@@ -7,6 +7,7 @@ import type { RollupDeltas } from './fold-batch.ts';
 export const STATS_HOURLY_COUNTERS: readonly StatsHourlyCounter[] = [
   'accepted', 'sent', 'delivered', 'hard_bounced', 'soft_bounced', 'rejected', 'failed', 'cancelled',
   'deferrals', 'opens', 'backfilled_opens', 'clicks', 'replies', 'auto_replies', 'machine_opens', 'machine_clicks',
+  'coalesced_opens', 'coalesced_clicks',
   'openers', 'clickers', 'repliers', 'complainers', 'unsubscribers',
 ];
 

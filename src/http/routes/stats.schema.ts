@@ -62,7 +62,7 @@ const aggregateProperties = {
     complainers: 'Emails reported as spam, each once.',
     unsubscribers: 'Emails whose recipient unsubscribed, each once.',
   }),
-  machine: Type.Object({ opens: ByReason, clicks: ByReason }, { description: 'Machine traffic, beside the people above: Apple MPP, image proxies, link scanners, security gateways.' }),
+  machine: Type.Object({ opens: Int, clicks: Int }, { description: 'Machine traffic, beside the people above: opens and clicks by Apple MPP, image proxies, link scanners, security gateways (by why in totals: machine_by_why).' }),
   coalesced: Type.Object({ opens: Int, clicks: Int }, { description: "A person's repeats within the coalescing window: theirs, not a machine's, but not counted again." }),
   rates: RatesOf(
     {
@@ -82,6 +82,13 @@ const aggregateProperties = {
 } satisfies TProperties;
 
 export const StatsAggregate = Type.Object(aggregateProperties);
+
+const totalsProperties = {
+  ...aggregateProperties,
+  machine_by_why: Type.Object({ opens: ByReason, clicks: ByReason }, { description: 'The machine opens and clicks above, by the classifier\'s why.' }),
+} satisfies TProperties;
+
+export const StatsTotals = Type.Object(totalsProperties);
 
 export const StatsPoint = Type.Object({
   start: Type.String({ format: 'date-time', description: "The bucket's start, at the time zone's offset then (2025-03-09T00:00:00-05:00)." }),
@@ -109,14 +116,14 @@ export const StatsResponse = Type.Object({
     sending_domain: Nullable("The From address's domain."),
   }),
   group_by: Type.Union([Type.Literal('campaign'), Type.Literal('tag'), Type.Literal('provider'), Type.Literal('sending_domain'), Type.Null()]),
-  totals: StatsAggregate,
+  totals: StatsTotals,
   series: Type.Array(StatsPoint, { description: 'One point per bucket, empty ones included; the points sum to the totals.' }),
   groups: Type.Optional(
     Type.Array(
       Type.Object({
         key: Nullable('The campaign id, tag, provider or sending domain; null for the rest.'),
         keys: Type.Integer({ minimum: 0, description: 'Keys summed in this group: 1, or for the rest, how many.' }),
-        totals: StatsAggregate,
+        totals: StatsTotals,
         series: Type.Array(StatsPoint),
       }),
       { description: `With group_by: the ${MAX_GROUPS} groups with the most emails sent in the period (then accepted), in that order, and the rest summed as one group of key null.` },
@@ -136,7 +143,7 @@ export const campaignRollupProperties = {
   series: Type.Array(StatsPoint, {
     description: "One point per bucket of the period, empty ones included. By default the campaign's whole life, from its creation to now: in hours while that is at most 3 days, else in days (at most 2,200 buckets: the latest are kept).",
   }),
-  providers: Type.Array(Type.Object({ provider: Type.String(), ...aggregateProperties }), {
+  providers: Type.Array(Type.Object({ provider: Type.String(), ...totalsProperties }), {
     description: "Per recipient mailbox provider (gmail, microsoft, yahoo, apple, other), over the campaign's whole life. Rates divide the rollups' own sent and delivered.",
   }),
   clients: Type.Object(

@@ -27,6 +27,7 @@ const STATS_HOURLY_COUNTERS = [
   'accepted', 'sent', 'delivered', 'hard_bounced', 'soft_bounced', 'rejected', 'failed', 'cancelled',
   // Events.
   'deferrals', 'opens', 'backfilled_opens', 'clicks', 'replies', 'auto_replies', 'machine_opens', 'machine_clicks',
+  'coalesced_opens', 'coalesced_clicks',
   // People (each email once, in the hour of its first counted open, click, human reply ...).
   'openers', 'clickers', 'repliers', 'complainers', 'unsubscribers',
 ] as const;
@@ -75,7 +76,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     CREATE INDEX stats_hourly_campaign ON stats_hourly (campaign_id, tag, hour);
 
-    -- Opens and clicks not counted, by the classifier's why (apple_mpp, scanner, coalesced ...).
+    -- Machine opens and clicks by the classifier's why (apple_mpp, scanner ...): the breakdown of
+    -- stats_hourly's machine_opens and machine_clicks, read for totals, never per hour.
     CREATE TABLE stats_machine_hourly (
       project_id uuid NOT NULL,
       hour timestamptz NOT NULL,
