@@ -74,9 +74,11 @@ export type ProviderLookupOptions = {
 export type ProviderLookup = {
   /**
    * The provider of each domain, keyed by the domain as given (decided on its lowercased form).
-   * An empty or malformed domain is 'other'.
+   * An empty or malformed domain is 'other'. With `decide: false`, a domain not decided yet is
+   * left out rather than looked up (no DNS, no write), and `db` reads the stored decisions (a
+   * caller inside a transaction passes it: PGlite has one connection).
    */
-  providersOf(domains: readonly string[]): Promise<Map<string, Provider>>;
+  providersOf(domains: readonly string[], options?: { db?: Kysely<Database>; decide?: boolean }): Promise<Map<string, Provider>>;
 };
 
 const DEFAULT_TIMEOUT_MS = 2_000;
@@ -107,9 +109,9 @@ export function createProviderLookup(options: ProviderLookupOptions): ProviderLo
     decided.set(domain, provider);
   };
 
-  const readStored = async (domains: readonly string[], into: Map<string, Provider>) => {
+  const readStored = async (domains: readonly string[], into: Map<string, Provider>, from: Kysely<Database> = db) => {
     for (let i = 0; i < domains.length; i += CHUNK) {
-      const rows = await db
+      const rows = await from
         .selectFrom('mailbox_providers')
         .select(['domain', 'provider'])
         .where('domain', 'in', domains.slice(i, i + CHUNK))
@@ -130,7 +132,7 @@ export function createProviderLookup(options: ProviderLookupOptions): ProviderLo
   };
 
   return {
-    async providersOf(domains) {
+    async providersOf(domains, options = {}) {
       const result = new Map<string, Provider>();
       const unknown = new Map<string, Set<string>>(); // normalized domain -> the forms it was given in
       for (const given of domains) {
@@ -144,9 +146,9 @@ export function createProviderLookup(options: ProviderLookupOptions): ProviderLo
 
       const names = [...unknown.keys()];
       const found = new Map<string, Provider>();
-      await readStored(names, found);
+      await readStored(names, found, options.db);
       const missing = names.filter((name) => !found.has(name));
-      if (missing.length > 0) {
+      if (missing.length > 0 && options.decide !== false) {
         const rows = await mapBounded(missing, concurrency, lookUp);
         for (let i = 0; i < rows.length; i += CHUNK) {
           await db
@@ -159,8 +161,8 @@ export function createProviderLookup(options: ProviderLookupOptions): ProviderLo
         await readStored(missing, found);
       }
       for (const [name, forms] of unknown) {
-        const provider = found.get(name) ?? 'other';
-        for (const given of forms) result.set(given, provider);
+        const provider = found.get(name) ?? (options.decide === false ? undefined : 'other');
+        if (provider) for (const given of forms) result.set(given, provider);
       }
       return result;
     },

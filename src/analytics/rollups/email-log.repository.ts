@@ -53,16 +53,3 @@ export async function loadEmailDimensions(db: Kysely<Database>, emailIds: readon
     ]),
   );
 }
-
-/** Recipient addresses of the emails with events in the next `limit` of the log after `after`. */
-export async function recipientsAhead(db: Kysely<Database>, after: LogCursor, limit: number): Promise<string[]> {
-  const { rows } = await sql<{ to_address: string }>`
-    SELECT DISTINCT em.to_address
-    FROM (
-      SELECT e.email_id FROM events e
-      WHERE (e.txid, e.id) > (${after.txid}::xid8, ${after.id}) AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY e.txid, e.id LIMIT ${limit}
-    ) ahead JOIN emails em ON em.id = ahead.email_id
-  `.execute(db);
-  return rows.map((r) => r.to_address);
-}

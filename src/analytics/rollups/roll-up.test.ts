@@ -11,8 +11,10 @@ import { readRollups, recount } from '../../../test/support/recount-rollups.ts';
 import { appendEvents, endOfLog, reclassifiedEvent, type NewEvent } from '../../events/index.ts';
 import type { Database } from '../../store/database.ts';
 import type { Kysely } from 'kysely';
-import { catchUpRollups, rollUpBatch, STATS_CURSOR, STATS_HOURLY_COUNTERS, type RollupDeps } from './index.ts';
+import { catchUpRollups, createEmailLogCache, rollUpBatch, STATS_CURSOR, STATS_HOURLY_COUNTERS, type RollupDeps } from './index.ts';
 import { readCursor } from './rollup-cursors.repository.ts';
+import { createProviderLookup } from '../providers.ts';
+import { clientOf } from '../clients.ts';
 
 const PROJECT = '00000000-0000-7000-8000-0000000000a1';
 const CAMPAIGN = '00000000-0000-7000-8000-0000000000c1';
@@ -116,6 +118,48 @@ describe.each(STORE_KINDS)('rollups on %s', (kind) => {
 
     await catchUpRollups(deps(db));
     expect(await hourRow(db, 'gmail', 0)).toMatchObject({ accepted: 1, sent: 1, opens: 1, openers: 1 });
+    expect(await readRollups(db)).toEqual(await recount(deps(db)));
+  });
+
+  it("look up a new recipient domain's provider by MX outside the batch's transaction, once", async () => {
+    store = await createTestStore(kind);
+    const db = store.db;
+    await db.insertInto('projects').values({ id: PROJECT, name: 'p' }).execute();
+    const a = await addEmail(db, 'ann@corp.example', { campaign: true });
+    const b = await addEmail(db, 'bob@corp.example', { campaign: true });
+    await appendEvents(db, [event(a, 'sent', 0), event(b, 'sent', 1)]);
+    const asked: string[] = [];
+    // A fake resolver (no DNS for real domains here) that answers as Google Workspace, slowly; on
+    // PGlite a lookup inside the transaction would wait forever for the connection it holds.
+    const resolveMx = async (domain: string) => {
+      asked.push(domain);
+      await new Promise((r) => setTimeout(r, 50));
+      return ['aspmx.l.google.com'];
+    };
+    await catchUpRollups({ db, providers: createProviderLookup({ db, resolveMx }), clientOf });
+    expect(asked).toEqual(['corp.example']);
+    expect(await hourRow(db, 'gmail', 0)).toMatchObject({ sent: 2 });
+    expect(await db.selectFrom('mailbox_providers').select(['domain', 'provider', 'mx']).execute()).toEqual([{ domain: 'corp.example', provider: 'gmail', mx: 'aspmx.l.google.com' }]);
+  });
+
+  it("do not use a scheduler's cached logs once another scheduler has moved the cursor", async () => {
+    store = await createTestStore(kind);
+    const db = store.db;
+    await db.insertInto('projects').values({ id: PROJECT, name: 'p' }).execute();
+    const a = await addEmail(db, 'ann@gmail.com', { campaign: true });
+    const cache = createEmailLogCache();
+    const open = (minutes: number) => event(a, 'open', minutes, { counted: true, ua: 'X' });
+    // This scheduler folds an open in hour 2 and keeps the email's log; another folds an earlier one
+    // (hour 1), which becomes the opener's first; this one then folds a third between the two,
+    // which moves nothing: a stale log (without the other's open) would move the opener to it.
+    await appendEvents(db, [event(a, 'sent', 0), open(120)]);
+    await catchUpRollups(deps(db, { cache }));
+    await appendEvents(db, [open(60)]);
+    await catchUpRollups(deps(db));
+    await appendEvents(db, [open(90)]);
+    await catchUpRollups(deps(db, { cache }));
+    expect(await hourRow(db, 'gmail', 1)).toMatchObject({ opens: 2, openers: 1 });
+    expect(await hourRow(db, 'gmail', 2)).toMatchObject({ opens: 1, openers: 0 });
     expect(await readRollups(db)).toEqual(await recount(deps(db)));
   });
 

@@ -4,11 +4,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import { notify } from '../../store/open-store.ts';
-import { readLog, type LogCursor } from '../../events/index.ts';
+import { readLog, type LogCursor, type LoggedEvent } from '../../events/index.ts';
 import type { Client } from '../clients.ts';
 import { STATS_CHANNEL, statsPayload } from '../stats-channel.ts';
-import { lockCursor, readCursor, saveCursor } from './rollup-cursors.repository.ts';
-import { loadEmailDimensions, loadEmailLogs, recipientsAhead } from './email-log.repository.ts';
+import { lockCursor, saveCursor } from './rollup-cursors.repository.ts';
+import { loadEmailDimensions, loadEmailLogs, type LoggedEmailEvent } from './email-log.repository.ts';
+import type { CachedEmail, EmailLogCache } from './email-log-cache.ts';
 import { domainOf, foldBatch, NO_CAMPAIGN, type EmailToFold } from './fold-batch.ts';
 import { writeDeltas } from './write-deltas.repository.ts';
 
@@ -16,52 +17,96 @@ export const STATS_CURSOR = 'stats';
 
 export type RollupDeps = {
   db: Kysely<Database>;
-  /** Each recipient domain's mailbox provider, decided once per domain (see providers.ts). */
-  providers: { providersOf(domains: readonly string[]): Promise<Map<string, string>> };
+  /**
+   * Each recipient domain's mailbox provider, decided once per domain (see providers.ts). Inside a
+   * batch it is asked with `decide: false`: a domain not decided yet is looked up after the batch's
+   * transaction, since an MX lookup can take seconds and must hold neither the cursor's lock nor,
+   * on PGlite, the one connection.
+   */
+  providers: { providersOf(domains: readonly string[], options?: { db?: Kysely<Database>; decide?: boolean }): Promise<Map<string, string>> };
   clientOf(ua: string): Client;
   batchSize?: number;
+  /** The logs of recently folded emails, kept by the scheduler's loop between its batches. */
+  cache?: EmailLogCache;
   /** Tests: called inside the batch's transaction after the rollups are written, before the cursor moves. */
   beforeCursorMoves?: () => Promise<void> | void;
 };
 
 export const DEFAULT_BATCH = 2000;
 
-export async function rollUpBatch(deps: RollupDeps): Promise<{ events: number; cursor: LogCursor }> {
-  const { db } = deps;
-  const limit = deps.batchSize ?? DEFAULT_BATCH;
-  // Providers of new recipient domains are looked up before the transaction: an MX lookup can take
-  // a second, and must hold neither the cursor's lock nor, on PGlite, the one connection.
-  const ahead = await recipientsAhead(db, await readCursor(db, STATS_CURSOR), limit);
-  if (ahead.length === 0) return { events: 0, cursor: await readCursor(db, STATS_CURSOR) };
-  await deps.providers.providersOf([...new Set(ahead.map(domainOf))]);
+type Folded = { events: number; cursor: LogCursor; emails: Map<string, CachedEmail> };
 
-  return db.transaction().execute(async (trx) => {
-    const before = await lockCursor(trx, STATS_CURSOR);
-    const events = await readLog(trx, { after: before, limit });
-    if (events.length === 0) return { events: 0, cursor: before };
-    const last = events.at(-1)!;
-    const end: LogCursor = { txid: last.txid, id: last.id };
-    const ids = [...new Set(events.map((e) => e.email_id))];
-    const logs = await loadEmailLogs(trx, ids, end);
-    const dims = await loadEmailDimensions(trx, ids);
-    const providers = await deps.providers.providersOf([...new Set([...dims.values()].map((d) => domainOf(d.toAddress)))]);
-    const emails: EmailToFold[] = [];
-    for (const id of ids) {
-      const d = dims.get(id);
-      if (!d) continue;
-      emails.push({
-        projectId: d.projectId,
-        campaignId: d.campaignId,
-        tags: d.tags,
-        sendingDomain: domainOf(d.fromAddress),
-        provider: providers.get(domainOf(d.toAddress)) ?? 'other',
-        log: logs.get(id) ?? [],
-      });
+export async function rollUpBatch(deps: RollupDeps): Promise<{ events: number; cursor: LogCursor }> {
+  const outcome = await deps.db.transaction().execute((trx) => foldNext(trx, deps));
+  if ('undecided' in outcome) {
+    // Nothing was written: decide the new domains, then fold the batch.
+    await deps.providers.providersOf(outcome.undecided);
+    return rollUpBatch(deps);
+  }
+  deps.cache?.advance(outcome.cursor, outcome.emails);
+  return { events: outcome.events, cursor: outcome.cursor };
+}
+
+async function foldNext(trx: Kysely<Database>, deps: RollupDeps): Promise<Folded | { undecided: string[] }> {
+  const before = await lockCursor(trx, STATS_CURSOR);
+  const events = await readLog(trx, { after: before, limit: deps.batchSize ?? DEFAULT_BATCH });
+  if (events.length === 0) return { events: 0, cursor: before, emails: new Map() };
+  const last = events.at(-1)!;
+  const end: LogCursor = { txid: last.txid, id: last.id };
+
+  const emails = await emailsOf(trx, events, before, end, deps.cache);
+  const domains = [...new Set([...emails.values()].map((e) => domainOf(e.dims.toAddress)))];
+  const providers = await deps.providers.providersOf(domains, { db: trx, decide: false });
+  const undecided = domains.filter((d) => !providers.has(d));
+  if (undecided.length > 0) return { undecided };
+
+  const toFold: EmailToFold[] = [...emails.values()].map(({ dims, log }) => ({
+    projectId: dims.projectId,
+    campaignId: dims.campaignId,
+    tags: dims.tags,
+    sendingDomain: domainOf(dims.fromAddress),
+    provider: providers.get(domainOf(dims.toAddress)) ?? 'other',
+    log,
+  }));
+  await writeDeltas(trx, foldBatch(toFold, before, deps.clientOf));
+  await deps.beforeCursorMoves?.();
+  await saveCursor(trx, STATS_CURSOR, end);
+  await notify(trx, STATS_CHANNEL, statsPayload(toFold.map((e) => e.campaignId ?? NO_CAMPAIGN)));
+  return { events: events.length, cursor: end, emails };
+}
+
+/**
+ * The emails a batch touched, each with its log up to the batch's end: a cached log (up to the
+ * batch's start) plus its events in the batch, or its log read from the database.
+ */
+async function emailsOf(
+  trx: Kysely<Database>,
+  events: readonly LoggedEvent[],
+  before: LogCursor,
+  end: LogCursor,
+  cache: EmailLogCache | undefined,
+): Promise<Map<string, CachedEmail>> {
+  const inBatch = new Map<string, LoggedEmailEvent[]>();
+  for (const e of events) {
+    let list = inBatch.get(e.email_id);
+    if (!list) inBatch.set(e.email_id, (list = []));
+    list.push({ id: e.id, txid: e.txid, event_type: e.event_type, metadata: e.metadata, created_at: e.created_at });
+  }
+  const cached = cache?.at(before) ?? new Map<string, CachedEmail>();
+  const missing = [...inBatch.keys()].filter((id) => !cached.has(id));
+  const logs = missing.length > 0 ? await loadEmailLogs(trx, missing, end) : new Map<string, LoggedEmailEvent[]>();
+  const dims = missing.length > 0 ? await loadEmailDimensions(trx, missing) : new Map();
+  const emails = new Map<string, CachedEmail>();
+  for (const [id, added] of inBatch) {
+    const c = cached.get(id);
+    if (c) {
+      // New arrays: the cache's own stay as they are until the batch commits. The policy reads a
+      // log in id order, which the log order (txid, id) need not be.
+      emails.set(id, { dims: c.dims, log: [...c.log, ...added].sort((a, b) => a.id - b.id) });
+      continue;
     }
-    await writeDeltas(trx, foldBatch(emails, before, deps.clientOf));
-    await deps.beforeCursorMoves?.();
-    await saveCursor(trx, STATS_CURSOR, end);
-    await notify(trx, STATS_CHANNEL, statsPayload(emails.map((e) => e.campaignId ?? NO_CAMPAIGN)));
-    return { events: events.length, cursor: end };
-  });
+    const d = dims.get(id);
+    if (d) emails.set(id, { dims: d, log: logs.get(id) ?? [] });
+  }
+  return emails;
 }

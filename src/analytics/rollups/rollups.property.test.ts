@@ -1,6 +1,7 @@
-// Property: whatever the interleaving of writes, reclassifications, folds in batches of any size,
-// batches that crash before they end and (on PostgreSQL) transactions that commit out of id order,
-// once the scheduler has caught up the rollups equal a fresh fold of the whole log.
+// Property: whatever the interleaving of writes, reclassifications, folds in batches of any size
+// (by a scheduler that keeps its cache of email logs, and by another that does not), batches that
+// crash before they end and (on PostgreSQL) transactions that commit out of id order, once the
+// scheduler has caught up the rollups equal a fresh fold of the whole log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import pg from 'pg';
@@ -10,7 +11,7 @@ import { createTestStore, STORE_KINDS, type TestStore } from '../../../test/supp
 import { readRollups, recount } from '../../../test/support/recount-rollups.ts';
 import { appendEvents, reclassifiedEvent, type NewEvent } from '../../events/index.ts';
 import type { Database } from '../../store/database.ts';
-import { catchUpRollups, rollUpBatch, type RollupDeps } from './index.ts';
+import { catchUpRollups, createEmailLogCache, rollUpBatch, type RollupDeps } from './index.ts';
 
 const T0 = Date.parse('2026-05-01T08:00:00Z');
 
@@ -27,7 +28,7 @@ const WHYS = ['scanner', 'apple_mpp', 'coalesced', 'burst'];
 type Action =
   | { do: 'write'; events: Array<{ email: number; type: number; minutes: number; counted: boolean; why: number; link: number; flag: boolean }> }
   | { do: 'reclassify'; hit: number; counted: boolean; why: number }
-  | { do: 'fold'; batch: number }
+  | { do: 'fold'; batch: number; other: boolean }
   | { do: 'crash'; batch: number }
   | { do: 'slow'; email: number; minutes: number; counted: boolean };
 
@@ -39,7 +40,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     }), { minLength: 1, maxLength: 6 }),
   }) },
   { weight: 2, arbitrary: fc.record({ do: fc.constant('reclassify' as const), hit: fc.nat(), counted: fc.boolean(), why: fc.nat(WHYS.length - 1) }) },
-  { weight: 2, arbitrary: fc.record({ do: fc.constant('fold' as const), batch: fc.integer({ min: 1, max: 8 }) }) },
+  { weight: 2, arbitrary: fc.record({ do: fc.constant('fold' as const), batch: fc.integer({ min: 1, max: 8 }), other: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ do: fc.constant('crash' as const), batch: fc.integer({ min: 1, max: 8 }) }) },
   { weight: 1, arbitrary: fc.record({ do: fc.constant('slow' as const), email: fc.nat(5), minutes: fc.nat(72 * 60), counted: fc.boolean() }) },
 );
@@ -82,6 +83,8 @@ describe.each(STORE_KINDS)('rollups equal a recount of the log, on %s', (kind) =
           }).execute();
         }
         const hits: Array<{ eventId: number; emailId: string; kind: 'open' | 'click' }> = [];
+        // This run's scheduler keeps its cache; `other` folds are another scheduler's, without one.
+        const cache = createEmailLogCache(4);
         const slow: pg.Client[] = [];
         try {
           for (const a of actions) {
@@ -94,9 +97,9 @@ describe.each(STORE_KINDS)('rollups equal a recount of the log, on %s', (kind) =
               const h = hits[a.hit % hits.length]!;
               await appendEvents(db, [reclassifiedEvent({ ...h, projectId: PROJECT }, a.counted ? { counted: true } : { counted: false, why: WHYS[a.why] })]);
             } else if (a.do === 'fold') {
-              await rollUpBatch(deps(db, { batchSize: a.batch }));
+              await rollUpBatch(deps(db, { batchSize: a.batch, ...(a.other ? {} : { cache }) }));
             } else if (a.do === 'crash') {
-              await rollUpBatch(deps(db, { batchSize: a.batch, beforeCursorMoves: () => { throw new Error('crash'); } })).catch(() => {});
+              await rollUpBatch(deps(db, { batchSize: a.batch, cache, beforeCursorMoves: () => { throw new Error('crash'); } })).catch(() => {});
             } else if (a.do === 'slow' && kind === 'postgres') {
               // A transaction that takes its event id now and commits at the end of the run, after later ones.
               const c = new pg.Client({ connectionString: store.url });
@@ -115,7 +118,7 @@ describe.each(STORE_KINDS)('rollups equal a recount of the log, on %s', (kind) =
             await c.end();
           }
         }
-        await catchUpRollups(deps(db));
+        await catchUpRollups(deps(db, { cache }));
         expect(await readRollups(db, PROJECT)).toEqual(await recount(deps(db), PROJECT));
       }),
       { numRuns: kind === 'postgres' ? 40 : 60 },
