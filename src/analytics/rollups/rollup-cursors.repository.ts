@@ -19,7 +19,7 @@ export async function saveCursor(trx: Kysely<Database>, name: string, cursor: Lo
   `.execute(trx);
 }
 
-/** The cursor without a lock (for a look ahead, or for telling how far behind the log it is). */
+/** The cursor without a lock: where the rollups stand, and since when. */
 export async function readCursor(db: Kysely<Database>, name: string): Promise<LogCursor & { updatedAt?: Date }> {
   const { rows } = await sql<{ txid: string; event_id: string | number; updated_at: Date }>`
     SELECT txid::text AS txid, event_id, updated_at FROM rollup_cursors WHERE name = ${name}
