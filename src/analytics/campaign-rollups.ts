@@ -3,10 +3,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { PROVIDERS } from './providers.ts';
-import { addMachine, addCounters, addTally, emptyTally, totalsOf, type StatsTotals, type Tally } from './stats-aggregate.ts';
+import { addMachine, addSums, addTally, emptyTally, totalsOf, type StatsTotals, type Tally } from './stats-aggregate.ts';
 import { MAX_BUCKETS, resolvePeriod, type PeriodInput } from './stats-period.ts';
 import { sumClients, sumCounters, sumMachine, type StatsScope } from './stats.repository.ts';
-import { bucketScope, emptySeries, periodJson, periodNotes, pointsOf, readKeyedSeries, type PeriodJson, type StatsPoint } from './stats-series.ts';
+import { bucketScope, emptySeries, periodJson, periodNotes, readKeyedSeries, seriesJson, type PeriodJson, type StatsSeries } from './stats-series.ts';
 
 export type ClientCount = { client: string; os: string; device: string; count: number };
 export type ProviderStats = { provider: string } & StatsTotals;
@@ -16,7 +16,7 @@ export type CampaignRollups = {
   totals: Tally;
   providers: ProviderStats[];
   period: PeriodJson;
-  series: StatsPoint[];
+  series: StatsSeries;
   clients: { opens: ClientCount[]; clicks: ClientCount[] };
   notes: string[];
 };
@@ -47,7 +47,7 @@ export async function readCampaignRollups(
 
   const byProvider = new Map<string, Tally>();
   const tallyOf = (provider: string) => byProvider.get(provider) ?? byProvider.set(provider, emptyTally()).get(provider)!;
-  for (const row of counters) addCounters(tallyOf(row.key ?? 'other'), row);
+  for (const row of counters) addSums(tallyOf(row.key ?? 'other'), row.sums);
   for (const row of machine) addMachine(tallyOf(row.key ?? 'other'), row.kind, row.why, row.n);
   const totals = emptyTally();
   for (const t of byProvider.values()) addTally(totals, t);
@@ -59,5 +59,5 @@ export async function readCampaignRollups(
     const list = r.kind === 'open' ? clients.opens : r.kind === 'click' ? clients.clicks : undefined;
     if (list && list.length < MAX_CLIENT_ROWS) list.push({ client: r.client, os: r.os, device: r.device, count: r.n });
   }
-  return { totals, providers, period: periodJson(period, buckets), series: pointsOf(buckets, series.points), clients, notes: periodNotes(period, buckets) };
+  return { totals, providers, period: periodJson(period, buckets), series: seriesJson(buckets, series), clients, notes: periodNotes(period, buckets) };
 }

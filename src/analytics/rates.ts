@@ -27,20 +27,48 @@ export const OPEN_RATE_NOTE =
 export const ratio = (n: number, d: number): number | null => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 
 /**
- * Delivery and bounce rates are over sent (every email handed to a mail server, a bounce at the
- * SMTP transaction included), click-to-open over openers, the others over delivered.
+ * What each rate divides: the sum of its numerator's counts over its denominator. Delivery and
+ * bounce rates are over sent (every email handed to a mail server, a bounce at the SMTP transaction
+ * included), click-to-open over openers, the others over delivered.
  */
+const RATE_PARTS: Record<RateName, readonly [numerator: readonly (keyof RateCounts)[], denominator: keyof RateCounts]> = {
+  delivery: [['delivered'], 'sent'],
+  open: [['openers'], 'delivered'],
+  click_to_open: [['clickers'], 'openers'],
+  click_through: [['clickers'], 'delivered'],
+  reply: [['repliers'], 'delivered'],
+  bounce: [['hard_bounced', 'soft_bounced'], 'sent'],
+  bounce_hard: [['hard_bounced'], 'sent'],
+  bounce_soft: [['soft_bounced'], 'sent'],
+  complaint: [['complainers'], 'delivered'],
+  unsubscribe: [['unsubscribers'], 'delivered'],
+};
+
 export function ratesOf(c: RateCounts): Rates {
-  return {
-    delivery: ratio(c.delivered, c.sent),
-    open: ratio(c.openers, c.delivered),
-    click_to_open: ratio(c.clickers, c.openers),
-    click_through: ratio(c.clickers, c.delivered),
-    reply: ratio(c.repliers, c.delivered),
-    bounce: ratio(c.hard_bounced + c.soft_bounced, c.sent),
-    bounce_hard: ratio(c.hard_bounced, c.sent),
-    bounce_soft: ratio(c.soft_bounced, c.sent),
-    complaint: ratio(c.complainers, c.delivered),
-    unsubscribe: ratio(c.unsubscribers, c.delivered),
-  };
+  const rates = {} as Rates;
+  for (const name of RATE_NAMES) {
+    const [numerator, denominator] = RATE_PARTS[name];
+    let n = 0;
+    for (const part of numerator) n += c[part];
+    rates[name] = ratio(n, c[denominator]);
+  }
+  return rates;
+}
+
+/** The rates of each bucket of a series, from its counts as columns (a value per bucket). */
+export function rateColumns(c: Readonly<Record<keyof RateCounts, readonly number[]>>, length: number): Record<RateName, Array<number | null>> {
+  const columns = {} as Record<RateName, Array<number | null>>;
+  for (const name of RATE_NAMES) {
+    const [numerator, denominator] = RATE_PARTS[name];
+    const parts = numerator.map((part) => c[part]);
+    const d = c[denominator];
+    const column = new Array<number | null>(length);
+    for (let i = 0; i < length; i++) {
+      let n = 0;
+      for (const part of parts) n += part[i]!;
+      column[i] = ratio(n, d[i]!);
+    }
+    columns[name] = column;
+  }
+  return columns;
 }

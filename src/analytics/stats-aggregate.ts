@@ -1,7 +1,7 @@
 // Rollup counters summed over a period, a bucket or a group, and what the API shows of them:
 // emails, events and people apart, machine traffic and a person's coalesced repeats beside them,
-// and the rates. A point of a series has machine traffic as two numbers; totals add its breakdown
-// by the classifier's `why` (a breakdown per hour would multiply what a long series reads).
+// and the rates. A series (stats-series.ts) has machine traffic as two columns; totals add its
+// breakdown by the classifier's `why` (a breakdown per hour would multiply what a long series reads).
 import { COALESCED } from './counting-policy.ts';
 import { ratesOf, type Rates } from './rates.ts';
 
@@ -43,11 +43,16 @@ const ZEROS = Object.fromEntries(SUMMED_COUNTERS.map((c) => [c, 0])) as Tally['c
 
 export const emptyTally = (): Tally => ({ counters: { ...ZEROS }, byWhy: { opens: {}, clicks: {} } });
 
-export function addCounters(t: Tally, row: Readonly<Record<SummedCounter, number>>): void {
-  for (const c of SUMMED_COUNTERS) t.counters[c] += row[c];
+export function addCounters(t: Tally, counters: Readonly<Record<SummedCounter, number>>): void {
+  for (const c of SUMMED_COUNTERS) t.counters[c] += counters[c];
 }
 
-export function addMachine(t: Tally, kind: string, why: string, n: number): void {
+/** Adds [counter index, sum] pairs (indexes into SUMMED_COUNTERS), as the rollups' sums come. */
+export function addSums(t: Tally, sums: readonly number[]): void {
+  for (let i = 0; i < sums.length; i += 2) t.counters[SUMMED_COUNTERS[sums[i]!]!] += sums[i + 1]!;
+}
+
+export function addMachine(t: { byWhy: ByWhy }, kind: string, why: string, n: number): void {
   if (n === 0 || (kind !== 'open' && kind !== 'click')) return;
   const plural = kind === 'open' ? 'opens' : 'clicks';
   t.byWhy[plural][why] = (t.byWhy[plural][why] ?? 0) + n;
@@ -62,7 +67,6 @@ export function addTally(into: Tally, t: Tally): void {
 
 export function aggregateOf(t: Tally): StatsAggregate {
   const c = t.counters;
-  // Spelled out rather than picked by name lists: a long series makes thousands of these.
   return {
     emails: {
       accepted: c.accepted, sent: c.sent, delivered: c.delivered, hard_bounced: c.hard_bounced, soft_bounced: c.soft_bounced,

@@ -6,10 +6,10 @@ import { AppError } from '../shared/app-error.ts';
 import { isUuid } from '../shared/ids.ts';
 import { PROVIDERS } from './providers.ts';
 import { OPEN_RATE_NOTE } from './rates.ts';
-import { addTally, emptyTally, totalsOf, type StatsTotals } from './stats-aggregate.ts';
+import type { StatsTotals } from './stats-aggregate.ts';
 import { MAX_BUCKETS, MAX_GROUPED_BUCKETS, resolvePeriod, type Period, type PeriodInput } from './stats-period.ts';
 import { topKeys, type Dimension, type StatsScope } from './stats.repository.ts';
-import { bucketScope, emptySeries, periodJson, periodNotes, pointsOf, readKeyedSeries, type KeyedSeries, type PeriodJson, type StatsPoint } from './stats-series.ts';
+import { addSeries, bucketScope, emptySeries, periodJson, periodNotes, readKeyedSeries, seriesJson, totalsOfSeries, type KeyedSeries, type PeriodJson, type StatsSeries } from './stats-series.ts';
 import type { Buckets } from './stats-buckets.repository.ts';
 
 export type StatsRequest = PeriodInput & {
@@ -26,7 +26,7 @@ export type StatsGroup = {
   /** Keys summed here: 1, or for the rest, how many. */
   keys: number;
   totals: StatsTotals;
-  series: StatsPoint[];
+  series: StatsSeries;
 };
 
 export type StatsReport = {
@@ -34,7 +34,7 @@ export type StatsReport = {
   filters: { campaign_id: string | null; tag: string | null; provider: string | null; sending_domain: string | null };
   group_by: Dimension | null;
   totals: StatsTotals;
-  series: StatsPoint[];
+  series: StatsSeries;
   groups?: StatsGroup[];
   notes: string[];
 };
@@ -57,7 +57,7 @@ export async function readStats(db: Kysely<Database>, projectId: string, q: Stat
   };
   if (!q.group_by) {
     const all = (await readKeyedSeries(db, scope, period, buckets)).get(null) ?? emptySeries(buckets);
-    return { ...report, totals: totalsOf(all.totals), series: pointsOf(buckets, all.points) };
+    return { ...report, totals: totalsOfSeries(all), series: seriesJson(buckets, all) };
   }
 
   const by = q.group_by;
@@ -75,7 +75,7 @@ export async function readStats(db: Kysely<Database>, projectId: string, q: Stat
   // Tags overlap (an email with two tags is in both groups, one with none in neither): the totals
   // are read apart. Any other dimension cuts the emails in parts, which add up to the totals.
   const all = by === 'tag' ? (await readKeyedSeries(db, scope, period, buckets)).get(null) ?? emptySeries(buckets) : sumOf(grouped.values(), buckets);
-  return { ...report, totals: totalsOf(all.totals), series: pointsOf(buckets, all.points), groups };
+  return { ...report, totals: totalsOfSeries(all), series: seriesJson(buckets, all), groups };
 }
 
 function filtersOf(q: StatsRequest): Omit<StatsScope, 'projectId' | 'hours'> {
@@ -93,15 +93,12 @@ function filtersOf(q: StatsRequest): Omit<StatsScope, 'projectId' | 'hours'> {
 }
 
 function groupOf(key: string | null, keys: number, s: KeyedSeries, buckets: Buckets): StatsGroup {
-  return { key, keys, totals: totalsOf(s.totals), series: pointsOf(buckets, s.points) };
+  return { key, keys, totals: totalsOfSeries(s), series: seriesJson(buckets, s) };
 }
 
 function sumOf(parts: Iterable<KeyedSeries>, buckets: Buckets): KeyedSeries {
   const all = emptySeries(buckets);
-  for (const s of parts) {
-    addTally(all.totals, s.totals);
-    s.points.forEach((p, i) => p && addTally((all.points[i] ??= emptyTally()), p));
-  }
+  for (const s of parts) addSeries(all, s);
   return all;
 }
 

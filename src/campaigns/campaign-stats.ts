@@ -6,7 +6,7 @@ import { EMAIL_STATUSES, type EmailStatus } from '../events/index.ts';
 import { AppError } from '../shared/app-error.ts';
 import {
   OPEN_RATE_NOTE, ratesOf, readCampaignRollups, readLinks,
-  type CampaignRollups, type PeriodInput, type PeriodJson, type ProviderStats, type Rates, type StatsPoint,
+  type CampaignRollups, type PeriodInput, type PeriodJson, type ProviderStats, type Rates, type StatsSeries,
 } from '../analytics/index.ts';
 import { findCampaign } from './campaigns.repository.ts';
 import { countStagedRecipients } from './campaign-emails.repository.ts';
@@ -25,7 +25,7 @@ export type CampaignStats = {
   engagement: CampaignEngagement;
   rates: Rates;
   period: PeriodJson;
-  series: StatsPoint[];
+  series: StatsSeries;
   providers: ProviderStats[];
   clients: CampaignRollups['clients'];
   notes: string[];

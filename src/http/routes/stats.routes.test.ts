@@ -9,6 +9,7 @@ import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { insertHourly, insertMachine } from '../../../test/support/rollup-rows.ts';
 import { createApiKey } from '../../projects/api-keys.ts';
 import { newId } from '../../shared/ids.ts';
+import { seriesPoints } from '../../../test/support/series-points.ts';
 
 type Json = Record<string, any>;
 
@@ -56,10 +57,15 @@ describe.each(STORE_KINDS)('stats API on %s', (kind) => {
       expect(body.filters).toEqual({ campaign_id: null, tag: null, provider: null, sending_domain: null });
       expect(body.group_by).toBeNull();
       expect(body.groups).toBeUndefined();
-      expect(body.series).toHaveLength(24);
-      expect(body.series[7]).toMatchObject({ start: '2025-01-10T07:00:00Z', emails: { sent: 0 }, rates: { delivery: null } });
-      expect(body.series[8]).toMatchObject({ start: '2025-01-10T08:00:00Z', emails: { sent: 10, delivered: 9 }, machine: { opens: 6, clicks: 0 } });
-      expect(body.series[8]).not.toHaveProperty('machine_by_why');
+      // Columns: the buckets' starts, and an array per counter and rate, a value per bucket.
+      expect(body.series.start).toHaveLength(24);
+      expect([body.series.start[8], body.series.emails.sent[8], body.series.emails.sent[7], body.series.rates.delivery[7]]).toEqual(['2025-01-10T08:00:00Z', 10, 0, null]);
+      for (const group of ['emails', 'events', 'people', 'machine', 'coalesced', 'rates']) {
+        for (const column of Object.values(body.series[group] as Record<string, unknown[]>)) expect(column).toHaveLength(24);
+      }
+      expect(seriesPoints(body.series)[7]).toMatchObject({ start: '2025-01-10T07:00:00Z', emails: { sent: 0 }, rates: { delivery: null } });
+      expect(seriesPoints(body.series)[8]).toMatchObject({ start: '2025-01-10T08:00:00Z', emails: { sent: 10, delivered: 9 }, machine: { opens: 6, clicks: 0 } });
+      expect(seriesPoints(body.series)[8]).not.toHaveProperty('machine_by_why');
       expect(body.totals).toEqual({
         emails: { accepted: 0, sent: 15, delivered: 14, hard_bounced: 1, soft_bounced: 0, rejected: 0, failed: 0, cancelled: 0 },
         events: { deferrals: 0, opens: 5, backfilled_opens: 0, clicks: 1, replies: 0, auto_replies: 0 },
@@ -86,15 +92,15 @@ describe.each(STORE_KINDS)('stats API on %s', (kind) => {
         return [name, d > 0 ? Math.round((valueOf(formula[1]!) / d) * 10_000) / 10_000 : null];
       }));
       expect(recomputed).toEqual(body.totals.rates);
-      // The same schema describes each point, each group and a campaign's providers.
-      expect(schema.properties.series.items.properties.rates.properties.open.description).toBe(rates.open!.description);
+      // A series' rate columns name the same formulas, per bucket.
+      expect(schema.properties.series.properties.rates.properties.open.description).toMatch(/^people\.openers \/ emails\.delivered, per bucket: .*lower bound/);
     });
 
     it('groups by provider, the groups in order of emails sent, adding up to the totals', async () => {
       const { body } = await stats(`${W}&group_by=provider&granularity=day`);
       expect(body.group_by).toBe('provider');
       expect(body.period.granularity).toBe('day');
-      expect(body.groups.map((g: Json) => [g.key, g.keys, g.totals.emails.sent, g.series.map((p: Json) => p.emails.sent)])).toEqual([
+      expect(body.groups.map((g: Json) => [g.key, g.keys, g.totals.emails.sent, seriesPoints(g.series).map((p: Json) => p.emails.sent)])).toEqual([
         ['gmail', 1, 10, [10]],
         ['microsoft', 1, 5, [5]],
       ]);
@@ -119,7 +125,7 @@ describe.each(STORE_KINDS)('stats API on %s', (kind) => {
         { project_id: t.projectId, hour: '2025-11-03T05:00:00Z', tag: 'dst', sent: 8 },
       ]);
       const { body } = await stats('tag=dst&from=2025-10-31T00:00:00-04:00&to=2025-11-04T00:00:00-05:00&granularity=day&tz=America/New_York');
-      expect(body.series.map((p: Json) => [p.start, p.emails.sent])).toEqual([
+      expect(seriesPoints(body.series).map((p: Json) => [p.start, p.emails.sent])).toEqual([
         ['2025-10-31T00:00:00-04:00', 0],
         ['2025-11-01T00:00:00-04:00', 1],
         ['2025-11-02T00:00:00-04:00', 6],
@@ -229,7 +235,7 @@ describe.each(STORE_KINDS)('stats API on %s', (kind) => {
       }))).toEqual(body.rates);
       expect(body.period).toMatchObject({ granularity: 'hour', tz: 'UTC' });
       // A campaign a few seconds old: its first hour (and the next, should the test cross an hour).
-      expect([body.series[0].emails.sent, body.series[0].machine.opens, body.series[0].coalesced.opens]).toEqual([6, 5, 1]);
+      expect([body.series.emails.sent[0], body.series.machine.opens[0], body.series.coalesced.opens[0]]).toEqual([6, 5, 1]);
       expect(body.providers.map((p: Json) => [p.provider, p.emails.sent, p.rates.delivery])).toEqual([
         ['gmail', 4, 1], ['microsoft', 0, null], ['yahoo', 0, null], ['apple', 2, 0.5], ['other', 0, null],
       ]);
@@ -244,7 +250,7 @@ describe.each(STORE_KINDS)('stats API on %s', (kind) => {
       const { body } = await get(`/v1/campaigns/${campaignId}/stats?granularity=day&tz=Asia/Tokyo`);
       expect(body.period).toMatchObject({ granularity: 'day', tz: 'Asia/Tokyo' });
       expect(body.period.from).toMatch(/T00:00:00\+09:00$/);
-      expect(body.series.reduce((n: number, p: Json) => n + p.emails.sent, 0)).toBe(6);
+      expect(seriesPoints(body.series).reduce((n: number, p: Json) => n + p.emails.sent, 0)).toBe(6);
       const bad = await get(`/v1/campaigns/${campaignId}/stats?tz=Nowhere`);
       expect([bad.status, bad.body.error.code]).toEqual([400, 'validation_error']);
       const backwards = await get(`/v1/campaigns/${campaignId}/stats?from=2030-01-01T00:00:00Z&to=2029-01-01T00:00:00Z`);

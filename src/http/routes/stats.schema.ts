@@ -1,6 +1,6 @@
 // Response schemas of the rollup stats (GET /v1/stats, and the series and providers of a campaign's
 // stats), for validation of our own output and the OpenAPI document.
-import { Type, type TProperties } from '@sinclair/typebox';
+import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import { MAX_CLIENT_ROWS, MAX_GROUPS, type RateName } from '../../analytics/index.ts';
 
 const Int = Type.Integer({ minimum: 0 });
@@ -36,8 +36,9 @@ const ByReason = Type.Record(Type.String(), Int, {
   description: "Hits not counted, by the classifier's `why` (apple_mpp, proxy_prefetch, scanner, network, prefetch_window, burst, honeypot, head_request, prefetch_header ...).",
 });
 
-const aggregateProperties = {
-  emails: counters({
+// What each counter means, by group: the totals show one number each, a series a column of them.
+const COUNTER_MEANINGS = {
+  emails: {
     accepted: 'Emails accepted (queued or scheduled).',
     sent: 'Emails handed to a mail server: a first `sent`, or a bounce at the SMTP transaction (an attempt all the same).',
     delivered: "Emails the recipient's server accepted.",
@@ -46,39 +47,64 @@ const aggregateProperties = {
     rejected: 'Emails refused before sending (suppressed recipient, missing template field ...).',
     failed: 'Emails that could not be sent for a reason of our own (a message that could not be built ...).',
     cancelled: 'Emails cancelled before sending.',
-  }),
-  events: counters({
+  },
+  events: {
     deferrals: 'Delivery attempts deferred (`delivery_delayed` events).',
     opens: 'Counted opens: by people, back-filled ones included.',
     backfilled_opens: 'Opens inferred from a click on an email whose open was not seen (images off, or a proxy).',
     clicks: 'Counted clicks: by people.',
     replies: 'Human replies.',
     auto_replies: 'Automatic replies (out of office, vacation ...): not counted as replies.',
-  }),
-  people: counters({
+  },
+  people: {
     openers: 'Emails with a counted open, each once, at its first.',
     clickers: 'Emails with a counted click, each once, at its first.',
     repliers: 'Emails with a human reply, each once, at its first.',
     complainers: 'Emails reported as spam, each once.',
     unsubscribers: 'Emails whose recipient unsubscribed, each once.',
-  }),
-  machine: Type.Object({ opens: Int, clicks: Int }, { description: 'Machine traffic, beside the people above: opens and clicks by Apple MPP, image proxies, link scanners, security gateways (by why in totals: machine_by_why).' }),
-  coalesced: Type.Object({ opens: Int, clicks: Int }, { description: "A person's repeats within the coalescing window: theirs, not a machine's, but not counted again." }),
-  rates: RatesOf(
-    {
-      delivery: 'emails.delivered / emails.sent',
-      open: 'people.openers / emails.delivered',
-      click_to_open: 'people.clickers / people.openers',
-      click_through: 'people.clickers / emails.delivered',
-      reply: 'people.repliers / emails.delivered',
-      bounce: '(emails.hard_bounced + emails.soft_bounced) / emails.sent',
-      bounce_hard: 'emails.hard_bounced / emails.sent',
-      bounce_soft: 'emails.soft_bounced / emails.sent',
-      complaint: 'people.complainers / emails.delivered',
-      unsubscribe: 'people.unsubscribers / emails.delivered',
-    },
-    'Each rate names its numerator and denominator, fields of this same object. In a bucket of a series they divide what happened in that bucket (an email delivered on Monday and first opened on Tuesday counts in each day), so a bucket\'s rate may pass 1.',
-  ),
+  },
+  machine: {
+    opens: 'Opens by machines: Apple MPP, image proxies, scanners, security gateways (by why in totals: machine_by_why).',
+    clicks: 'Clicks by machines: link scanners, security gateways (by why in totals: machine_by_why).',
+  },
+  coalesced: {
+    opens: "A person's repeated opens within the coalescing window: theirs, not a machine's, but not counted again.",
+    clicks: "A person's repeated clicks within the coalescing window.",
+  },
+} as const;
+
+const GROUP_MEANINGS: Record<keyof typeof COUNTER_MEANINGS, string | undefined> = {
+  emails: undefined,
+  events: undefined,
+  people: undefined,
+  machine: 'Machine traffic, beside the people above: opens and clicks by Apple MPP, image proxies, link scanners, security gateways.',
+  coalesced: "A person's repeats within the coalescing window: theirs, not a machine's, but not counted again.",
+};
+
+const RATE_FORMULAS: Record<RateName, string> = {
+  delivery: 'emails.delivered / emails.sent',
+  open: 'people.openers / emails.delivered',
+  click_to_open: 'people.clickers / people.openers',
+  click_through: 'people.clickers / emails.delivered',
+  reply: 'people.repliers / emails.delivered',
+  bounce: '(emails.hard_bounced + emails.soft_bounced) / emails.sent',
+  bounce_hard: 'emails.hard_bounced / emails.sent',
+  bounce_soft: 'emails.soft_bounced / emails.sent',
+  complaint: 'people.complainers / emails.delivered',
+  unsubscribe: 'people.unsubscribers / emails.delivered',
+};
+
+const groupsOf = (leaf: (description: string) => TSchema) =>
+  Object.fromEntries(
+    Object.entries(COUNTER_MEANINGS).map(([group, names]) => [
+      group,
+      Type.Object(Object.fromEntries(Object.entries(names).map(([name, description]) => [name, leaf(description)])), GROUP_MEANINGS[group as keyof typeof COUNTER_MEANINGS] ? { description: GROUP_MEANINGS[group as keyof typeof COUNTER_MEANINGS] } : {}),
+    ]),
+  );
+
+const aggregateProperties = {
+  ...groupsOf((description) => Type.Integer({ minimum: 0, description })),
+  rates: RatesOf(RATE_FORMULAS, 'Each rate names its numerator and denominator, fields of this same object.'),
 } satisfies TProperties;
 
 export const StatsAggregate = Type.Object(aggregateProperties);
@@ -90,10 +116,30 @@ const totalsProperties = {
 
 export const StatsTotals = Type.Object(totalsProperties);
 
-export const StatsPoint = Type.Object({
-  start: Type.String({ format: 'date-time', description: "The bucket's start, at the time zone's offset then (2025-03-09T00:00:00-05:00)." }),
-  ...aggregateProperties,
-});
+export const StatsSeries = Type.Object(
+  {
+    start: Type.Array(Type.String({ format: 'date-time' }), { description: "Each bucket's start, at the time zone's offset then (2025-03-09T00:00:00-05:00)." }),
+    ...groupsOf((description) => Type.Array(Int, { description: `${description} One value per bucket.` })),
+    rates: Type.Object(
+      Object.fromEntries(
+        Object.entries(RATE_FORMULAS).map(([name, formula]) => [
+          name,
+          Type.Array(Type.Union([Type.Number({ minimum: 0 }), Type.Null()]), {
+            description: `${formula}, per bucket: ${RATE_MEANINGS[name as RateName]} A fraction; null where the denominator is zero.`,
+          }),
+        ]),
+      ),
+      {
+        description:
+          "Each rate of each bucket divides what happened in that bucket (an email delivered on Monday and first opened on Tuesday counts in each day), so a bucket's rate may pass 1.",
+      },
+    ),
+  },
+  {
+    description:
+      'The time series as columns: `start` lists the buckets, empty ones included, and every counter and rate is an array of the same length, a value per bucket (the shape chart libraries take). Each counter column sums to its total.',
+  },
+);
 
 export const Period = Type.Object(
   {
@@ -117,14 +163,14 @@ export const StatsResponse = Type.Object({
   }),
   group_by: Type.Union([Type.Literal('campaign'), Type.Literal('tag'), Type.Literal('provider'), Type.Literal('sending_domain'), Type.Null()]),
   totals: StatsTotals,
-  series: Type.Array(StatsPoint, { description: 'One point per bucket, empty ones included; the points sum to the totals.' }),
+  series: StatsSeries,
   groups: Type.Optional(
     Type.Array(
       Type.Object({
         key: Nullable('The campaign id, tag, provider or sending domain; null for the rest.'),
         keys: Type.Integer({ minimum: 0, description: 'Keys summed in this group: 1, or for the rest, how many.' }),
         totals: StatsTotals,
-        series: Type.Array(StatsPoint),
+        series: StatsSeries,
       }),
       { description: `With group_by: the ${MAX_GROUPS} groups with the most emails sent in the period (then accepted), in that order, and the rest summed as one group of key null.` },
     ),
@@ -140,8 +186,8 @@ const ClientCounts = Type.Array(
 /** What a campaign's stats add from the rollups. */
 export const campaignRollupProperties = {
   period: Period,
-  series: Type.Array(StatsPoint, {
-    description: "One point per bucket of the period, empty ones included. By default the campaign's whole life, from its creation to now: in hours while that is at most 3 days, else in days (at most 2,200 buckets: the latest are kept).",
+  series: Type.Composite([StatsSeries], {
+    description: "Over the period. By default the campaign's whole life, from its creation to now: in hours while that is at most 3 days, else in days (at most 2,200 buckets: the latest are kept).",
   }),
   providers: Type.Array(Type.Object({ provider: Type.String(), ...totalsProperties }), {
     description: "Per recipient mailbox provider (gmail, microsoft, yahoo, apple, other), over the campaign's whole life. Rates divide the rollups' own sent and delivered.",
