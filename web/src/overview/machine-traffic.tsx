@@ -17,44 +17,46 @@ export function MachineTraffic({ totals }: { totals: StatsTotals }) {
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
         Privacy proxies and security scanners fetch images and follow links before (or instead of) a person. They are shown here and left out of the rates.
       </p>
-      <table className="w-full text-sm">
-        <thead>
-          <tr className="border-b border-slate-200 text-left text-slate-600 dark:border-slate-700 dark:text-slate-400">
-            <th scope="col" className="py-2 pr-4 font-medium">
-              Hits
-            </th>
-            <th scope="col" className="py-2 pr-4 text-right font-medium">
-              By people
-            </th>
-            <th scope="col" className="py-2 pr-4 text-right font-medium" title="A person opening or clicking again within seconds: theirs, but not counted again">
-              Repeats
-            </th>
-            <th scope="col" className="py-2 pr-4 text-right font-medium">
-              By machines
-            </th>
-            <th scope="col" className="py-2 font-medium">
-              Machines, by why
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.kind} data-machine-row={r.kind.toLowerCase()} className="border-b border-slate-100 align-top dark:border-slate-800">
-              <th scope="row" className="py-2 pr-4 text-left font-medium">
-                {r.kind}
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Hits by people and by machines">
+        <table className="w-full min-w-xl text-sm">
+          <thead>
+            <tr className="border-b border-slate-200 text-left text-slate-600 dark:border-slate-700 dark:text-slate-400">
+              <th scope="col" className="py-2 pr-4 font-medium">
+                Hits
               </th>
-              <td className="tabular py-2 pr-4 text-right">{formatCount(r.people)}</td>
-              <td className="tabular py-2 pr-4 text-right">{formatCount(r.repeats)}</td>
-              <td className="tabular py-2 pr-4 text-right" data-machines>
-                {formatCount(r.machines)}
-              </td>
-              <td className="py-2">
-                <WhyList why={r.why} />
-              </td>
+              <th scope="col" className="py-2 pr-4 text-right font-medium">
+                By people
+              </th>
+              <th scope="col" className="py-2 pr-4 text-right font-medium" title="A person opening or clicking again within seconds: theirs, but not counted again">
+                Repeats
+              </th>
+              <th scope="col" className="py-2 pr-4 text-right font-medium">
+                By machines
+              </th>
+              <th scope="col" className="py-2 font-medium">
+                Machines, by why
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.kind} data-machine-row={r.kind.toLowerCase()} className="border-b border-slate-100 align-top dark:border-slate-800">
+                <th scope="row" className="py-2 pr-4 text-left font-medium">
+                  {r.kind}
+                </th>
+                <td className="tabular py-2 pr-4 text-right">{formatCount(r.people)}</td>
+                <td className="tabular py-2 pr-4 text-right">{formatCount(r.repeats)}</td>
+                <td className="tabular py-2 pr-4 text-right" data-machines>
+                  {formatCount(r.machines)}
+                </td>
+                <td className="py-2">
+                  <WhyList why={r.why} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

@@ -12,6 +12,8 @@ type Card = {
   detail?: (t: StatsTotals) => string;
 };
 
+/** "1 open", "2 opens". */
+const counted = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 const bounced = (t: StatsTotals) => t.emails.hard_bounced + t.emails.soft_bounced;
 
 const CARDS: Card[] = [
@@ -30,7 +32,7 @@ const CARDS: Card[] = [
     label: 'Opened by people',
     value: (t) => t.people.openers,
     rate: { name: 'open rate', value: (t) => t.rates.open, of: 'delivered', denominator: (t) => t.emails.delivered },
-    detail: (t) => `${formatCount(t.events.opens)} opens by people, ${formatCount(t.machine.opens)} by machines`,
+    detail: (t) => `${counted(t.events.opens, 'open')} by people, ${formatCount(t.machine.opens)} by machines`,
   },
   {
     id: 'clicks',
@@ -38,14 +40,14 @@ const CARDS: Card[] = [
     value: (t) => t.people.clickers,
     rate: { name: 'click rate', value: (t) => t.rates.click_through, of: 'delivered', denominator: (t) => t.emails.delivered },
     detail: (t) =>
-      `${t.rates.click_to_open === null ? 'no openers yet' : `${formatRate(t.rates.click_to_open)} of openers`}; ${formatCount(t.events.clicks)} clicks by people, ${formatCount(t.machine.clicks)} by machines`,
+      `${t.rates.click_to_open === null ? 'no openers yet' : `${formatRate(t.rates.click_to_open)} of openers`}; ${counted(t.events.clicks, 'click')} by people, ${formatCount(t.machine.clicks)} by machines`,
   },
   {
     id: 'replies',
     label: 'Replies',
     value: (t) => t.people.repliers,
     rate: { name: 'reply rate', value: (t) => t.rates.reply, of: 'delivered', denominator: (t) => t.emails.delivered },
-    detail: (t) => `${formatCount(t.events.auto_replies)} automatic replies not counted`,
+    detail: (t) => `${counted(t.events.auto_replies, 'automatic reply', 'automatic replies')} not counted`,
   },
   { id: 'unsubscribes', label: 'Unsubscribes', value: (t) => t.people.unsubscribers, rate: { name: 'unsubscribe rate', value: (t) => t.rates.unsubscribe, of: 'delivered', denominator: (t) => t.emails.delivered } },
 ];
