@@ -1,4 +1,4 @@
-// The `sendtrail` command: start, migrate, keys create, domains add, config, bounce classify, tracking replay|reclassify.
+// The `sendtrail` command: start, migrate, keys create, users, domains add, config, bounce classify, tracking replay|reclassify.
 import { parseArgs } from 'node:util';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { formatConfig } from '../config/format-config.ts';
@@ -7,6 +7,7 @@ import { DirectoryLockedError } from '../shared/dir-lock.ts';
 import { openConfiguredStore } from '../store/open-configured-store.ts';
 import type { Config } from '../config/schema.ts';
 import { TRACKING_USAGE, trackingCommand } from './tracking-command.ts';
+import { USERS_USAGE, usersCommand } from './users-command.ts';
 
 const USAGE = `Usage: sendtrail <command> [options]
 
@@ -14,6 +15,7 @@ Commands:
   start [--roles api,tracking,worker,inbound,scheduler]  Start Sendtrail (all roles by default)
   migrate                           Apply database migrations and exit
   keys create [--name NAME]         Create an API key for the default project (printed once)
+${USERS_USAGE}
   domains add <domain> [--algorithm rsa|ed25519] [--bounce-domain D]
                                     Create a DKIM key for a sending domain and print its DNS records
   config                            Print every key by group: value (secrets masked), set or default, meaning
@@ -47,6 +49,11 @@ const COMMANDS: Record<string, Command> = {
       );
     }
     if (app.createdKey) console.log(`\nAPI key for the default project (shown once, keep it):\n  ${app.createdKey}\n`);
+    if (app.firstAdmin?.signInLink) {
+      console.log(`Dashboard admin ${app.firstAdmin.email}: sign in with this one-time link (valid 24 hours, shown once), then set a password:\n  ${app.firstAdmin.signInLink}\n`);
+    } else if (app.firstAdmin) {
+      console.log(`Dashboard admin ${app.firstAdmin.email} created with SENDTRAIL_ADMIN_PASSWORD.`);
+    }
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -108,12 +115,19 @@ const COMMANDS: Record<string, Command> = {
     return classifyFiles(files, { out: (line) => console.log(line), err: (line) => console.error(line) });
   },
   tracking: trackingCommand,
+  users: (config, args) => usersCommand(config, args, { out: (line) => console.log(line), err: (line) => console.error(line), readStdin }),
 
   async config(config) {
     console.log(formatConfig(describeConfig(config)));
     return 0;
   },
 };
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 function usage(problem?: string): number {
   if (problem) console.error(`sendtrail: ${problem}\n`);

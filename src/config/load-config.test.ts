@@ -24,6 +24,18 @@ describe('loadConfig', () => {
     ).toThrowError(/PORT[\s\S]*LOG_LEVEL[\s\S]*SENDTRAIL_API_KEY: must be 24[\s\S]*DATABASE_URL[\s\S]*SMTP_URL/);
   });
 
+  it('refuses a first admin password that is short or has no email, without repeating it; masks it when printed', () => {
+    expect(() => loadConfig({ SENDTRAIL_ADMIN_EMAIL: 'ops@example.org', SENDTRAIL_ADMIN_PASSWORD: 'hunter2hunt' })).toThrowError(/SENDTRAIL_ADMIN_PASSWORD: must be 12 characters or more/);
+    expect(() => loadConfig({ SENDTRAIL_ADMIN_PASSWORD: 'a long enough password' })).toThrowError(/SENDTRAIL_ADMIN_PASSWORD: set SENDTRAIL_ADMIN_EMAIL too/);
+    try {
+      loadConfig({ SENDTRAIL_ADMIN_PASSWORD: 'hunter2hunt' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2hunt');
+    }
+    const printed = describeConfig(loadConfig({ SENDTRAIL_ADMIN_EMAIL: 'ops@example.org', SENDTRAIL_ADMIN_PASSWORD: 'a long enough password' }));
+    expect(printed.find((p) => p.key === 'SENDTRAIL_ADMIN_PASSWORD')?.value).toBe('********');
+  });
+
   it('documents every key with a default and a description, and masks secrets when printed', () => {
     for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
       expect((schema as { description?: string }).description, key).toBeTruthy();

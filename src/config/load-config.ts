@@ -4,6 +4,8 @@ import proxyAddr from '@fastify/proxy-addr';
 import { annotationsOf, ConfigSchema, type Config, type ConfigGroup } from './schema.ts';
 import { displayValue } from './mask-secrets.ts';
 import { commaList } from '../shared/comma-list.ts';
+// Not the accounts index: checking configuration loads no password hashing.
+import { MIN_PASSWORD_LENGTH } from '../accounts/password-policy.ts';
 
 export class ConfigError extends Error {}
 
@@ -20,6 +22,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config = withDefaults as Config;
   if (config.SENDTRAIL_API_KEY && config.SENDTRAIL_API_KEY.length < 24) {
     problems.push('SENDTRAIL_API_KEY: must be 24 characters or more');
+  }
+  if (config.SENDTRAIL_ADMIN_PASSWORD && !config.SENDTRAIL_ADMIN_EMAIL) {
+    problems.push('SENDTRAIL_ADMIN_PASSWORD: set SENDTRAIL_ADMIN_EMAIL too (the first admin\'s email)');
+  }
+  if (config.SENDTRAIL_ADMIN_PASSWORD && [...config.SENDTRAIL_ADMIN_PASSWORD].length < MIN_PASSWORD_LENGTH) {
+    problems.push(`SENDTRAIL_ADMIN_PASSWORD: must be ${MIN_PASSWORD_LENGTH} characters or more`);
   }
   if (config.DATABASE_URL && !/^postgres(ql)?:\/\//.test(config.DATABASE_URL)) {
     problems.push('DATABASE_URL: must start with postgres:// or postgresql://');

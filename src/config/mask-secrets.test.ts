@@ -36,7 +36,7 @@ describe('masking secrets', () => {
     const marked = Object.entries(ConfigSchema.properties)
       .filter(([, s]) => (s as { secret?: boolean }).secret)
       .map(([k]) => k);
-    expect(marked.sort()).toEqual(['METRICS_TOKEN', 'SENDTRAIL_API_KEY', 'SENDTRAIL_SECRET', 'TRACKING_KEYS']);
+    expect(marked.sort()).toEqual(['METRICS_TOKEN', 'SENDTRAIL_ADMIN_PASSWORD', 'SENDTRAIL_API_KEY', 'SENDTRAIL_SECRET', 'TRACKING_KEYS']);
     for (const key of marked) expect(displayValue(key, 'value-in-clear')).toBe('********');
     // A key added later without the flag is still masked by its name; a key file's path is not a key.
     for (const key of ['SMTP_PASSWORD', 'WEBHOOK_SECRET', 'ALERTS_TOKEN', 'SIGNING_KEY']) expect(isSecretKey(key), key).toBe(true);

@@ -1,6 +1,7 @@
 // Assembles the Fastify app: validation, OpenAPI at /docs, auth on /v1, one error shape.
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -10,7 +11,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { metricsGate, type MetricsAccess } from '../metrics/metrics-access.ts';
 import { ErrorBody } from './schemas.ts';
 import { errorHandler, sendError } from './error-handler.ts';
-import { authenticate } from './auth.ts';
+import { authenticate, SESSION_COOKIE } from './auth.ts';
 import { assertStorable } from '../shared/storable-text.ts';
 import { emailRoutes } from './routes/emails.routes.ts';
 import { campaignRoutes } from './routes/campaigns.routes.ts';
@@ -22,6 +23,9 @@ import { unsubscribeRoutes } from './routes/unsubscribe.routes.ts';
 import { eventStreamRoutes } from './routes/event-stream.routes.ts';
 import { statsStreamRoutes } from './routes/stats-stream.routes.ts';
 import { statsRoutes } from './routes/stats.routes.ts';
+import { sessionRoutes, signInRoutes } from './routes/session.routes.ts';
+import { userRoutes } from './routes/users.routes.ts';
+import { systemClock, type Clock } from '../accounts/index.ts';
 import type { EventFeed } from '../events/index.ts';
 import type { StatsFeed } from '../analytics/index.ts';
 
@@ -43,6 +47,12 @@ export type ServerDeps = {
   trustProxy?: string[];
   /** Who may read /metrics (METRICS_ALLOWED_NETWORKS, METRICS_TOKEN); default: loopback only. */
   metricsAccess?: MetricsAccess;
+  /** PUBLIC_URL: the dashboard's origin (cross-origin checks), Secure cookies when https, sign-in links. */
+  publicUrl?: string;
+  /** Tests age sessions, links and sign-in attempts with their own clock. */
+  clock?: Clock;
+  /** Tests read the server's log lines here. */
+  logStream?: NodeJS.WritableStream;
 };
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -54,7 +64,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     serverFactory: (fastifyHandler) => createServer((req, res) => {
       if (!tracking?.(req, res)) fastifyHandler(req, res);
     }),
-    logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
+    logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) } : false,
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024 * 1024,
     // Unknown properties are refused, not silently dropped: a typo like "replyTo" must not vanish.
     // No type coercion either: `"subject": true` is a client bug to report, not a string "true".
@@ -78,11 +88,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Sendtrail API', version: '1' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The dashboard\'s session (POST /v1/session); works on the default project.' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(cookie);
+  const accounts = { db: deps.db, clock: deps.clock ?? systemClock, publicUrl: (deps.publicUrl || 'http://localhost:3000').replace(/\/+$/, '') };
 
   // Every route but /docs refuses input that cannot be stored (NUL bytes, lone surrogates).
   await app.register(async (edge) => {
@@ -95,8 +112,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     await edge.register(healthRoutes(deps.db, deps.metrics, metricsGate(deps.metricsAccess, deps.trustProxy)));
     if (deps.tracking) await edge.register(unsubscribeRoutes({ db: deps.db, keys: deps.tracking.keys }));
     if (deps.api !== false) {
+      await edge.register(signInRoutes(accounts));
       await edge.register(async (v1) => {
-        v1.addHook('onRequest', authenticate(deps.db));
+        v1.addHook('onRequest', authenticate(deps.db, accounts));
+        await v1.register(sessionRoutes(accounts));
+        await v1.register(userRoutes(accounts));
         await v1.register(emailRoutes(deps.db));
         await v1.register(campaignRoutes(deps.db));
         await v1.register(suppressionRoutes(deps.db));

@@ -11,6 +11,7 @@ import { trackingRole } from './tracking.ts';
 import { workerRole } from './worker.ts';
 import { schedulerRole } from './scheduler.ts';
 import { commaList } from '../shared/comma-list.ts';
+import { publicUrlOf } from '../config/public-urls.ts';
 
 // Tracking first: its spool admits one process, and a second one should fail before starting
 // anything. Inbound before the worker, whose simulated recipients send to it (and stops after it).
@@ -67,6 +68,7 @@ async function startHttpServer({ config, store, metrics }: RoleContext, share: H
     tracking: share.tracking,
     trustProxy: commaList(config.TRACKING_TRUSTED_PROXIES),
     metricsAccess: metricsAccessOf(config),
+    publicUrl: publicUrlOf(config),
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   parts.add('HTTP server', () => app.close());

@@ -203,6 +203,48 @@ export interface MailboxProvidersTable {
   looked_up_at: Generated<Date>;
 }
 
+/** Dashboard accounts (migration 015): users of the installation, not of a project. */
+export interface UsersTable {
+  id: string;
+  /** Lowercased. */
+  email: string;
+  role: 'admin' | 'viewer';
+  /** argon2id, PHC string; null for a user who has only signed in by link so far. */
+  password_hash: string | null;
+  disabled_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** SHA-256 of the cookie's token; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  /** Written at most once a minute: the idle expiry counts from here. */
+  last_seen_at: Timestamp;
+  /** The absolute expiry. */
+  expires_at: Timestamp;
+}
+
+export interface SignInLinksTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface SignInAttemptsTable {
+  id: Generated<number>;
+  /** null for a sign-in link. */
+  email: string | null;
+  ip: string;
+  succeeded: Generated<boolean>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -224,4 +266,8 @@ export interface Database {
   stats_clients: StatsClientsTable;
   stats_links: StatsLinksTable;
   mailbox_providers: MailboxProvidersTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  sign_in_links: SignInLinksTable;
+  sign_in_attempts: SignInAttemptsTable;
 }

@@ -1,0 +1,39 @@
+// A signed-in user sets or changes their own password.
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.ts';
+import { AppError } from '../shared/app-error.ts';
+import type { Clock } from './clock.ts';
+import { assertPasswordAllowed, hashPassword, verifyPassword } from './passwords.ts';
+import { endSessionsOfUser } from './sessions.ts';
+import { beginSignInAttempt } from './sign-in-rate-limit.ts';
+import { findUserById, updateUser } from './users.repository.ts';
+
+export type ChangePasswordResult = { kind: 'changed' } | { kind: 'rate_limited'; retryAfterSeconds: number };
+
+/**
+ * The current password is required once the user has one: a session left open on a shared computer
+ * must not be enough to take the account over. Its guesses count like sign-in attempts. A change
+ * signs out the user's other sessions, which may be the reason for changing it.
+ */
+export async function changePassword(
+  deps: { db: Kysely<Database>; clock: Clock },
+  input: { userId: string; sessionId: string; currentPassword?: string; newPassword: string; ip: string },
+): Promise<ChangePasswordResult> {
+  const user = await findUserById(deps.db, input.userId);
+  if (!user) throw new AppError('unauthorized', 'Not signed in');
+  assertPasswordAllowed(input.newPassword);
+  if (user.password_hash !== null) {
+    if (input.currentPassword === undefined) {
+      throw new AppError('validation_error', 'current_password is required to change a password');
+    }
+    const attempt = await beginSignInAttempt(deps.db, { email: user.email, ip: input.ip }, deps.clock());
+    if (attempt.kind === 'rate_limited') return attempt;
+    if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+      throw new AppError('wrong_password', 'The current password is not right');
+    }
+    await attempt.succeeded();
+  }
+  await updateUser(deps.db, user.id, { passwordHash: await hashPassword(input.newPassword) }, deps.clock());
+  await endSessionsOfUser(deps.db, user.id, input.sessionId);
+  return { kind: 'changed' };
+}
