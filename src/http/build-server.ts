@@ -23,6 +23,7 @@ import { unsubscribeRoutes } from './routes/unsubscribe.routes.ts';
 import { eventStreamRoutes } from './routes/event-stream.routes.ts';
 import { statsStreamRoutes } from './routes/stats-stream.routes.ts';
 import { statsRoutes } from './routes/stats.routes.ts';
+import { webApp } from './web-app.ts';
 import { sessionRoutes, signInRoutes } from './routes/session.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { systemClock, type Clock } from '../accounts/index.ts';
@@ -127,5 +128,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       });
     }
   });
+  if (deps.api !== false) await app.register(webApp());
   return app;
 }
