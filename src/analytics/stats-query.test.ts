@@ -129,7 +129,9 @@ describe.each(STORE_KINDS)('stats read side on %s', (kind) => {
   it('groups by provider: each provider its totals and series, the groups adding up to the totals', async () => {
     const p = project();
     await insertHourly(db(), [
-      { project_id: p, hour: '2025-01-10T10:00:00Z', provider: 'gmail', sent: 5, delivered: 5, openers: 1 },
+      // One hour of Gmail from two campaigns and two sending domains: one sum.
+      { project_id: p, hour: '2025-01-10T10:00:00Z', provider: 'gmail', campaign_id: C1, sending_domain: 'a.example', sent: 3, delivered: 3, openers: 1 },
+      { project_id: p, hour: '2025-01-10T10:00:00Z', provider: 'gmail', sending_domain: 'b.example', sent: 2, delivered: 2 },
       { project_id: p, hour: '2025-01-10T11:00:00Z', provider: 'yahoo', sent: 7, delivered: 6 },
       { project_id: p, hour: '2025-01-10T11:00:00Z', provider: 'apple', sent: 1 },
     ]);

@@ -1,5 +1,5 @@
-// Reading the rollups (migration 014), summed in SQL: one indexed range per statement, on the
-// primary key (project_id, tag, hour ...) or, for one campaign, on (campaign_id, tag, hour), and
+// Reading the rollups (migrations 014 and 016), summed in SQL: one indexed range per statement, on
+// the primary key (project_id, tag, hour ...) or, for one campaign, on (campaign_id, tag, hour), and
 // only the sums come back (a row per bucket and group), never the rollup rows themselves.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/database.ts';
@@ -61,13 +61,17 @@ export async function sumCounters(db: Kysely<Database>, scope: StatsScope, o: Su
 
 /** The statement of sumCounters, for the test that reads its plan. */
 export function countersStatement(scope: StatsScope, o: SumOptions = {}) {
+  const rows = sql`SELECT ${keyOf(o)} AS key, ${bucketOf(o)} AS b, ${COUNTERS} FROM ${countersTable(scope, o.by)} WHERE ${where(scope, o.by)}`;
   return jsonRows(
     sql`'[' || concat_ws(',', ${KEY_AND_BUCKET}, ${NONZERO_SUMS}) || ']'`,
-    sql`SELECT key, b, ${SUMS}
-      FROM (SELECT ${keyOf(o)} AS key, ${bucketOf(o)} AS b, ${COUNTERS} FROM stats_hourly WHERE ${where(scope, o.by)}) r
-      GROUP BY key, b`,
+    // Hours by provider of the project-wide rollups are the rows themselves: nothing to sum.
+    isRowGrain(scope, o) ? rows : sql`SELECT key, b, ${SUMS} FROM (${rows}) r GROUP BY key, b`,
   );
 }
+
+/** Whether each row of the statement's range is already one key and bucket (one per hour and provider, tag given). */
+const isRowGrain = (scope: StatsScope, o: SumOptions) =>
+  projectWide(scope, o.by) && o.by === 'provider' && !o.keep && o.buckets?.granularity === 'hour';
 
 /** Opens and clicks not counted, by kind and the classifier's why. */
 export async function sumMachine(db: Kysely<Database>, scope: StatsScope, o: SumOptions = {}): Promise<MachineRow[]> {
@@ -80,7 +84,7 @@ export function machineStatement(scope: StatsScope, o: SumOptions = {}) {
   return jsonRows(
     sql`'[' || concat_ws(',', ${KEY_AND_BUCKET}, to_json(kind)::text, to_json(why)::text, n) || ']'`,
     sql`SELECT key, b, kind, why, sum(n)::int8 AS n
-      FROM (SELECT ${keyOf(o)} AS key, ${bucketOf(o)} AS b, kind, why, n FROM stats_machine_hourly WHERE ${where(scope, o.by)}) r
+      FROM (SELECT ${keyOf(o)} AS key, ${bucketOf(o)} AS b, kind, why, n FROM ${machineTable(scope, o.by)} WHERE ${where(scope, o.by)}) r
       GROUP BY key, b, kind, why`,
   );
 }
@@ -92,7 +96,7 @@ export function machineStatement(scope: StatsScope, o: SumOptions = {}) {
 export async function topKeys(db: Kysely<Database>, scope: StatsScope, by: Dimension, limit: number): Promise<{ keys: string[]; count: number }> {
   const { rows } = await sql<{ key: string; count: number }>`
     SELECT key, (count(*) OVER ())::float8 AS count
-    FROM (SELECT ${COLUMN[by]} AS key, sent, accepted FROM stats_hourly WHERE ${where(scope, by)}) r
+    FROM (SELECT ${COLUMN[by]} AS key, sent, accepted FROM ${countersTable(scope, by)} WHERE ${where(scope, by)}) r
     GROUP BY key ORDER BY sum(sent) DESC, sum(accepted) DESC, key LIMIT ${limit}
   `.execute(db);
   return { keys: rows.map((r) => r.key), count: Number(rows[0]?.count ?? 0) };
@@ -123,6 +127,16 @@ export async function readLinks(db: Kysely<Database>, projectId: string, campaig
   `.execute(db);
   return rows;
 }
+
+/**
+ * A read that names no campaign and no sending domain (as filter or group) reads the project-wide
+ * rollups (migration 016): the same sums with campaigns and domains already added up.
+ */
+const projectWide = (s: StatsScope, by: Dimension | undefined) =>
+  s.campaignId === undefined && s.sendingDomain === undefined && by !== 'campaign' && by !== 'sending_domain';
+// Table names are ours, never input.
+const countersTable = (s: StatsScope, by: Dimension | undefined) => sql.raw(projectWide(s, by) ? 'stats_project_hourly' : 'stats_hourly');
+const machineTable = (s: StatsScope, by: Dimension | undefined) => sql.raw(projectWide(s, by) ? 'stats_machine_project_hourly' : 'stats_machine_hourly');
 
 function where(s: StatsScope, by: Dimension | undefined): RawBuilder<unknown> {
   // Tag '' counts every email once; each tag's own rows count its emails, so grouping by tag

@@ -193,6 +193,10 @@ export type StatsHourlyCounter =
   | 'openers' | 'clickers' | 'repliers' | 'complainers' | 'unsubscribers';
 export type StatsHourlyTable = StatsKey & Counters<StatsHourlyCounter>;
 export type StatsMachineHourlyTable = StatsKey & { kind: string; why: string } & Counters<'n'>;
+/** stats_hourly and stats_machine_hourly summed over campaigns and sending domains (migration 016). */
+type ProjectStatsKey = { project_id: string; tag: string; provider: string; hour: Date };
+export type StatsProjectHourlyTable = ProjectStatsKey & Counters<StatsHourlyCounter>;
+export type StatsMachineProjectHourlyTable = ProjectStatsKey & { kind: string; why: string } & Counters<'n'>;
 export type StatsClientsTable = { project_id: string; campaign_id: string; day: ColumnType<string, string, string>; kind: string; client: string; os: string; device: string } & Counters<'n'>;
 export type StatsLinksTable = { project_id: string; campaign_id: string; link_index: number; url: string } & Counters<'clicks' | 'clickers'>;
 
@@ -263,6 +267,8 @@ export interface Database {
   rollup_cursors: RollupCursorsTable;
   stats_hourly: StatsHourlyTable;
   stats_machine_hourly: StatsMachineHourlyTable;
+  stats_project_hourly: StatsProjectHourlyTable;
+  stats_machine_project_hourly: StatsMachineProjectHourlyTable;
   stats_clients: StatsClientsTable;
   stats_links: StatsLinksTable;
   mailbox_providers: MailboxProvidersTable;

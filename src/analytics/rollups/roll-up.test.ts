@@ -113,7 +113,7 @@ describe.each(STORE_KINDS)('rollups on %s', (kind) => {
     while ((await endOfLog(db)).id < Number(written.id)) await new Promise((r) => setTimeout(r, 20));
     const crash = deps(db, { beforeCursorMoves: () => { throw new Error('killed'); } });
     await expect(rollUpBatch(crash)).rejects.toThrow('killed');
-    expect(await readRollups(db)).toEqual({ hourly: {}, machine: {}, clients: {}, links: {} });
+    expect(await readRollups(db)).toEqual({ hourly: {}, machine: {}, projectHourly: {}, projectMachine: {}, clients: {}, links: {} });
     expect(await readCursor(db, STATS_CURSOR)).toMatchObject({ id: 0 });
 
     await catchUpRollups(deps(db));
