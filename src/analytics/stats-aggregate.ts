@@ -58,11 +58,16 @@ export function addMachine(t: { byWhy: ByWhy }, kind: string, why: string, n: nu
   t.byWhy[plural][why] = (t.byWhy[plural][why] ?? 0) + n;
 }
 
+/** Adds machine traffic by why from `from` into `into`. */
+export function addByWhy(into: { byWhy: ByWhy }, from: { byWhy: ByWhy }): void {
+  for (const kind of ['open', 'click'] as const) {
+    for (const [why, n] of Object.entries(from.byWhy[kind === 'open' ? 'opens' : 'clicks'])) addMachine(into, kind, why, n);
+  }
+}
+
 export function addTally(into: Tally, t: Tally): void {
   addCounters(into, t.counters);
-  for (const kind of ['open', 'click'] as const) {
-    for (const [why, n] of Object.entries(t.byWhy[kind === 'open' ? 'opens' : 'clicks'])) addMachine(into, kind, why, n);
-  }
+  addByWhy(into, t);
 }
 
 export function aggregateOf(t: Tally): StatsAggregate {

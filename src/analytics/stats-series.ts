@@ -4,7 +4,7 @@
 // for a month of hours. A series sums to its totals.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
-import { addMachine, emptyTally, totalsOf, EMAIL_COUNTERS, EVENT_COUNTERS, PEOPLE_COUNTERS, SUMMED_COUNTERS, type ByWhy, type StatsTotals, type SummedCounter } from './stats-aggregate.ts';
+import { addByWhy, addMachine, emptyTally, totalsOf, EMAIL_COUNTERS, EVENT_COUNTERS, PEOPLE_COUNTERS, SUMMED_COUNTERS, type ByWhy, type StatsTotals, type SummedCounter } from './stats-aggregate.ts';
 import { listBuckets, startLabel, type Buckets } from './stats-buckets.repository.ts';
 import { rateColumns, type RateName } from './rates.ts';
 import { sumCounters, sumMachine, type CounterRow, type MachineRow, type StatsScope, type SumOptions } from './stats.repository.ts';
@@ -77,9 +77,7 @@ export function addSeries(into: KeyedSeries, from: KeyedSeries): void {
     const other = from.columns[k]!;
     for (let i = 0; i < column.length; i++) column[i]! += other[i]!;
   });
-  for (const kind of ['open', 'click'] as const) {
-    for (const [why, n] of Object.entries(from.byWhy[kind === 'open' ? 'opens' : 'clicks'])) addMachine(into, kind, why, n);
-  }
+  addByWhy(into, from);
 }
 
 /** The series' totals: each column summed, machine traffic by why beside. */
