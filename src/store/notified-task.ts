@@ -6,11 +6,16 @@ import type { Notifier } from './open-store.ts';
 export async function startNotifiedTask<T = void>(
   notifier: Notifier,
   channel: string,
-  options: BackgroundTaskOptions<T>,
+  options: BackgroundTaskOptions<T> & {
+    /** Whether a notification wakes the task now (default: always); the timer runs regardless. */
+    wakeOnNotify?: () => boolean;
+  },
 ): Promise<BackgroundTask<T>> {
   let task: BackgroundTask<T> | undefined;
   // Listening first: a notification sent while the first run starts still wakes the next one.
-  const unlisten = await notifier.listen(channel, () => task?.wake());
+  const unlisten = await notifier.listen(channel, () => {
+    if (options.wakeOnNotify?.() ?? true) task?.wake();
+  });
   task = startBackgroundTask(options);
   const started = task;
   return {

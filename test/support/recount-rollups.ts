@@ -30,7 +30,7 @@ export async function recount(deps: Pick<RollupDeps, 'db' | 'providers' | 'clien
     projectId: d.projectId, campaignId: d.campaignId, tags: d.tags, sendingDomain: domainOf(d.fromAddress),
     provider: providers.get(domainOf(d.toAddress)) ?? 'other', log: logs.get(id) ?? [],
   }));
-  const deltas = foldBatch(folded, { txid: '0', id: 0 }, deps.clientOf);
+  const { deltas } = foldBatch(folded, { txid: '0', id: 0 }, deps.clientOf);
   const put = (rows: Rows, key: string, n: number) => { if (n !== 0) rows[key] = (rows[key] ?? 0) + n; };
   for (const d of deltas.hourly.values()) {
     for (const [c, n] of Object.entries(d.counters)) {

@@ -5,9 +5,15 @@
 // starts there: another scheduler that moved the cursor meanwhile, or a batch that failed after
 // the cache was left, makes the next batch read from the database again.
 import { isBefore, type LogCursor } from '../../events/index.ts';
+import type { EmailTally } from '../counting-policy.ts';
 import type { EmailDimensions, LoggedEmailEvent } from './email-log.repository.ts';
 
-export type CachedEmail = { dims: EmailDimensions; log: readonly LoggedEmailEvent[] };
+export type CachedEmail = {
+  dims: EmailDimensions;
+  log: readonly LoggedEmailEvent[];
+  /** The tally of `log`, when known: the next batch's "before", so it is not counted twice. */
+  tally?: EmailTally;
+};
 
 export type EmailLogCache = {
   /** The cached emails, if the cache is at `cursor`; else nothing (and the cache is emptied). */

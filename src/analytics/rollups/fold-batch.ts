@@ -21,6 +21,8 @@ export type EmailToFold = {
   provider: string;
   /** Its events up to the batch's end, in id order. */
   log: readonly LoggedEmailEvent[];
+  /** The tally of its events up to the batch's start, when the caller has it (else taken from `log`). */
+  earlier?: EmailTally;
 };
 
 type Dims = { project_id: string; campaign_id: string; tag: string; sending_domain: string; provider: string };
@@ -41,20 +43,34 @@ const atOrBefore = (txid: bigint, id: number, e: LoggedEmailEvent) => {
   return t < txid || (t === txid && e.id <= id);
 };
 
-/** What changed in each email's tally between `before` and the end of its log. */
-export function foldBatch(emails: Iterable<EmailToFold>, before: LogCursor, clientOf: (ua: string) => Client): RollupDeltas {
+/**
+ * What changed in each email's tally between `before` and the end of its log, and each email's
+ * tally at the end of its log (in the order given).
+ */
+export function foldBatch(
+  emails: Iterable<EmailToFold>,
+  before: LogCursor,
+  clientOf: (ua: string) => Client,
+): { deltas: RollupDeltas; tallies: EmailTally[] } {
   const deltas: RollupDeltas = { hourly: new Map(), machine: new Map(), clients: new Map(), links: new Map() };
+  const tallies: EmailTally[] = [];
   const txid = BigInt(before.txid);
   for (const email of emails) {
-    const earlier = email.log.filter((e) => atOrBefore(txid, before.id, e));
     const after = tallyEmail(email.log);
     const change = new Map(after.counts);
-    if (earlier.length > 0) {
-      for (const [key, n] of tallyEmail(earlier).counts) change.set(key, (change.get(key) ?? 0) - n);
+    const earlier = email.earlier ?? earlierTally(email.log, txid, before.id);
+    if (earlier) {
+      for (const [key, n] of earlier.counts) change.set(key, (change.get(key) ?? 0) - n);
     }
     spread(email, change, after, deltas, clientOf);
+    tallies.push(after);
   }
-  return deltas;
+  return { deltas, tallies };
+}
+
+function earlierTally(log: readonly LoggedEmailEvent[], txid: bigint, id: number): EmailTally | undefined {
+  const earlier = log.filter((e) => atOrBefore(txid, id, e));
+  return earlier.length > 0 ? tallyEmail(earlier) : undefined;
 }
 
 function spread(email: EmailToFold, change: Map<string, number>, after: EmailTally, deltas: RollupDeltas, clientOf: (ua: string) => Client): void {

@@ -60,24 +60,35 @@ async function foldNext(trx: Kysely<Database>, deps: RollupDeps): Promise<Folded
   const undecided = domains.filter((d) => !providers.has(d));
   if (undecided.length > 0) return { undecided };
 
-  const toFold: EmailToFold[] = [...emails.values()].map(({ dims, log }) => ({
+  const toFold: EmailToFold[] = [...emails.values()].map(({ dims, log, tally }) => ({
     projectId: dims.projectId,
     campaignId: dims.campaignId,
     tags: dims.tags,
     sendingDomain: domainOf(dims.fromAddress),
     provider: providers.get(domainOf(dims.toAddress)) ?? 'other',
     log,
+    earlier: tally,
   }));
-  await writeDeltas(trx, foldBatch(toFold, before, deps.clientOf));
+  const { deltas, tallies } = foldBatch(toFold, before, deps.clientOf);
+  await writeDeltas(trx, deltas);
   await deps.beforeCursorMoves?.();
   await saveCursor(trx, STATS_CURSOR, end);
   await notify(trx, STATS_CHANNEL, statsPayload(toFold.map((e) => e.campaignId ?? NO_CAMPAIGN)));
-  return { events: events.length, cursor: end, emails };
+  // What the cache keeps for the next batch: each log up to this batch's end and its tally.
+  const folded = new Map<string, CachedEmail>();
+  let i = 0;
+  for (const [id, { dims, log }] of emails) folded.set(id, { dims, log, tally: tallies[i++] });
+  return { events: events.length, cursor: end, emails: folded };
 }
+
+/** The events that begin an email's log: written with the email itself, never later. */
+const FIRST_EVENTS: ReadonlySet<string> = new Set(['queued', 'scheduled']);
 
 /**
  * The emails a batch touched, each with its log up to the batch's end: a cached log (up to the
- * batch's start) plus its events in the batch, or its log read from the database.
+ * batch's start, with its tally) plus its events in the batch; its events in the batch alone when
+ * they begin with its first event (an email has no event before the one written with it, and the
+ * log runs in commit order); or its log read from the database.
  */
 async function emailsOf(
   trx: Kysely<Database>,
@@ -94,7 +105,8 @@ async function emailsOf(
   }
   const cached = cache?.at(before) ?? new Map<string, CachedEmail>();
   const missing = [...inBatch.keys()].filter((id) => !cached.has(id));
-  const logs = missing.length > 0 ? await loadEmailLogs(trx, missing, end) : new Map<string, LoggedEmailEvent[]>();
+  const unread = missing.filter((id) => !FIRST_EVENTS.has(inBatch.get(id)![0]!.event_type));
+  const logs = unread.length > 0 ? await loadEmailLogs(trx, unread, end) : new Map<string, LoggedEmailEvent[]>();
   const dims = missing.length > 0 ? await loadEmailDimensions(trx, missing) : new Map();
   const emails = new Map<string, CachedEmail>();
   for (const [id, added] of inBatch) {
@@ -102,11 +114,11 @@ async function emailsOf(
     if (c) {
       // New arrays: the cache's own stay as they are until the batch commits. The policy reads a
       // log in id order, which the log order (txid, id) need not be.
-      emails.set(id, { dims: c.dims, log: [...c.log, ...added].sort((a, b) => a.id - b.id) });
+      emails.set(id, { dims: c.dims, log: [...c.log, ...added].sort((a, b) => a.id - b.id), tally: c.tally });
       continue;
     }
     const d = dims.get(id);
-    if (d) emails.set(id, { dims: d, log: logs.get(id) ?? [] });
+    if (d) emails.set(id, { dims: d, log: logs.get(id) ?? added.sort((a, b) => a.id - b.id) });
   }
   return emails;
 }
