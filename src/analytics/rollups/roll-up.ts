@@ -4,11 +4,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import { notify } from '../../store/open-store.ts';
-import { readLog, type LogCursor, type LoggedEvent } from '../../events/index.ts';
+import { readLogWithEmails, type LogCursor, type LoggedEventWithEmail } from '../../events/index.ts';
 import type { Client } from '../clients.ts';
 import { STATS_CHANNEL, statsPayload } from '../stats-channel.ts';
 import { lockCursor, saveCursor } from './rollup-cursors.repository.ts';
-import { loadEmailDimensions, loadEmailLogs, type LoggedEmailEvent } from './email-log.repository.ts';
+import { dimensionsOf, loadEmailLogs, type LoggedEmailEvent } from './email-log.repository.ts';
 import type { CachedEmail, EmailLogCache } from './email-log-cache.ts';
 import { domainOf, foldBatch, NO_CAMPAIGN, type EmailToFold } from './fold-batch.ts';
 import { writeDeltas } from './write-deltas.repository.ts';
@@ -49,7 +49,7 @@ export async function rollUpBatch(deps: RollupDeps): Promise<{ events: number; c
 
 async function foldNext(trx: Kysely<Database>, deps: RollupDeps): Promise<Folded | { undecided: string[] }> {
   const before = await lockCursor(trx, STATS_CURSOR);
-  const events = await readLog(trx, { after: before, limit: deps.batchSize ?? DEFAULT_BATCH });
+  const events = await readLogWithEmails(trx, { after: before, limit: deps.batchSize ?? DEFAULT_BATCH });
   if (events.length === 0) return { events: 0, cursor: before, emails: new Map() };
   const last = events.at(-1)!;
   const end: LogCursor = { txid: last.txid, id: last.id };
@@ -92,22 +92,26 @@ const FIRST_EVENTS: ReadonlySet<string> = new Set(['queued', 'scheduled']);
  */
 async function emailsOf(
   trx: Kysely<Database>,
-  events: readonly LoggedEvent[],
+  events: readonly LoggedEventWithEmail[],
   before: LogCursor,
   end: LogCursor,
   cache: EmailLogCache | undefined,
 ): Promise<Map<string, CachedEmail>> {
   const inBatch = new Map<string, LoggedEmailEvent[]>();
+  // The email's columns came with each of its events: the first one's will do.
+  const rowOf = new Map<string, LoggedEventWithEmail>();
   for (const e of events) {
     let list = inBatch.get(e.email_id);
-    if (!list) inBatch.set(e.email_id, (list = []));
+    if (!list) {
+      inBatch.set(e.email_id, (list = []));
+      rowOf.set(e.email_id, e);
+    }
     list.push({ id: e.id, txid: e.txid, event_type: e.event_type, metadata: e.metadata, created_at: e.created_at });
   }
   const cached = cache?.at(before) ?? new Map<string, CachedEmail>();
   const missing = [...inBatch.keys()].filter((id) => !cached.has(id));
   const unread = missing.filter((id) => !FIRST_EVENTS.has(inBatch.get(id)![0]!.event_type));
   const logs = unread.length > 0 ? await loadEmailLogs(trx, unread, end) : new Map<string, LoggedEmailEvent[]>();
-  const dims = missing.length > 0 ? await loadEmailDimensions(trx, missing) : new Map();
   const emails = new Map<string, CachedEmail>();
   for (const [id, added] of inBatch) {
     const c = cached.get(id);
@@ -117,8 +121,7 @@ async function emailsOf(
       emails.set(id, { dims: c.dims, log: [...c.log, ...added].sort((a, b) => a.id - b.id), tally: c.tally });
       continue;
     }
-    const d = dims.get(id);
-    if (d) emails.set(id, { dims: d, log: logs.get(id) ?? added.sort((a, b) => a.id - b.id) });
+    emails.set(id, { dims: dimensionsOf(rowOf.get(id)!), log: logs.get(id) ?? added.sort((a, b) => a.id - b.id) });
   }
   return emails;
 }

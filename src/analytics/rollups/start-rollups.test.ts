@@ -8,12 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { appendEvents } from '../../events/index.ts';
 import { ensureDefaultProject } from '../../projects/default-project.ts';
 import { STATS_CHANNEL } from '../stats-channel.ts';
+import type { Client } from '../clients.ts';
 import { createTestStore, STORE_KINDS, type TestStore } from '../../../test/support/test-store.ts';
 import { eventually } from '../../../test/support/test-worker.ts';
 import { startRollups } from './start-rollups.ts';
 
 const providers = { providersOf: async (domains: readonly string[]) => new Map(domains.map((d) => [d, 'other'])) };
-const clientOf = () => ({ client: 'Other', os: 'unknown', device: 'unknown' });
+const clientOf = (): Client => ({ client: 'Other', os: 'unknown', device: 'unknown' });
 
 describe.each(STORE_KINDS)('the rollup loop on %s', (kind) => {
   let store: TestStore | undefined;
