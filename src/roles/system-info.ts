@@ -2,6 +2,7 @@
 // heartbeat settings, where the store is (never its password) and the configuration, masked.
 import { resolve } from 'node:path';
 import { describeConfig } from '../config/load-config.ts';
+import { groupConfig } from '../config/format-config.ts';
 import type { Config } from '../config/schema.ts';
 import type { SystemRouteDeps } from '../http/routes/system.routes.ts';
 import type { StoreSummary } from '../http/routes/system.schema.ts';
@@ -13,7 +14,7 @@ export function systemInfoOf(ctx: RoleContext): Omit<SystemRouteDeps, 'db'> {
     heartbeatMs: config.PROCESS_HEARTBEAT_MS,
     lostAfterMs: config.PROCESS_LOST_AFTER_MS,
     store: storeSummaryOf(config, ctx.store.kind),
-    settings: () => describeConfig(config, ctx.env),
+    settings: () => groupConfig(describeConfig(config, ctx.env)),
   };
 }
 

@@ -4,9 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
-import { CONFIG_GROUPS, type ConfigGroup } from '../../config/schema.ts';
-import type { ConfigEntry } from '../../config/load-config.ts';
-import { isSecretKey } from '../../config/mask-secrets.ts';
+import type { ConfigEntryGroup } from '../../config/format-config.ts';
 import { listProcesses } from '../../processes/index.ts';
 import { readQueueSnapshot } from '../../delivery/index.ts';
 import { ErrorBody, errorResponses } from '../schemas.ts';
@@ -18,8 +16,8 @@ export type SystemRouteDeps = {
   heartbeatMs: number;
   lostAfterMs: number;
   store: StoreSummary;
-  /** Every configuration key with its effective value, already masked (config/load-config.ts describeConfig). */
-  settings(): ConfigEntry[];
+  /** Every configuration key by group with its effective value, already masked (config/format-config.ts groupConfig). */
+  settings(): ConfigEntryGroup[];
 };
 
 async function adminOnly(request: FastifyRequest, reply: FastifyReply) {
@@ -69,21 +67,20 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         response: { 200: SettingsSchema, ...errorResponses, 403: ErrorBody },
       },
     }, async () => {
-      const entries = deps.settings();
-      const groups = (Object.keys(CONFIG_GROUPS) as ConfigGroup[]).map((id) => ({
-        id,
-        title: CONFIG_GROUPS[id],
-        advanced: id === 'advanced',
-        settings: entries.filter((e) => e.group === id).map((e) => ({
+      const groups = deps.settings().map((g) => ({
+        id: g.id,
+        title: g.title,
+        advanced: g.id === 'advanced',
+        settings: g.entries.map((e) => ({
           key: e.key,
           value: e.value,
           default_value: e.defaultValue,
           source: e.source === 'set' ? 'env' as const : 'default' as const,
-          secret: isSecretKey(e.key),
+          secret: e.secret,
           description: e.description,
         })),
       }));
-      return { groups: groups.filter((g) => g.settings.length > 0) };
+      return { groups };
     });
   };
 }
