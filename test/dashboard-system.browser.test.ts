@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startSendtrailProcess, type SendtrailProcess } from './support/sendtrail-process.ts';
 import { launchChromium, screenshot, seriousAxeViolations, watchPage } from './support/browser.ts';
 import { createTestDatabase } from './support/test-store.ts';
+import pg from 'pg';
 
 const ADMIN = { email: 'admin@example.com', password: 'a long enough password for tests' };
 const API_KEY = 'st_dashboard_system_test_key_0123456789';
@@ -66,9 +67,23 @@ describe.each(['pglite', 'postgres'] as const)('System and Settings in a real br
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
     const page = await context.newPage();
     const watch = await watchPage(page);
+    if (db) {
+      // Two processes of another host that ran before: one stopped cleanly, one whose heartbeat stopped.
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      await c.query(`INSERT INTO processes (id, roles, version, host, pid, store_kind, started_at, heartbeat_at, stopped_at, stop_kind) VALUES
+        ('worker-2:311:aaaaaa', '{worker}', '0.1.0', 'worker-2', 311, 'postgres', now() - interval '2 hours', now() - interval '1 hour', now() - interval '1 hour', 'stopped'),
+        ('worker-3:312:bbbbbb', '{worker}', '0.1.0', 'worker-3', 312, 'postgres', now() - interval '2 hours', now() - interval '5 minutes', NULL, NULL)`);
+      await c.end();
+    }
     await signIn(page);
     await page.getByRole('link', { name: 'System' }).click();
     await page.getByRole('heading', { name: 'System', level: 1 }).waitFor();
+    if (db) {
+      // The lost one is swept (its leases taken over) by the running process's next beat; either way it reads Lost.
+      await page.locator('[data-process="worker-3:312:bbbbbb"]').getByText('Lost', { exact: true }).waitFor();
+      await page.locator('[data-process="worker-2:311:aaaaaa"]').getByText('Stopped', { exact: true }).waitFor();
+    }
 
     const row = page.locator(`[data-process*=":${proc.pid}:"]`);
     await row.waitFor();
@@ -137,6 +152,7 @@ describe.each(['pglite', 'postgres'] as const)('System and Settings in a real br
     await page.getByLabel('Search settings').fill('heartbeat');
     await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('heartbeat');
     await expect.poll(() => page.locator('[data-setting]').count()).toBe(2);
+    await screenshot(page, shot('settings-search'));
     await page.getByLabel('Only those set in the environment').check();
     await expect.poll(() => new URL(page.url()).searchParams.get('source')).toBe('env');
     await expect.poll(() => page.locator('[data-setting]').count()).toBe(1);
@@ -146,6 +162,34 @@ describe.each(['pglite', 'postgres'] as const)('System and Settings in a real br
     await page.getByRole('button', { name: 'Show every setting' }).click();
     await expect.poll(() => page.locator('[data-setting]').count()).toBeGreaterThan(30);
 
+    expect(await watch.cspViolations()).toEqual([]);
+    expect(watch.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a viewer reads System but is told that Settings are for admins', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    // The refused settings are a 403 that Chromium logs.
+    const watch = await watchPage(page, (text, url) => /status of 403/.test(text) && /\/v1\/settings$/.test(url));
+    await signIn(page);
+    const created = await page.evaluate(async () => {
+      const res = await fetch('/v1/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'viewer@example.com', role: 'viewer', password: 'a long enough viewer password' }) });
+      return res.status;
+    });
+    expect(created).toBe(201);
+    await context.clearCookies();
+    await page.goto(`${proc.url}/sign-in`);
+    await page.getByLabel('Email').fill('viewer@example.com');
+    await page.getByLabel('Password').fill('a long enough viewer password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByRole('link', { name: 'System' }).click();
+    await page.locator(`[data-process*=":${proc.pid}:"]`).getByText('Alive', { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('alert').getByText('Only admins can read the settings').waitFor();
+    expect(await page.content()).not.toContain(SMTP_PASSWORD);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(await watch.cspViolations()).toEqual([]);
     expect(watch.errors).toEqual([]);
     await context.close();

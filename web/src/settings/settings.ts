@@ -1,6 +1,6 @@
 // GET /v1/settings (admins) as the Settings screen reads it, and the screen's filters in the URL.
 import { queryOptions } from '@tanstack/react-query';
-import { api } from '../api.ts';
+import { api, ApiError } from '../api.ts';
 
 export type Setting = { key: string; value: string; default_value: string; source: 'env' | 'default'; secret: boolean; description: string };
 export type SettingsGroup = { id: string; title: string; advanced: boolean; settings: Setting[] };
@@ -10,6 +10,8 @@ export const settingsQuery = queryOptions({
   queryFn: () => api<{ groups: SettingsGroup[] }>('/v1/settings'),
   // The configuration changes only with a restart.
   staleTime: 60_000,
+  // A viewer's 403 will not change by asking again: say so at once.
+  retry: (failures, err) => !(err instanceof ApiError && err.status < 500) && failures < 2,
 });
 
 export type SettingsSearch = { q?: string; source?: 'env' };
