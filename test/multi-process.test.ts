@@ -227,7 +227,9 @@ describe.each(['postgres', 'pglite'] as const)('a worker killed with -9 while it
     await until('emails held by the stuck worker', () => readSystem(apiUrl()), (s) => s.queue.held === COUNT, 30_000);
     expect(sink.messages).toHaveLength(0);
 
-    let killedAt: number;
+    // From when a live worker could act: the kill on PostgreSQL (the second worker runs already),
+    // the restarted process being up on PGlite (a start takes seconds; the leases had 120 s to go).
+    let liveFrom: number;
     if (kind === 'postgres') {
       // A slow worker keeps beating: a second worker, running past the threshold, leaves its emails alone.
       procs.push(await startSendtrailProcess(goodRelay, { roles: 'worker' }));
@@ -235,16 +237,16 @@ describe.each(['postgres', 'pglite'] as const)('a worker killed with -9 while it
       expect(sink.messages).toHaveLength(0);
       expect((await readSystem(apiUrl())).queue.held).toBe(COUNT);
       await stuck.kill();
-      killedAt = Date.now();
+      liveFrom = Date.now();
     } else {
       await stuck.kill();
-      killedAt = Date.now();
       procs.push(await startSendtrailProcess(goodRelay));
+      liveFrom = Date.now();
     }
     await sink.waitFor(COUNT, 30_000);
-    const tookMs = Date.now() - killedAt;
-    console.log(`${kind}: the ${COUNT} held emails went out ${tookMs} ms after kill -9 (LEASE_MS 120000)${kind === 'pglite' ? ', a restart included' : ''}`);
-    expect(tookMs).toBeLessThan(kind === 'postgres' ? LOST_AFTER_MS + 7000 : 20_000);
+    const tookMs = Date.now() - liveFrom;
+    console.log(`${kind}: the ${COUNT} held emails went out ${tookMs} ms after ${kind === 'postgres' ? 'kill -9' : 'the restart after kill -9'} (LEASE_MS 120000)`);
+    expect(tookMs).toBeLessThan(kind === 'postgres' ? LOST_AFTER_MS + 7000 : 10_000);
 
     await new Promise((r) => setTimeout(r, 1000)); // a duplicate would arrive after the last original
     const ids = receivedIds(sink);
