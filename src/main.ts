@@ -1,6 +1,5 @@
 // Composition root: opens the store the configuration names, prepares what every process needs
 // (the default project, the signing secret, metrics) and starts the requested roles in this process.
-import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import { resolveSecret } from './config/resolve-secret.ts';
@@ -10,6 +9,7 @@ import { createMetrics } from './metrics/metrics.ts';
 import { ensureDefaultProject } from './projects/default-project.ts';
 import { ensureFirstAdmin, signInLinkUrl, systemClock } from './accounts/index.ts';
 import { startRoles, type RoleName } from './roles/index.ts';
+import { newProcessId } from './processes/index.ts';
 import { openConfiguredStore } from './store/open-configured-store.ts';
 import type { Store } from './store/open-store.ts';
 
@@ -44,7 +44,9 @@ export async function startSendtrail(config: Config, roles: readonly RoleName[],
       projectId,
       metrics: createMetrics(),
       log,
-      workerId: `${hostname()}:${process.pid}`,
+      workerId: newProcessId(),
+      // PGlite admits one process (a lock file): whatever other process its rows name has died.
+      soleProcess: store.kind === 'pglite',
     });
     return {
       store,

@@ -36,6 +36,11 @@ describe('loadConfig', () => {
     expect(printed.find((p) => p.key === 'SENDTRAIL_ADMIN_PASSWORD')?.value).toBe('********');
   });
 
+  it('refuses a lost-process threshold under two heartbeats, which would take over a live process\'s emails after one late beat', () => {
+    expect(() => loadConfig({ PROCESS_HEARTBEAT_MS: '5000', PROCESS_LOST_AFTER_MS: '9000' })).toThrowError(/PROCESS_LOST_AFTER_MS: must be at least twice PROCESS_HEARTBEAT_MS/);
+    expect(loadConfig({ PROCESS_HEARTBEAT_MS: '500', PROCESS_LOST_AFTER_MS: '1000' }).PROCESS_LOST_AFTER_MS).toBe(1000);
+  });
+
   it('documents every key with a default and a description, and masks secrets when printed', () => {
     for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
       expect((schema as { description?: string }).description, key).toBeTruthy();

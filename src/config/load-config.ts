@@ -44,6 +44,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (err) {
     problems.push(`METRICS_ALLOWED_NETWORKS: ${(err as Error).message}`);
   }
+  if (config.PROCESS_LOST_AFTER_MS < 2 * config.PROCESS_HEARTBEAT_MS) {
+    problems.push('PROCESS_LOST_AFTER_MS: must be at least twice PROCESS_HEARTBEAT_MS, or one late heartbeat would count a live process as lost');
+  }
   if (Boolean(config.INBOUND_TLS_KEY_FILE) !== Boolean(config.INBOUND_TLS_CERT_FILE)) {
     problems.push('INBOUND_TLS_KEY_FILE and INBOUND_TLS_CERT_FILE: set both (STARTTLS) or neither');
   }

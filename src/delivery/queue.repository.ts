@@ -4,6 +4,7 @@ import type { Database, EmailsTable } from '../store/database.ts';
 import { forwardStatusSql, type EmailStatus } from '../events/index.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
 import { defineLeaseQueue } from '../store/lease-queue.ts';
+import { PRIORITY, QUEUE_CHANNEL } from '../sending/index.ts';
 import { suppressAfterSoftBounces, suppressRecipientsOf } from '../suppressions/index.ts';
 
 export type ClaimedEmail = Selectable<EmailsTable> & {
@@ -117,6 +118,17 @@ export async function renewLeases(db: Kysely<Database>, workerId: string, emailI
 }
 
 /**
+ * Makes the emails that dead processes held due now (their holders: `holders`, or everyone but
+ * `allBut` when this is the only process the database admits), and wakes idle workers to claim
+ * them. Returns how many were released.
+ */
+export async function takeOverLeases(db: Kysely<Database>, from: { holders: readonly string[] } | { allBut: string }): Promise<number> {
+  const released = await emailQueue.takeOver(db, from);
+  if (released > 0) await sql`SELECT pg_notify(${QUEUE_CHANNEL}, '')`.execute(db);
+  return released;
+}
+
+/**
  * Emails still to send, from the counters of migration 011 (a few rows, however long the queue):
  * `queued` (due, or being sent) and `waiting` (scheduled, or waiting to retry after a delay).
  */
@@ -124,4 +136,50 @@ export async function readQueueDepth(db: Kysely<Database>): Promise<{ queued: nu
   const rows = await db.selectFrom('queue_counters').select(['status', (eb) => eb.fn.sum<string>('n').as('n')]).groupBy('status').execute();
   const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
   return { queued: count('queued'), waiting: count('scheduled') + count('delivery_delayed') };
+}
+
+/** Above this many, "due" reads as "this many or more": counting it exactly would walk the backlog. */
+export const DUE_COUNT_CAP = 10_000;
+
+export type QueueSnapshot = {
+  /** Emails in status queued: due, or being sent. */
+  queued: number;
+  scheduled: number;
+  /** Waiting to retry after a temporary failure (delivery_delayed). */
+  retrying: number;
+  /** Waiting for a worker now: due and not leased; at most DUE_COUNT_CAP (see dueCapped). */
+  due: number;
+  dueCapped: boolean;
+  /** Leased to a worker that is sending them. */
+  held: number;
+};
+
+/**
+ * The queue as the System screen shows it. The statuses come from the counters of migration 011;
+ * held emails from the index of leased rows (migration 018), as many as the workers have in
+ * flight; due ones from the due index, one bounded range per priority.
+ */
+export async function readQueueSnapshot(db: Kysely<Database>): Promise<QueueSnapshot> {
+  const rows = await db.selectFrom('queue_counters').select(['status', (eb) => eb.fn.sum<string>('n').as('n')]).groupBy('status').execute();
+  const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  const { rows: [held] } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM emails WHERE locked_by IS NOT NULL`.execute(db);
+  let due = 0;
+  for (const priority of Object.values(PRIORITY)) {
+    // Raw SQL: a count over a LIMITed sub-select, so the read stops at the cap.
+    const { rows: [r] } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM (
+        SELECT 1 FROM emails WHERE priority = ${priority} AND next_attempt_at IS NOT NULL AND next_attempt_at <= now()
+        LIMIT ${DUE_COUNT_CAP + 1}
+      ) d
+    `.execute(db);
+    due += r?.n ?? 0;
+  }
+  return {
+    queued: count('queued'),
+    scheduled: count('scheduled'),
+    retrying: count('delivery_delayed'),
+    due: Math.min(due, DUE_COUNT_CAP),
+    dueCapped: due > DUE_COUNT_CAP,
+    held: held?.n ?? 0,
+  };
 }

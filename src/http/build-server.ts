@@ -26,6 +26,7 @@ import { statsRoutes } from './routes/stats.routes.ts';
 import { webApp } from './web-app.ts';
 import { sessionRoutes, signInRoutes } from './routes/session.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
+import { systemRoutes, type SystemRouteDeps } from './routes/system.routes.ts';
 import { systemClock, type Clock } from '../accounts/index.ts';
 import type { EventFeed } from '../events/index.ts';
 import type { StatsFeed } from '../analytics/index.ts';
@@ -50,6 +51,8 @@ export type ServerDeps = {
   metricsAccess?: MetricsAccess;
   /** PUBLIC_URL: the dashboard's origin (cross-origin checks), Secure cookies when https, sign-in links. */
   publicUrl?: string;
+  /** GET /v1/system and /v1/settings: the heartbeat settings, the store and the configuration (the api role gives them). */
+  system?: Omit<SystemRouteDeps, 'db'>;
   /** Tests age sessions, links and sign-in attempts with their own clock. */
   clock?: Clock;
   /** Tests read the server's log lines here. */
@@ -125,6 +128,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         await v1.register(statsRoutes(deps.db));
         if (deps.eventFeed) await v1.register(eventStreamRoutes(deps.db, deps.eventFeed));
         if (deps.statsFeed) await v1.register(statsStreamRoutes(deps.db, deps.statsFeed));
+        if (deps.system) await v1.register(systemRoutes({ db: deps.db, ...deps.system }));
       });
     }
   });

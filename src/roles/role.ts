@@ -20,8 +20,15 @@ export type RoleContext = {
   projectId?: string;
   metrics: Metrics;
   log?: Logger;
-  /** Names this process in the leases it takes and the events it writes. */
+  /** Names this process in the leases it takes, the events it writes and its row in the processes table. */
   workerId: string;
+  /**
+   * The database admits this process only (PGlite behind its directory lock): a process row still
+   * running there is one that died, and its leases are taken over at start.
+   */
+  soleProcess?: boolean;
+  /** The environment the configuration came from, to tell set keys from defaults (default: process.env). */
+  env?: Record<string, string | undefined>;
   /** Where this process's inbound SMTP server listens, once the inbound role has started. */
   inboundSmtpUrl?: string;
   /** Tests: how often idle loops look for work, and how long simulated people take to open mail. */

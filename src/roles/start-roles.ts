@@ -12,6 +12,10 @@ import { workerRole } from './worker.ts';
 import { schedulerRole } from './scheduler.ts';
 import { commaList } from '../shared/comma-list.ts';
 import { publicUrlOf } from '../config/public-urls.ts';
+import { hostname } from 'node:os';
+import { SENDTRAIL_VERSION, startProcessHeartbeat } from '../processes/index.ts';
+import { takeOverLeases } from '../delivery/index.ts';
+import { systemInfoOf } from './system-info.ts';
 
 // Tracking first: its spool admits one process, and a second one should fail before starting
 // anything. Inbound before the worker, whose simulated recipients send to it (and stops after it).
@@ -37,6 +41,18 @@ export async function startRoles(names: readonly RoleName[], ctx: RoleContext): 
     }
   };
   try {
+    // First, so it stops last: a process is marked stopped once nothing it ran holds a lease. And
+    // before the worker claims: on a sole-process database a dead predecessor's leases are freed first.
+    const heartbeat = await startProcessHeartbeat({
+      db: ctx.store.db,
+      process: { id: ctx.workerId, roles: names, version: SENDTRAIL_VERSION, host: hostname(), pid: process.pid, storeKind: ctx.store.kind },
+      heartbeatMs: ctx.config.PROCESS_HEARTBEAT_MS,
+      lostAfterMs: ctx.config.PROCESS_LOST_AFTER_MS,
+      soleProcess: ctx.soleProcess,
+      takeOverLeases,
+      log: ctx.log,
+    });
+    parts.add('process heartbeat', heartbeat.stop);
     // Every process on the embedded database keeps it vacuumed: PGlite has no autovacuum.
     if (ctx.store.kind === 'pglite') {
       const upkeep = startPgliteMaintenance({ db: ctx.store.db, intervalMs: ctx.config.PGLITE_VACUUM_INTERVAL_MS, log: ctx.log });
@@ -57,7 +73,8 @@ export async function startRoles(names: readonly RoleName[], ctx: RoleContext): 
   }
 }
 
-async function startHttpServer({ config, store, metrics }: RoleContext, share: HttpShare, parts: Parts): Promise<string> {
+async function startHttpServer(ctx: RoleContext, share: HttpShare, parts: Parts): Promise<string> {
+  const { config, store, metrics } = ctx;
   const app = await buildServer({
     db: store.db,
     metrics,
@@ -69,6 +86,7 @@ async function startHttpServer({ config, store, metrics }: RoleContext, share: H
     trustProxy: commaList(config.TRACKING_TRUSTED_PROXIES),
     metricsAccess: metricsAccessOf(config),
     publicUrl: publicUrlOf(config),
+    system: share.api ? systemInfoOf(ctx) : undefined,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   parts.add('HTTP server', () => app.close());

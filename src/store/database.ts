@@ -249,6 +249,21 @@ export interface SignInAttemptsTable {
   created_at: Timestamp;
 }
 
+/** Sendtrail processes and their heartbeats (migration 018). */
+export interface ProcessesTable {
+  /** Also the holder name in the leases the process takes (emails.locked_by). */
+  id: string;
+  roles: string[];
+  version: string;
+  host: string;
+  pid: number;
+  store_kind: 'pglite' | 'postgres';
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+  stopped_at: NullableTimestamp;
+  stop_kind: 'stopped' | 'lost' | null;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -276,4 +291,5 @@ export interface Database {
   sessions: SessionsTable;
   sign_in_links: SignInLinksTable;
   sign_in_attempts: SignInAttemptsTable;
+  processes: ProcessesTable;
 }

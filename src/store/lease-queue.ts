@@ -39,6 +39,12 @@ export type LeaseQueue<Row> = {
   renew(db: Kysely<Database>, holder: string, ids: readonly string[], leaseMs: number): Promise<void>;
   /** Gives claimed rows back unworked: due now, the claim not counted as an attempt. */
   release(db: Kysely<Database>, ids: readonly string[]): Promise<void>;
+  /**
+   * Makes the rows leased to dead holders due now, before their leases run out: those held by one
+   * of `holders`, or by anyone but `allBut`. The claim stays counted as an attempt, as when a lease
+   * runs out: the holder may have sent before it died. Returns how many rows were released.
+   */
+  takeOver(db: Kysely<Database>, from: { holders: readonly string[] } | { allBut: string }): Promise<number>;
 };
 
 const raw = (s: string) => sql.raw(s);
@@ -95,6 +101,18 @@ export function defineLeaseQueue<Row>(spec: LeaseQueueSpec): LeaseQueue<Row> {
         SET ${raw(dueAt)} = now(), ${raw(spec.attempts)} = ${raw(spec.attempts)} - 1${unheld}
         WHERE id = ANY(${ids}::uuid[]) AND ${raw(dueAt)} IS NOT NULL${extra}
       `.execute(db);
+    },
+    async takeOver(db, from) {
+      if (!holder) throw new Error(`leases of ${spec.table} name no holder to take over from`);
+      if ('holders' in from && from.holders.length === 0) return 0;
+      const held = 'holders' in from ? sql`${raw(holder.by)} = ANY(${from.holders}::text[])` : sql`${raw(holder.by)} <> ${from.allBut}`;
+      // The holder's rows are found by their holder (an index of leased rows only), never by a walk of the queue.
+      const result = await sql`
+        UPDATE ${raw(spec.table)}
+        SET ${raw(dueAt)} = now(), ${raw(holder.by)} = NULL, ${raw(holder.until)} = NULL
+        WHERE ${raw(holder.by)} IS NOT NULL AND ${held} AND ${raw(dueAt)} IS NOT NULL${extra}
+      `.execute(db);
+      return Number(result.numAffectedRows ?? 0);
     },
   };
 }

@@ -23,6 +23,8 @@ export type SinkOptions = {
   keepRaw?: boolean;
   /** Wait this long before answering the end of DATA: a slow or tarpitting server. */
   dataReplyDelayMs?: number;
+  /** Never answer RCPT TO: a relay that hangs, so the client holds its emails until its socket times out. */
+  hangAtRecipient?: boolean;
 };
 
 export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
@@ -34,7 +36,10 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
     hideDSN: !options.advertiseDsn,
     logger: false,
     size: 50 * 1024 * 1024,
+    // A hanging sink's sessions never end by themselves: close() cuts them.
+    ...(options.hangAtRecipient ? { closeTimeout: 500 } : {}),
     onRcptTo(address: SMTPServerAddress, session, callback) {
+      if (options.hangAtRecipient) return;
       const reply = options.onRecipient?.(address.address, session);
       if (!reply) return callback();
       const err = Object.assign(new Error(reply.message), { responseCode: reply.code });

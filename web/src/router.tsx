@@ -4,6 +4,7 @@ import { createRootRouteWithContext, createRoute, createRouter, lazyRouteCompone
 import type { QueryClient } from '@tanstack/react-query';
 import { sessionQuery } from './session.ts';
 import { validatePeriodSearch } from './period.ts';
+import { validateSettingsSearch } from './settings/settings.ts';
 import { AppShell } from './shell/app-shell.tsx';
 import { NotFound } from './shell/not-found.tsx';
 
@@ -36,7 +37,20 @@ export const overviewRoute = createRoute({
   component: lazyRouteComponent(() => import('./overview/overview-screen.tsx'), 'OverviewScreen'),
 });
 
-const routeTree = rootRoute.addChildren([signInRoute, shellRoute.addChildren([overviewRoute])]);
+export const systemRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/system',
+  component: lazyRouteComponent(() => import('./system/system-screen.tsx'), 'SystemScreen'),
+});
+
+export const settingsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/settings',
+  validateSearch: validateSettingsSearch,
+  component: lazyRouteComponent(() => import('./settings/settings-screen.tsx'), 'SettingsScreen'),
+});
+
+const routeTree = rootRoute.addChildren([signInRoute, shellRoute.addChildren([overviewRoute, systemRoute, settingsRoute])]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({
