@@ -12,6 +12,7 @@ import { workerRole } from './worker.ts';
 import { schedulerRole } from './scheduler.ts';
 import { commaList } from '../shared/comma-list.ts';
 import { publicUrlOf } from '../config/public-urls.ts';
+import { trackingSettingsOf } from './tracking-settings.ts';
 
 // Tracking first: its spool admits one process, and a second one should fail before starting
 // anything. Inbound before the worker, whose simulated recipients send to it (and stops after it).
@@ -57,7 +58,7 @@ export async function startRoles(names: readonly RoleName[], ctx: RoleContext): 
   }
 }
 
-async function startHttpServer({ config, store, metrics }: RoleContext, share: HttpShare, parts: Parts): Promise<string> {
+async function startHttpServer({ config, store, metrics, secret }: RoleContext, share: HttpShare, parts: Parts): Promise<string> {
   const app = await buildServer({
     db: store.db,
     metrics,
@@ -69,6 +70,7 @@ async function startHttpServer({ config, store, metrics }: RoleContext, share: H
     trustProxy: commaList(config.TRACKING_TRUSTED_PROXIES),
     metricsAccess: metricsAccessOf(config),
     publicUrl: publicUrlOf(config),
+    sentTracking: trackingSettingsOf(config, secret),
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   parts.add('HTTP server', () => app.close());
