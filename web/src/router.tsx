@@ -6,6 +6,8 @@ import { sessionQuery } from './session.ts';
 import { validatePeriodSearch } from './period.ts';
 import { AppShell } from './shell/app-shell.tsx';
 import { NotFound } from './shell/not-found.tsx';
+import { validateLogSearch } from './email-logs/log-search.ts';
+import { validateDetailSearch } from './email-logs/detail-search.ts';
 
 type RouterContext = { queryClient: QueryClient };
 
@@ -36,7 +38,21 @@ export const overviewRoute = createRoute({
   component: lazyRouteComponent(() => import('./overview/overview-screen.tsx'), 'OverviewScreen'),
 });
 
-const routeTree = rootRoute.addChildren([signInRoute, shellRoute.addChildren([overviewRoute])]);
+export const emailLogsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/email-logs',
+  validateSearch: validateLogSearch,
+  component: lazyRouteComponent(() => import('./email-logs/email-logs-screen.tsx'), 'EmailLogsScreen'),
+});
+
+export const emailDetailRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/email-logs/$id',
+  validateSearch: validateDetailSearch,
+  component: lazyRouteComponent(() => import('./email-logs/email-detail-screen.tsx'), 'EmailDetailScreen'),
+});
+
+const routeTree = rootRoute.addChildren([signInRoute, shellRoute.addChildren([overviewRoute, emailLogsRoute, emailDetailRoute])]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({

@@ -8,7 +8,10 @@ import { TimeZonePicker } from './time-zone-picker.tsx';
 import { UserMenu } from './user-menu.tsx';
 
 /** Only screens that exist: each joins the list when it is built. */
-const SCREENS = [{ to: '/', label: 'Overview' }] as const;
+const SCREENS = [
+  { to: '/', label: 'Overview' },
+  { to: '/email-logs', label: 'Email Logs' },
+] as const;
 
 export function AppShell() {
   const user = useQuery(sessionQuery).data?.user;
