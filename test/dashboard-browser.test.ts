@@ -131,7 +131,7 @@ describe('the dashboard in a real browser', () => {
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    await page.goto(`${base}/email-logs/123`);
+    await page.goto(`${base}/no-such-screen/123`);
     await page.getByRole('heading', { name: 'No such page' }).waitFor();
     await page.getByRole('link', { name: 'Go to the Overview' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();

@@ -10,3 +10,5 @@ export { createMessageSigner } from './sign-message.ts';
 export { relayConnectionOptions } from './transports/smtp-pool.ts';
 export { fromError } from './transports/smtp-transport.ts';
 export { decideRetry, type RetryPolicy } from './retry-policy.ts';
+export { renderSentContent, rebuildRawMessage, headerLines, type SentContent, type SentEmail, type HeaderLine } from './sent-message.ts';
+export { findCapturedRaw } from './captured-messages.repository.ts';

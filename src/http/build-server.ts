@@ -14,6 +14,9 @@ import { errorHandler, sendError } from './error-handler.ts';
 import { authenticate, SESSION_COOKIE } from './auth.ts';
 import { assertStorable } from '../shared/storable-text.ts';
 import { emailRoutes } from './routes/emails.routes.ts';
+import { emailContentRoutes } from './routes/email-content.routes.ts';
+import { emailExportRoutes } from './routes/email-export.routes.ts';
+import type { TrackingSettings } from '../tracking/index.ts';
 import { campaignRoutes } from './routes/campaigns.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { suppressionRoutes } from './routes/suppressions.routes.ts';
@@ -45,6 +48,8 @@ export type ServerDeps = {
   statsFeed?: StatsFeed;
   /** Serve the pixel, click and unsubscribe endpoints (role tracking). */
   tracking?: TrackingRouteDeps;
+  /** How the worker adds tracking, so an email's content reads as sent (rewritten links); absent: rendered untracked. */
+  sentTracking?: TrackingSettings;
   /** TRACKING_TRUSTED_PROXIES: only these may set the client IP through X-Forwarded-For. */
   trustProxy?: string[];
   /** Who may read /metrics (METRICS_ALLOWED_NETWORKS, METRICS_TOKEN); default: loopback only. */
@@ -122,6 +127,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         await v1.register(sessionRoutes(accounts));
         await v1.register(userRoutes(accounts));
         await v1.register(emailRoutes(deps.db));
+        await v1.register(emailContentRoutes(deps.db, deps.sentTracking));
+        await v1.register(emailExportRoutes(deps.db));
         await v1.register(campaignRoutes(deps.db));
         await v1.register(suppressionRoutes(deps.db));
         await v1.register(inboundRoutes(deps.db));

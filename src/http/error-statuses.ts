@@ -22,6 +22,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   user_exists: 409,
   last_admin: 409,
   not_found: 404,
+  raw_not_available: 404,
   email_not_cancellable: 409,
   campaign_not_editable: 409,
   no_recipients: 422,

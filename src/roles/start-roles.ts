@@ -16,6 +16,7 @@ import { hostname } from 'node:os';
 import { SENDTRAIL_VERSION, startProcessHeartbeat } from '../processes/index.ts';
 import { takeOverLeases } from '../delivery/index.ts';
 import { systemInfoOf } from './system-info.ts';
+import { trackingSettingsOf } from './tracking-settings.ts';
 
 // Tracking first: its spool admits one process, and a second one should fail before starting
 // anything. Inbound before the worker, whose simulated recipients send to it (and stops after it).
@@ -74,7 +75,7 @@ export async function startRoles(names: readonly RoleName[], ctx: RoleContext): 
 }
 
 async function startHttpServer(ctx: RoleContext, share: HttpShare, parts: Parts): Promise<string> {
-  const { config, store, metrics } = ctx;
+  const { config, store, metrics, secret } = ctx;
   const app = await buildServer({
     db: store.db,
     metrics,
@@ -87,6 +88,7 @@ async function startHttpServer(ctx: RoleContext, share: HttpShare, parts: Parts)
     metricsAccess: metricsAccessOf(config),
     publicUrl: publicUrlOf(config),
     system: share.api ? systemInfoOf(ctx) : undefined,
+    sentTracking: trackingSettingsOf(config, secret),
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   parts.add('HTTP server', () => app.close());

@@ -1,26 +1,15 @@
 // The worker role: the mailbox simulator (an SMTP server for @simulator.test), the transports, and
 // three background tasks: the delivery worker (claims due emails and sends them), the campaign
 // expander (turns staged recipients into emails) and the expiry of idempotency keys.
-import type { Config } from '../config/schema.ts';
 import { inboundSmtpUrlOf, publicUrlOf } from '../config/public-urls.ts';
 import { createMessageSigner, createTransportRouter, startDeliveryWorker, startSimulatorServer } from '../delivery/index.ts';
 import { loadCampaignContent, startCampaignExpander } from '../campaigns/index.ts';
 import { startIdempotencyKeyExpiry } from '../sending/index.ts';
-import { trackingKeys, type TrackingSettings } from '../tracking/index.ts';
+import { trackingSettingsOf } from './tracking-settings.ts';
 import type { Role } from './role.ts';
 
 // Every deployment runs a worker, and a sweep by several is harmless.
 const KEY_EXPIRY_SWEEP_MS = 10 * 60_000;
-
-/** What the worker needs to add tracking at send time: serializable, so rendering can move to a thread. */
-function trackingSettingsOf(config: Config, secret: string): TrackingSettings {
-  return {
-    publicUrl: publicUrlOf(config),
-    signingKey: trackingKeys(config.TRACKING_KEYS, secret)[0]!,
-    bounceDomain: config.BOUNCE_DOMAIN,
-    honeypot: config.TRACKING_HONEYPOT,
-  };
-}
 
 export const workerRole: Role = {
   name: 'worker',

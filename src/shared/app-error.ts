@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   user_exists: 'A user with this email exists already.',
   last_admin: 'This would leave no enabled admin.',
   not_found: 'No such resource in this project.',
+  raw_not_available: 'This email has no message to show yet: no worker has handed it to a transport (queued, scheduled, rejected or cancelled).',
   email_not_cancellable: 'The email is no longer queued or scheduled: sending has started or it is final.',
   campaign_not_editable: 'The campaign has started sending, finished or been cancelled.',
   no_recipients: 'A campaign is sent or scheduled with at least one recipient; only a draft may be empty.',

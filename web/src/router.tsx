@@ -7,6 +7,8 @@ import { validatePeriodSearch } from './period.ts';
 import { validateSettingsSearch } from './settings/settings.ts';
 import { AppShell } from './shell/app-shell.tsx';
 import { NotFound } from './shell/not-found.tsx';
+import { validateLogSearch } from './email-logs/log-search.ts';
+import { validateDetailSearch } from './email-logs/detail-search.ts';
 
 type RouterContext = { queryClient: QueryClient };
 
@@ -50,7 +52,24 @@ export const settingsRoute = createRoute({
   component: lazyRouteComponent(() => import('./settings/settings-screen.tsx'), 'SettingsScreen'),
 });
 
-const routeTree = rootRoute.addChildren([signInRoute, shellRoute.addChildren([overviewRoute, systemRoute, settingsRoute])]);
+export const emailLogsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/email-logs',
+  validateSearch: validateLogSearch,
+  component: lazyRouteComponent(() => import('./email-logs/email-logs-screen.tsx'), 'EmailLogsScreen'),
+});
+
+export const emailDetailRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/email-logs/$id',
+  validateSearch: validateDetailSearch,
+  component: lazyRouteComponent(() => import('./email-logs/email-detail-screen.tsx'), 'EmailDetailScreen'),
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  shellRoute.addChildren([overviewRoute, emailLogsRoute, emailDetailRoute, settingsRoute, systemRoute]),
+]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({

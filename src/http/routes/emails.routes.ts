@@ -2,11 +2,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
-import { EMAIL_STATUSES, listEmailEvents } from '../../events/index.ts';
+import { listEmailEvents } from '../../events/index.ts';
 import { cancelEmail, findEmail, listEmails, submitEmails, MAX_RECIPIENTS_PER_REQUEST } from '../../sending/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { Address, Headers, LimitParam, OneOrMany, Tags, UuidParam, Event, errorResponses, parseLimit, IdempotencyHeaders, pagedListDescription } from '../schemas.ts';
+import { EmailFilterQuery, emailFilterOf } from './email-filters.ts';
 import { decodeCursor, emailJson, encodeCursor, eventJson } from '../serialize.ts';
 
 const SendEmailBody = Type.Object(
@@ -30,9 +31,7 @@ const SendEmailBody = Type.Object(
 );
 
 const ListQuery = Type.Object({
-  status: Type.Optional(Type.Union(EMAIL_STATUSES.map((s) => Type.Literal(s)))),
-  campaign_id: Type.Optional(Type.String({ maxLength: 64 })),
-  to: Type.Optional(Type.String({ maxLength: 320 })),
+  ...EmailFilterQuery,
   limit: Type.Optional(LimitParam),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 });
@@ -58,14 +57,12 @@ export function emailRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.get('/v1/emails', { schema: { summary: 'The email log, newest first', description: pagedListDescription('emails', 'a filter no index covers (`status` queued, sent or delivered; `status` or `campaign_id` together with `to`)'), tags: ['emails'], querystring: ListQuery } }, async (request) => {
+    app.get('/v1/emails', { schema: { summary: 'The email log, newest first', description: pagedListDescription('emails', 'a filter no index covers (`status` queued, sent or delivered; `status` or `campaign_id` together with `to`; `tag`; `q`)'), tags: ['emails'], querystring: ListQuery } }, async (request) => {
       const q = request.query;
       const before = q.cursor ? decodeCursor(q.cursor) : undefined;
-      if ((before && !isUuid(before)) || (q.campaign_id && !isUuid(q.campaign_id))) {
-        throw new AppError('validation_error', 'cursor or campaign_id is malformed');
-      }
+      if (before && !isUuid(before)) throw new AppError('validation_error', 'cursor is malformed');
       const limit = parseLimit(q.limit);
-      const page = await listEmails(db, request.projectId, { status: q.status, campaignId: q.campaign_id, to: q.to?.toLowerCase(), before, limit });
+      const page = await listEmails(db, request.projectId, { ...emailFilterOf(q), before, limit });
       return { data: page.rows.map((e) => emailJson(e)), next_cursor: page.next ? encodeCursor(page.next) : null };
     });
 

@@ -10,6 +10,7 @@ import { UserMenu } from './user-menu.tsx';
 /** Only screens that exist: each joins the list when it is built. */
 const SCREENS = [
   { to: '/', label: 'Overview' },
+  { to: '/email-logs', label: 'Email Logs' },
   { to: '/settings', label: 'Settings' },
   { to: '/system', label: 'System' },
 ] as const;
