@@ -26,6 +26,9 @@ import { statsRoutes } from './routes/stats.routes.ts';
 import { webApp } from './web-app.ts';
 import { sessionRoutes, signInRoutes } from './routes/session.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
+import { apiKeyRoutes } from './routes/api-keys.routes.ts';
+import { domainRoutes } from './routes/domains.routes.ts';
+import { OPENAPI_TAGS } from './openapi-tags.ts';
 import { systemClock, type Clock } from '../accounts/index.ts';
 import type { EventFeed } from '../events/index.ts';
 import type { StatsFeed } from '../analytics/index.ts';
@@ -50,6 +53,8 @@ export type ServerDeps = {
   metricsAccess?: MetricsAccess;
   /** PUBLIC_URL: the dashboard's origin (cross-origin checks), Secure cookies when https, sign-in links. */
   publicUrl?: string;
+  /** BOUNCE_DOMAIN: the SPF and MX records of a sending domain added without a bounce domain of its own. */
+  bounceDomain?: string;
   /** Tests age sessions, links and sign-in attempts with their own clock. */
   clock?: Clock;
   /** Tests read the server's log lines here. */
@@ -89,6 +94,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Sendtrail API', version: '1' },
+      tags: OPENAPI_TAGS,
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer' },
@@ -118,6 +124,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         v1.addHook('onRequest', authenticate(deps.db, accounts));
         await v1.register(sessionRoutes(accounts));
         await v1.register(userRoutes(accounts));
+        await v1.register(apiKeyRoutes(deps.db, accounts.clock));
+        await v1.register(domainRoutes({ db: deps.db, bounceDomain: deps.bounceDomain, publicUrl: accounts.publicUrl }));
         await v1.register(emailRoutes(deps.db));
         await v1.register(campaignRoutes(deps.db));
         await v1.register(suppressionRoutes(deps.db));

@@ -69,6 +69,7 @@ async function startHttpServer({ config, store, metrics }: RoleContext, share: H
     trustProxy: commaList(config.TRACKING_TRUSTED_PROXIES),
     metricsAccess: metricsAccessOf(config),
     publicUrl: publicUrlOf(config),
+    bounceDomain: config.BOUNCE_DOMAIN,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   parts.add('HTTP server', () => app.close());
