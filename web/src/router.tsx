@@ -6,6 +6,8 @@ import { sessionQuery } from './session.ts';
 import { validatePeriodSearch } from './period.ts';
 import { AppShell } from './shell/app-shell.tsx';
 import { NotFound } from './shell/not-found.tsx';
+import { validateKeysSearch } from './api-keys/api-keys.ts';
+import { validateDomainsSearch } from './domains/domains.ts';
 
 type RouterContext = { queryClient: QueryClient };
 
@@ -36,7 +38,27 @@ export const overviewRoute = createRoute({
   component: lazyRouteComponent(() => import('./overview/overview-screen.tsx'), 'OverviewScreen'),
 });
 
-const routeTree = rootRoute.addChildren([signInRoute, shellRoute.addChildren([overviewRoute])]);
+export const apiKeysRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/api-keys',
+  validateSearch: validateKeysSearch,
+  component: lazyRouteComponent(() => import('./api-keys/api-keys-screen.tsx'), 'ApiKeysScreen'),
+});
+
+export const domainsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/domains',
+  validateSearch: validateDomainsSearch,
+  component: lazyRouteComponent(() => import('./domains/domains-screen.tsx'), 'DomainsScreen'),
+});
+
+export const usersRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/users',
+  component: lazyRouteComponent(() => import('./users/users-screen.tsx'), 'UsersScreen'),
+});
+
+const routeTree = rootRoute.addChildren([signInRoute, shellRoute.addChildren([overviewRoute, apiKeysRoute, domainsRoute, usersRoute])]);
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({

@@ -28,7 +28,7 @@ const Domain = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
 });
 
-const Record = Type.Object({
+const DnsRecordSchema = Type.Object({
   type: Type.Union([Type.Literal('TXT'), Type.Literal('MX')]),
   name: Type.String({ description: 'The fully qualified name to publish the record at.' }),
   value: Type.String({ description: 'The record\'s data as one string, what DNS hosting panels ask for.' }),
@@ -36,7 +36,7 @@ const Record = Type.Object({
   purpose: Type.String({ description: 'What the record is for, and what to change in a template.' }),
 });
 
-const DomainWithRecords = Type.Object({ ...Domain.properties, records: Type.Array(Record) });
+const DomainWithRecords = Type.Object({ ...Domain.properties, records: Type.Array(DnsRecordSchema) });
 
 const IdOrName = Type.Object({ id: Type.String({ maxLength: 300, description: 'The domain\'s id, or its name.' }) });
 

@@ -6,10 +6,10 @@ import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { eventually, startTestWorker } from '../../../test/support/test-worker.ts';
 import { STORE_KINDS } from '../../../test/support/test-store.ts';
 
-type Record = { type: string; name: string; value: string };
+type PublishedRecord = { type: string; name: string; value: string };
 
 /** DNS for the verifier: exactly the records the API said to publish. */
-const dnsOf = (records: Record[]) => async (name: string, rrtype: string) => {
+const dnsOf = (records: PublishedRecord[]) => async (name: string, rrtype: string) => {
   const found = records.filter((r) => r.type === rrtype && r.name === name.toLowerCase());
   if (found.length === 0) throw Object.assign(new Error(`ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
   return found.map((r) => [r.value]);

@@ -8,7 +8,12 @@ import { TimeZonePicker } from './time-zone-picker.tsx';
 import { UserMenu } from './user-menu.tsx';
 
 /** Only screens that exist: each joins the list when it is built. */
-const SCREENS = [{ to: '/', label: 'Overview' }] as const;
+const SCREENS = [
+  { to: '/', label: 'Overview' },
+  { to: '/domains', label: 'Domains' },
+  { to: '/api-keys', label: 'API keys' },
+  { to: '/users', label: 'Users', adminOnly: true },
+] as const;
 
 export function AppShell() {
   const user = useQuery(sessionQuery).data?.user;
@@ -23,7 +28,7 @@ export function AppShell() {
           Sendtrail
         </div>
         <ul className="flex gap-1 px-2 pb-2 md:flex-col">
-          {SCREENS.map((s) => (
+          {SCREENS.filter((s) => !('adminOnly' in s) || user?.role === 'admin').map((s) => (
             <li key={s.to}>
               <Link
                 to={s.to}
