@@ -37,7 +37,8 @@ describe.each(STORE_KINDS)('the admin screens in a real browser on %s', (kind) =
     });
     base = proc.url!;
     browser = await launchChromium();
-  });
+    // A first start makes its database (PGlite's initdb, or the migrations), slow on a busy machine.
+  }, 150_000);
   afterAll(async () => {
     await browser?.close();
     await proc?.stop();
@@ -118,6 +119,10 @@ describe.each(STORE_KINDS)('the admin screens in a real browser on %s', (kind) =
     await page.locator('[data-domain="shop.example.com"]').waitFor();
     await screenshot(page, 'domains');
     await expectClean(page, watch);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'domains-dark');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // Users: invite a viewer; the link is shown once.
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Users' }).click();
