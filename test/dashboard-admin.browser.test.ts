@@ -169,6 +169,20 @@ describe.each(STORE_KINDS)('the admin screens in a real browser on %s', (kind) =
     const listed = await fetch(`${base}/v1/api-keys`, { headers: { cookie: await cookieOf(context), origin: base } });
     expect(((await listed.json()) as { data: Array<{ name: string }> }).data.map((k) => k.name)).not.toContain('sneaky');
 
+    // The admin disables the viewer (confirmed in the row): their session ends at once; enabled again.
+    await page.getByRole('button', { name: 'Disable viewer@example.com' }).click();
+    await page.getByRole('group', { name: 'Confirm disabling viewer@example.com' }).waitFor();
+    await page.getByRole('button', { name: 'Disable viewer@example.com' }).click();
+    const viewerStatus = page.locator('[data-user="viewer@example.com"] [data-status]');
+    await expect.poll(() => viewerStatus.textContent()).toBe('Disabled');
+    expect((await fetch(`${base}/v1/session`, { headers: { cookie: await cookieOf(viewerContext), origin: base } })).status).toBe(401);
+    await page.getByRole('button', { name: 'Enable viewer@example.com' }).click();
+    await expect.poll(() => viewerStatus.textContent()).toMatch(/^Enabled/);
+    // The last admin stays one: the refusal is shown in words and the role does not move.
+    await page.getByLabel('Role of admin@example.com').selectOption('viewer');
+    await page.getByText('Could not change admin@example.com: This is the last enabled admin: make another user admin first').waitFor();
+    expect(await page.getByLabel('Role of admin@example.com').inputValue()).toBe('admin');
+
     await viewerContext.close();
     await context.close();
   });
