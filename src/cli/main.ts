@@ -97,7 +97,8 @@ const COMMANDS: Record<string, Command> = {
       const { projectId } = await ensureDefaultProject(store.db);
       const added = await addDomain(store.db, projectId, positionals[1], {
         algorithm: values.algorithm === 'ed25519' ? 'ed25519' : 'rsa',
-        bounceDomain: values['bounce-domain'] ?? config.BOUNCE_DOMAIN,
+        bounceDomain: values['bounce-domain'],
+        defaultBounceDomain: config.BOUNCE_DOMAIN,
       });
       console.log(`${added.wasCreated ? 'Created' : 'Already had'} a ${added.algorithm} DKIM key for ${added.domain} (selector ${added.selector}).`);
       console.log('Publish these DNS records:\n');

@@ -7,6 +7,7 @@ export { ensureSimulatorSuppressions } from './simulator-suppressions.ts';
 export { readQueueDepth, readQueueSnapshot, takeOverLeases, DUE_COUNT_CAP, type QueueSnapshot } from './queue.repository.ts';
 export type { CampaignContent } from './build-message.ts';
 export { createMessageSigner } from './sign-message.ts';
+export { createDkimSigner, watchDomainChanges } from './dkim/index.ts';
 export { relayConnectionOptions } from './transports/smtp-pool.ts';
 export { fromError } from './transports/smtp-transport.ts';
 export { decideRetry, type RetryPolicy } from './retry-policy.ts';

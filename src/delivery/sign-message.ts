@@ -1,14 +1,11 @@
 // DKIM-signs an outgoing message when its sender domain has a key: RSA through nodemailer's
 // signer, Ed25519 by building the message and signing it with mailauth (nodemailer cannot).
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/database.ts';
 import { domainOf } from '../sending/index.ts';
-import { createDkimSigner, needsRawSigning, nodemailerDkimOptions, signRawMessage } from './dkim/index.ts';
+import { needsRawSigning, nodemailerDkimOptions, signRawMessage, type DkimSigner } from './dkim/index.ts';
 import { composeMessage } from './mime/compose-message.ts';
 import type { OutgoingMessage } from './transports/transport.ts';
 
-export function createMessageSigner(db: Kysely<Database>) {
-  const signer = createDkimSigner(db);
+export function createMessageSigner(signer: DkimSigner) {
   return async (projectId: string, message: OutgoingMessage): Promise<OutgoingMessage> => {
     const fromAddress = /<([^>]+)>\s*$/.exec(String(message.mail.from))?.[1] ?? String(message.mail.from);
     const key = await signer.keyFor(projectId, domainOf(fromAddress));

@@ -4,13 +4,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
-import { findProjectIdByApiKey } from '../projects/api-keys.ts';
+import { findApiKey } from '../projects/api-keys.ts';
+import { createApiKeyUsage } from '../projects/api-key-usage.ts';
 import { defaultProjectId } from '../projects/default-project.ts';
 import { resolveSession, SESSION_ABSOLUTE_MS, type Clock, type Role, type Session } from '../accounts/index.ts';
 import { sendError } from './error-handler.ts';
 
 export type RequestAuth =
-  | { kind: 'api_key' }
+  | { kind: 'api_key'; keyId: string }
   | { kind: 'session'; userId: string; role: Role; sessionId: string; session: Session };
 
 declare module 'fastify' {
@@ -54,18 +55,21 @@ export function authenticate(db: Kysely<Database>, options: SessionAuthOptions) 
       defaultProject = undefined;
       throw err;
     }));
+  const keyUsage = createApiKeyUsage(db, options.clock);
 
   return async (request: FastifyRequest, reply: FastifyReply) => {
     // An Authorization header wins over a cookie: scripts keep the behaviour they had.
     const header = request.headers.authorization;
     if (header) {
       const match = /^Bearer\s+(\S{1,200})$/i.exec(header);
-      const projectId = match ? await findProjectIdByApiKey(db, match[1]!) : undefined;
-      if (!projectId) {
+      const key = match ? await findApiKey(db, match[1]!) : undefined;
+      if (!key) {
         return sendError(reply, 'unauthorized', match ? 'Unknown or revoked API key' : 'Send the API key as "Authorization: Bearer <key>"');
       }
-      request.projectId = projectId;
-      request.auth = { kind: 'api_key' };
+      // Knowing when a key was last used is worth less than the request: a failed write only logs.
+      await keyUsage.record(key.id).catch((err: unknown) => request.log.warn({ err }, 'could not record when an API key was last used'));
+      request.projectId = key.projectId;
+      request.auth = { kind: 'api_key', keyId: key.id };
       return;
     }
     const token = request.cookies[SESSION_COOKIE];

@@ -30,6 +30,9 @@ import { webApp } from './web-app.ts';
 import { sessionRoutes, signInRoutes } from './routes/session.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { systemRoutes, type SystemRouteDeps } from './routes/system.routes.ts';
+import { apiKeyRoutes } from './routes/api-keys.routes.ts';
+import { domainRoutes } from './routes/domains.routes.ts';
+import { OPENAPI_TAGS } from './openapi-tags.ts';
 import { systemClock, type Clock } from '../accounts/index.ts';
 import type { EventFeed } from '../events/index.ts';
 import type { StatsFeed } from '../analytics/index.ts';
@@ -58,6 +61,8 @@ export type ServerDeps = {
   publicUrl?: string;
   /** GET /v1/system and /v1/settings: the heartbeat settings, the store and the configuration (the api role gives them). */
   system?: Omit<SystemRouteDeps, 'db'>;
+  /** BOUNCE_DOMAIN: the SPF and MX records of a sending domain added without a bounce domain of its own. */
+  bounceDomain?: string;
   /** Tests age sessions, links and sign-in attempts with their own clock. */
   clock?: Clock;
   /** Tests read the server's log lines here. */
@@ -97,6 +102,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Sendtrail API', version: '1' },
+      tags: OPENAPI_TAGS,
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer' },
@@ -126,6 +132,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         v1.addHook('onRequest', authenticate(deps.db, accounts));
         await v1.register(sessionRoutes(accounts));
         await v1.register(userRoutes(accounts));
+        await v1.register(apiKeyRoutes(deps.db, accounts.clock));
+        await v1.register(domainRoutes({ db: deps.db, bounceDomain: deps.bounceDomain, publicUrl: accounts.publicUrl }));
         await v1.register(emailRoutes(deps.db));
         await v1.register(emailContentRoutes(deps.db, deps.sentTracking));
         await v1.register(emailExportRoutes(deps.db));

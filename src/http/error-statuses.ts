@@ -21,6 +21,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   wrong_password: 403,
   user_exists: 409,
   last_admin: 409,
+  domain_exists: 409,
   not_found: 404,
   raw_not_available: 404,
   email_not_cancellable: 409,

@@ -89,6 +89,7 @@ async function startHttpServer(ctx: RoleContext, share: HttpShare, parts: Parts)
     publicUrl: publicUrlOf(config),
     system: share.api ? systemInfoOf(ctx) : undefined,
     sentTracking: trackingSettingsOf(config, secret),
+    bounceDomain: config.BOUNCE_DOMAIN,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   parts.add('HTTP server', () => app.close());

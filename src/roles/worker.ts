@@ -2,7 +2,7 @@
 // three background tasks: the delivery worker (claims due emails and sends them), the campaign
 // expander (turns staged recipients into emails) and the expiry of idempotency keys.
 import { inboundSmtpUrlOf, publicUrlOf } from '../config/public-urls.ts';
-import { createMessageSigner, createTransportRouter, startDeliveryWorker, startSimulatorServer } from '../delivery/index.ts';
+import { createDkimSigner, createMessageSigner, createTransportRouter, startDeliveryWorker, startSimulatorServer, watchDomainChanges } from '../delivery/index.ts';
 import { loadCampaignContent, startCampaignExpander } from '../campaigns/index.ts';
 import { startIdempotencyKeyExpiry } from '../sending/index.ts';
 import { trackingSettingsOf } from './tracking-settings.ts';
@@ -25,6 +25,9 @@ export const workerRole: Role = {
       },
     });
     parts.add('mailbox simulator', () => simulator.close());
+    // Domains added or removed over the API while this worker runs are signed (or not) at once.
+    const dkim = createDkimSigner(store.db);
+    parts.add('DKIM domain changes', await watchDomainChanges(store.notifier, dkim));
     const transports = createTransportRouter(config, simulator.url);
     parts.add('transports', () => transports.close());
     const delivery = await startDeliveryWorker({
@@ -41,7 +44,7 @@ export const workerRole: Role = {
       leaseMs: config.LEASE_MS,
       domainConcurrency: config.DOMAIN_CONCURRENCY,
       loadCampaign: (id) => loadCampaignContent(store.db, id),
-      sign: createMessageSigner(store.db),
+      sign: createMessageSigner(dkim),
       log,
       pollMs: ctx.pollMs,
       tracking: trackingSettingsOf(config, ctx.secret),

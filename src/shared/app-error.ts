@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   wrong_password: 'The current password is not right.',
   user_exists: 'A user with this email exists already.',
   last_admin: 'This would leave no enabled admin.',
+  domain_exists: 'The project has this sending domain already: read its records with GET /v1/domains/{domain}.',
   not_found: 'No such resource in this project.',
   raw_not_available: 'This email has no message to show yet: no worker has handed it to a transport (queued, scheduled, rejected or cancelled).',
   email_not_cancellable: 'The email is no longer queued or scheduled: sending has started or it is final.',

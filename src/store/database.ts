@@ -25,6 +25,8 @@ export interface ApiKeysTable {
   key_prefix: string;
   created_at: Timestamp;
   revoked_at: NullableTimestamp;
+  /** Written at most once a minute per key and process (projects/api-key-usage.ts). */
+  last_used_at: NullableTimestamp;
 }
 
 export interface DomainsTable {
@@ -35,6 +37,8 @@ export interface DomainsTable {
   algorithm: 'rsa' | 'ed25519';
   private_key: string;
   public_key: string;
+  /** The Return-Path domain given when the domain was added; null: the installation's BOUNCE_DOMAIN. */
+  bounce_domain: string | null;
   created_at: Timestamp;
 }
 

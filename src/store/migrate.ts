@@ -16,6 +16,7 @@ import * as m013 from './migrations/013-event-commit-order.ts';
 import * as m014 from './migrations/014-rollups.ts';
 import * as m015 from './migrations/015-dashboard-users.ts';
 import * as m016 from './migrations/016-project-rollups.ts';
+import * as m017 from './migrations/017-api-key-usage.ts';
 import * as m018 from './migrations/018-processes.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014-rollups': m014,
   '015-dashboard-users': m015,
   '016-project-rollups': m016,
+  '017-api-key-usage': m017,
   '018-processes': m018,
 };
 

@@ -9,6 +9,8 @@ import { AppShell } from './shell/app-shell.tsx';
 import { NotFound } from './shell/not-found.tsx';
 import { validateLogSearch } from './email-logs/log-search.ts';
 import { validateDetailSearch } from './email-logs/detail-search.ts';
+import { validateKeysSearch } from './api-keys/api-keys.ts';
+import { validateDomainsSearch } from './domains/domains.ts';
 
 type RouterContext = { queryClient: QueryClient };
 
@@ -66,9 +68,29 @@ export const emailDetailRoute = createRoute({
   component: lazyRouteComponent(() => import('./email-logs/email-detail-screen.tsx'), 'EmailDetailScreen'),
 });
 
+export const apiKeysRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/api-keys',
+  validateSearch: validateKeysSearch,
+  component: lazyRouteComponent(() => import('./api-keys/api-keys-screen.tsx'), 'ApiKeysScreen'),
+});
+
+export const domainsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/domains',
+  validateSearch: validateDomainsSearch,
+  component: lazyRouteComponent(() => import('./domains/domains-screen.tsx'), 'DomainsScreen'),
+});
+
+export const usersRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/users',
+  component: lazyRouteComponent(() => import('./users/users-screen.tsx'), 'UsersScreen'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
-  shellRoute.addChildren([overviewRoute, emailLogsRoute, emailDetailRoute, settingsRoute, systemRoute]),
+  shellRoute.addChildren([overviewRoute, emailLogsRoute, emailDetailRoute, domainsRoute, apiKeysRoute, usersRoute, settingsRoute, systemRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

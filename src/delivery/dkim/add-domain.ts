@@ -1,28 +1,39 @@
-// Use case behind `sendtrail domains add`: register a sending domain with a DKIM key, say what to publish.
+// Registering a sending domain with a DKIM key and saying what to publish (`sendtrail domains add`,
+// POST /v1/domains), and removing one.
 import { domainToASCII } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { newId } from '../../shared/ids.ts';
 import { createDomainKey, type DkimAlgorithm } from './create-domain-key.ts';
-import { dnsRecordsFor, type DnsRecord } from './dns-records.ts';
-import { findDomain, insertDomain, type DomainRow } from './domains.repository.ts';
+import { dnsRecordsFor, type DnsRecord, type InboundMx } from './dns-records.ts';
+import { deleteDomain, findDomain, insertDomain, type DomainRow } from './domains.repository.ts';
+import { announceDomainChange } from './domain-changes.ts';
 
 export type AddDomainOptions = {
   /** Defaults to RSA: every receiver verifies RSA, Ed25519 (RFC 8463) is not universal yet. */
   algorithm?: DkimAlgorithm;
-  /** The Return-Path domain, when bounces go elsewhere; the SPF record is then for it. */
+  /** The Return-Path domain, when bounces go elsewhere; stored with the domain, the SPF record is then for it. */
   bounceDomain?: string;
+  /** Not stored: the installation's BOUNCE_DOMAIN, for the records of a domain added without one. */
+  defaultBounceDomain?: string;
+  /** Adds the bounce domain's MX to the records. */
+  inbound?: InboundMx;
   now?: Date;
 };
+
+export type DescribeOptions = Pick<AddDomainOptions, 'defaultBounceDomain' | 'inbound'>;
 
 export type AddedDomain = {
   domain: string;
   selector: string;
   algorithm: DkimAlgorithm;
+  /** The Return-Path domain the records' SPF (and MX) are for; undefined: SPF is on the domain itself. */
+  bounceDomain?: string;
   records: DnsRecord[];
   /** False when the domain existed: its key is kept and `algorithm` is the existing key's. */
   wasCreated: boolean;
+  row: DomainRow;
 };
 
 export async function addDomain(
@@ -32,7 +43,7 @@ export async function addDomain(
   options: AddDomainOptions = {},
 ): Promise<AddedDomain> {
   const domain = parseDomainName(domainName, 'domain');
-  const bounceDomain = options.bounceDomain === undefined ? undefined : parseDomainName(options.bounceDomain, 'bounceDomain');
+  const bounceDomain = options.bounceDomain === undefined ? undefined : parseDomainName(options.bounceDomain, 'bounce_domain');
   let row = await findDomain(db, projectId, domain);
   let wasCreated = false;
   if (!row) {
@@ -46,21 +57,36 @@ export async function addDomain(
       algorithm: key.algorithm,
       private_key: key.privateKeyPem,
       public_key: key.publicKey,
+      bounce_domain: bounceDomain ?? null,
     });
     row = await findDomain(db, projectId, domain);
     if (!row) throw new Error(`domain ${domain} vanished right after insert`);
+    // Workers that cached "no key" for this domain (mail sent from it before) sign from now on.
+    if (wasCreated) await announceDomainChange(db, projectId, domain);
   }
-  return { ...describeDomain(row, bounceDomain), wasCreated };
+  return { ...describeDomain(row, options), wasCreated, row };
 }
 
-/** The records of an existing domain (for `domains list` / `domains show`). */
-export function describeDomain(row: DomainRow, bounceDomain?: string): Omit<AddedDomain, 'wasCreated'> {
+/** The records of an existing domain; the bounce domain it was added with, else the default. */
+export function describeDomain(row: DomainRow, options: DescribeOptions = {}): Omit<AddedDomain, 'wasCreated' | 'row'> {
+  const bounceDomain = row.bounce_domain ?? options.defaultBounceDomain;
   return {
     domain: row.name,
     selector: row.selector,
     algorithm: row.algorithm,
-    records: dnsRecordsFor(row.name, row.selector, row.algorithm, row.public_key, bounceDomain),
+    bounceDomain,
+    records: dnsRecordsFor(row.name, row.selector, row.algorithm, row.public_key, bounceDomain, options.inbound),
   };
+}
+
+/**
+ * Removes a domain and its private key: mail from it goes out unsigned from the next message on
+ * (workers are told at once). Adding it again makes a new key, with new records to publish.
+ */
+export async function removeDomain(db: Kysely<Database>, row: DomainRow): Promise<boolean> {
+  const removed = await deleteDomain(db, row.project_id, row.id);
+  if (removed) await announceDomainChange(db, row.project_id, row.name);
+  return removed;
 }
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

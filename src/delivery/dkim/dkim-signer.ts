@@ -19,6 +19,8 @@ export type DkimKey = {
 export type DkimSigner = {
   /** The key to sign mail from `fromDomain` with, or undefined to send unsigned. */
   keyFor(projectId: string, fromDomain: string): Promise<DkimKey | undefined>;
+  /** Drops what is cached for `domain` and its subdomains (their key may be the domain's): it was added or removed. */
+  forget(projectId: string, domain: string): void;
 };
 
 export type DkimSignerOptions = {
@@ -74,6 +76,14 @@ export function createDkimSigner(db: Kysely<Database>, options: DkimSignerOption
       if (entry && entry.expiresAt > now()) return entry.key;
       // Replaced synchronously, so concurrent callers after expiry share one query.
       return remember(cacheKey, projectId, domain, entry).key;
+    },
+    forget(projectId, domain) {
+      const prefix = `${projectId}\n`;
+      for (const cacheKey of cache.keys()) {
+        if (!cacheKey.startsWith(prefix)) continue;
+        const cached = cacheKey.slice(prefix.length);
+        if (cached === domain || cached.endsWith(`.${domain}`)) cache.delete(cacheKey);
+      }
     },
   };
 }

@@ -1,15 +1,16 @@
-// The DNS records a domain owner publishes so receivers can check Sendtrail's mail (DKIM, SPF, DMARC).
+// The DNS records a domain owner publishes so receivers can check Sendtrail's mail (DKIM, SPF, DMARC)
+// and, when the bounce domain is known, so bounces and complaints come back to it (MX).
 import type { DkimAlgorithm } from './create-domain-key.ts';
 
 export type DnsRecord = {
-  type: 'TXT';
+  type: 'TXT' | 'MX';
   /** Fully qualified owner name, without the trailing dot. */
   name: string;
-  /** The record's text as one string, what DNS hosting panels ask for. */
+  /** The record's data as one string, what DNS hosting panels ask for (an MX: preference and host). */
   value: string;
-  /** `value` cut into character-strings of at most 255 bytes (RFC 1035 section 3.3.14). */
+  /** A TXT `value` cut into character-strings of at most 255 bytes (RFC 1035 section 3.3.14); an MX's value. */
   strings: string[];
-  /** `strings` quoted for a zone file: `"v=DKIM1; ..." "...rest"`. */
+  /** The data as a zone file writes it: `"v=DKIM1; ..." "...rest"`, or `10 mx.example.com.`. */
   zoneValue: string;
   purpose: string;
 };
@@ -19,7 +20,8 @@ const MAX_TXT_STRING = 255;
 /**
  * `publicKey` is the base64 `p=` value as stored in domains.public_key. `bounceDomain` is the
  * envelope sender (Return-Path) domain when bounces go to a separate domain: SPF is checked
- * against that domain, not the From domain (RFC 7208 section 1.1.3).
+ * against that domain, not the From domain (RFC 7208 section 1.1.3). `inbound` adds the MX of the
+ * bounce domain: where DSNs, complaints and mailto unsubscribes sent to the return path arrive.
  */
 export function dnsRecordsFor(
   domain: string,
@@ -27,9 +29,10 @@ export function dnsRecordsFor(
   algorithm: DkimAlgorithm,
   publicKey: string,
   bounceDomain?: string,
+  inbound?: InboundMx,
 ): DnsRecord[] {
   const spfDomain = bounceDomain ?? domain;
-  return [
+  const records = [
     txt(
       `${selector}._domainkey.${domain}`,
       `v=DKIM1; k=${algorithm}; p=${publicKey}`,
@@ -51,6 +54,30 @@ export function dnsRecordsFor(
         'passes, raise p to quarantine, then reject.',
     ),
   ];
+  if (bounceDomain && inbound) records.push(bounceMx(bounceDomain, inbound));
+  return records;
+}
+
+/** Where the inbound SMTP server is reached from the internet, when that is known. */
+export type InboundMx = { host?: string };
+
+const MX_PREFERENCE = 10;
+
+function bounceMx(bounceDomain: string, inbound: InboundMx): DnsRecord {
+  const host = inbound.host ?? '<host of your inbound server>';
+  const value = `${MX_PREFERENCE} ${host}`;
+  return {
+    type: 'MX',
+    name: bounceDomain,
+    value,
+    strings: [value],
+    zoneValue: `${value}.`,
+    purpose:
+      `MX for the bounce domain ${bounceDomain}: every message's return path is b+<token>@${bounceDomain}, so ` +
+      'delivery reports, bounces and complaints come back there, to the inbound SMTP server (--roles inbound, ' +
+      'reached on port 25). One bounce domain serves every sending domain: publish this once. ' +
+      (inbound.host ? `${inbound.host} is PUBLIC_URL's host: name the machine of the inbound role if it runs elsewhere.` : 'Set PUBLIC_URL to the public name of this server and the record names it.'),
+  };
 }
 
 function txt(name: string, value: string, purpose: string): DnsRecord {

@@ -49,3 +49,13 @@ export async function findDomainsNamed(
 export async function listDomains(db: Kysely<Database>, projectId: string): Promise<DomainRow[]> {
   return db.selectFrom('domains').selectAll().where('project_id', '=', projectId).orderBy('name').execute();
 }
+
+export async function findDomainById(db: Kysely<Database>, projectId: string, id: string): Promise<DomainRow | undefined> {
+  return db.selectFrom('domains').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Deletes the row, its private key with it; returns whether there was one. */
+export async function deleteDomain(db: Kysely<Database>, projectId: string, id: string): Promise<boolean> {
+  const deleted = await db.deleteFrom('domains').where('project_id', '=', projectId).where('id', '=', id).returning('id').executeTakeFirst();
+  return deleted !== undefined;
+}

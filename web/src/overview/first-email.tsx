@@ -1,5 +1,6 @@
 // A new install's Overview: how to send a first email to the mailbox simulator, ready to copy.
 import { useState } from 'react';
+import { Link } from '@tanstack/react-router';
 import { quietButtonClass } from '../shell/controls.ts';
 
 export function FirstEmail() {
@@ -24,8 +25,11 @@ export function FirstEmail() {
       <p className="mt-1 max-w-3xl text-sm">
         Nothing has been sent yet. Addresses at <code>@simulator.test</code> are scripted recipients answered by Sendtrail itself:{' '}
         <code>delivered@</code> is delivered, <code>open@</code> is opened by a person some seconds later, <code>bounce@</code> bounces,{' '}
-        <code>complaint@</code> reports spam. Set <code>KEY</code> to the API key <code>npm start</code> printed on its first start (or make one with{' '}
-        <code>npx sendtrail keys create</code>), then run:
+        <code>complaint@</code> reports spam. Set <code>KEY</code> to the API key <code>npm start</code> printed on its first start (or create one on the{' '}
+        <Link to="/api-keys" search={(prev) => prev} className="text-teal-800 underline dark:text-teal-300">
+          API keys
+        </Link>{' '}
+        screen), then run:
       </p>
       <pre tabIndex={0} aria-label="The command" className="mt-3 overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
         <code>{command}</code>

@@ -11,6 +11,9 @@ import { UserMenu } from './user-menu.tsx';
 const SCREENS = [
   { to: '/', label: 'Overview' },
   { to: '/email-logs', label: 'Email Logs' },
+  { to: '/domains', label: 'Domains' },
+  { to: '/api-keys', label: 'API keys' },
+  { to: '/users', label: 'Users', adminOnly: true },
   { to: '/settings', label: 'Settings' },
   { to: '/system', label: 'System' },
 ] as const;
@@ -28,7 +31,7 @@ export function AppShell() {
           Sendtrail
         </div>
         <ul className="flex gap-1 px-2 pb-2 md:flex-col">
-          {SCREENS.map((s) => (
+          {SCREENS.filter((s) => !('adminOnly' in s) || user?.role === 'admin').map((s) => (
             <li key={s.to}>
               <Link
                 to={s.to}

@@ -1,0 +1,61 @@
+// One domain, chosen in the list: its records, and removing it (admins) after a confirmation in place.
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { LoadError } from '../shell/load-error.tsx';
+import { quietButtonClass } from '../shell/controls.ts';
+import { domainQuery, type Domain } from './domains.ts';
+import { DnsRecordsTable } from './dns-records-table.tsx';
+
+const dangerButtonClass =
+  'inline-flex items-center rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60 dark:bg-red-600 dark:hover:bg-red-500';
+
+type Props = { name: string; canRemove: boolean; onRemove: (domain: Domain) => Promise<void> };
+
+export function DomainRecords({ name, canRemove, onRemove }: Props) {
+  const domain = useQuery(domainQuery(name));
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (domain.error) return <LoadError what={`read ${name}`} error={domain.error} />;
+  if (!domain.data) return <p className="text-slate-600 dark:text-slate-400">Reading the records of {name}…</p>;
+  const d = domain.data;
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await onRemove(d);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="records-title" className="space-y-3">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h2 id="records-title" className="text-lg font-semibold">
+            Records for {d.domain}
+          </h2>
+          <p className="max-w-3xl text-sm text-slate-600 dark:text-slate-400">
+            Publish these at your DNS host. Mail from {d.domain} is signed already (selector <code>{d.selector}</code>, {d.algorithm === 'rsa' ? 'RSA' : 'Ed25519'});
+            receivers can check the signature once the DKIM record is published.
+          </p>
+        </div>
+        {canRemove && !confirming && (
+          <button type="button" className={quietButtonClass} onClick={() => setConfirming(true)}>
+            Remove {d.domain}
+          </button>
+        )}
+      </div>
+      {canRemove && confirming && (
+        <div role="group" aria-label={`Confirm removing ${d.domain}`} className="flex flex-wrap items-center gap-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm dark:border-red-800 dark:bg-red-950" onKeyDown={(e) => e.key === 'Escape' && setConfirming(false)}>
+          <span>Its key is deleted and its mail goes out unsigned from the next message; adding it again makes a new key to publish.</span>
+          <button type="button" className={dangerButtonClass} disabled={busy} onClick={() => void remove()}>
+            Remove {d.domain} and its key
+          </button>
+          <button type="button" className={quietButtonClass} autoFocus onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      <DnsRecordsTable domain={d.domain} records={d.records} />
+    </section>
+  );
+}
