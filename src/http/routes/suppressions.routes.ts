@@ -107,7 +107,7 @@ export function suppressionRoutes(db: Kysely<Database>): FastifyPluginAsyncTypeb
           description: 'Cells a spreadsheet would read as a formula (starting with =, +, -, @) are prefixed with an apostrophe.',
           tags: ['suppressions'],
           querystring: ExportQuery,
-          response: { 400: ErrorBody, 401: ErrorBody },
+          response: { 200: Type.Unsafe<Readable>({ type: 'string', description: 'The list as text/csv' }), 400: ErrorBody, 401: ErrorBody },
         },
       },
       async (request, reply) => {
