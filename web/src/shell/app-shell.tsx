@@ -8,7 +8,12 @@ import { TimeZonePicker } from './time-zone-picker.tsx';
 import { UserMenu } from './user-menu.tsx';
 
 /** Only screens that exist: each joins the list when it is built. */
-const SCREENS = [{ to: '/', label: 'Overview' }] as const;
+const SCREENS = [
+  { to: '/', label: 'Overview' },
+  { to: '/campaigns', label: 'Campaigns' },
+  { to: '/suppressions', label: 'Suppressions' },
+  { to: '/inbound', label: 'Inbound' },
+] as const;
 
 export function AppShell() {
   const user = useQuery(sessionQuery).data?.user;
@@ -30,7 +35,7 @@ export function AppShell() {
                 search={(prev) => prev}
                 className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
                 activeProps={{ className: 'bg-teal-50 font-semibold text-teal-900 dark:bg-teal-950 dark:text-teal-100', 'aria-current': 'page' }}
-                activeOptions={{ includeSearch: false }}
+                activeOptions={{ includeSearch: false, exact: s.to === '/' }}
               >
                 {s.label}
               </Link>
