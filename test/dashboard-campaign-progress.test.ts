@@ -2,7 +2,7 @@
 // preview's template filling (render-preview.ts), as the list and the compose screen show them.
 import { describe, expect, it } from 'vitest';
 import { addSample, doneOf, formatDuration, leftOf, secondsLeft, sendRate, type Sample } from '../web/src/campaigns/progress.ts';
-import { fillTemplate, templateFields } from '../web/src/campaigns/render-preview.ts';
+import { fillTemplate, templateFields } from '../web/src/campaigns/fill-template.ts';
 
 describe('the pace of a sending campaign', () => {
   it('measures emails out per second over the last 30 seconds only', () => {

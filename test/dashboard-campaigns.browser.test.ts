@@ -114,6 +114,8 @@ describe.each(STORE_KINDS)('campaigns, suppressions and inbound in a real browse
     // Styles of the email apply through the CSSOM, and its links are shown, not followed.
     expect(await frame.locator('h1').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(el).fontSize)).toBe('22px');
     expect(await frame.locator('a').first().getAttribute('href')).toBeNull();
+    // A <style> block of the email applies too (a constructed sheet): its link colour, teal.
+    expect(await frame.locator('a').first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color)).toBe('rgb(15, 118, 110)');
     expect(await page.locator('iframe[title="Preview of the email"]').getAttribute('sandbox')).toBe('allow-same-origin');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'campaign-new');
@@ -147,7 +149,7 @@ describe.each(STORE_KINDS)('campaigns, suppressions and inbound in a real browse
     await page.getByRole('link', { name: 'Campaigns', exact: true }).first().click();
     const row = page.locator('tr[data-campaign="Autumn launch"]');
     await expect.poll(() => row.locator('[data-field="status"]').textContent()).toBe('completed');
-    expect(await row.locator('[data-field="delivered"]').textContent()).toBe(String(DELIVERED));
+    await expect.poll(() => row.locator('[data-field="delivered"]').textContent()).toBe(String(DELIVERED));
 
     // A scheduled campaign is cancelled after a second, in-place question.
     await apiCall('/v1/campaigns', {
@@ -184,7 +186,7 @@ describe.each(STORE_KINDS)('campaigns, suppressions and inbound in a real browse
     expect(await bounced.getByRole('link', { name: /The email to bounce\+0@simulator.test/ }).getAttribute('href')).toMatch(/^\/email-logs\/[0-9a-f-]{36}$/);
 
     await page.getByLabel('Address', { exact: true }).fill('Blocked@Example.org');
-    await page.getByRole('button', { name: 'Suppress' }).click();
+    await page.getByRole('button', { name: 'Suppress', exact: true }).click();
     await page.getByText('blocked@example.org is suppressed: mail to it is rejected.').waitFor();
     const added = page.locator('tr[data-suppression="blocked@example.org"]');
     await added.waitFor();

@@ -8,15 +8,16 @@ import { api } from '../api.ts';
 import { browserTimeZone, zonedMidnight } from '../period.ts';
 import { buttonClass, fieldClass, labelClass, quietButtonClass } from '../shell/controls.ts';
 import { uploadRecipients, UploadError, type Campaign, type RecipientsAdded } from './campaigns-api.ts';
-import { fillTemplate, templateFields } from './render-preview.ts';
+import { fillTemplate, templateFields } from './fill-template.ts';
 import { readCsvHead, sampleOf, type CsvHead } from './read-csv-head.ts';
 import { EmailPreview } from './email-preview.tsx';
 import { BadLines, RecipientsPreview } from './recipients-preview.tsx';
 import { Card, linkClass } from './parts.tsx';
 
-const STARTER_HTML = `<h1 style="font-size:22px">Hello {{data.first_name}},</h1>
+const STARTER_HTML = `<style>a { color: #0f766e; }</style>
+<h1 style="font-size:22px">Hello {{data.first_name}},</h1>
 <p style="line-height:1.5">Our autumn collection is here.</p>
-<p><a href="https://shop.example/autumn" style="color:#0f766e">See what is new</a></p>
+<p><a href="https://shop.example/autumn">See what is new</a></p>
 <p style="font-size:12px;color:#64748b"><a href="{{unsubscribe_url}}">Unsubscribe</a></p>`;
 
 type When = 'now' | 'schedule' | 'draft';

@@ -70,7 +70,8 @@ export function When({ iso, tz }: { iso: string; tz?: string }) {
  * A destructive action asked twice, in place: the button turns into a question with Yes and No.
  * Not a modal dialog: Radix's modal injects a <style> to lock scrolling, which the CSP refuses.
  */
-export function ConfirmButton({ label, question, confirmLabel, onConfirm, disabled }: { label: string; question: string; confirmLabel: string; onConfirm: () => void; disabled?: boolean }) {
+/** `name`: a fuller accessible name than the visible label (which it must contain), e.g. which row. */
+export function ConfirmButton({ label, name, question, confirmLabel, onConfirm, disabled }: { label: string; name?: string; question: string; confirmLabel: string; onConfirm: () => void; disabled?: boolean }) {
   const [asking, setAsking] = useState(false);
   const yes = useRef<HTMLButtonElement>(null);
   // The question takes the button's place: keyboard focus follows it.
@@ -79,7 +80,7 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, disabl
   }, [asking]);
   if (!asking) {
     return (
-      <button type="button" className={quietButtonClass} onClick={() => setAsking(true)} disabled={disabled}>
+      <button type="button" className={quietButtonClass} onClick={() => setAsking(true)} disabled={disabled} aria-label={name}>
         {label}
       </button>
     );

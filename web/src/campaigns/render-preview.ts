@@ -1,30 +1,6 @@
-// What the compose preview shows: the template filled as the server fills it (sending/render-template.ts),
-// and the HTML made inert for a sandboxed frame under our CSP: no script, no remote fetch, styles
-// applied through the CSSOM (which style-src 'self' allows) instead of inline markup (which it refuses).
-
-const PLACEHOLDER = /\{\{\s*(data(?:\.[A-Za-z0-9_-]+)+|email|unsubscribe_url)\s*\}\}/g;
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export type SampleRecipient = { email: string; data: Record<string, string> };
-
-/** Fills {{email}}, {{data.x}} and {{unsubscribe_url}}; a field the sample lacks shows as its placeholder. */
-export function fillTemplate(template: string, sample: SampleRecipient, kind: 'html' | 'text'): string {
-  return template.replace(PLACEHOLDER, (whole, path: string) => {
-    let value: string | undefined;
-    if (path === 'email') value = sample.email;
-    else if (path === 'unsubscribe_url') value = '#unsubscribe';
-    else value = sample.data[path.slice('data.'.length)];
-    const text = value ?? whole;
-    return kind === 'html' ? text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!) : text;
-  });
-}
-
-/** The `data.` fields the templates name, each once. */
-export function templateFields(...templates: string[]): string[] {
-  const fields = new Set<string>();
-  for (const t of templates) for (const [, path] of t.matchAll(PLACEHOLDER)) if (path!.startsWith('data.')) fields.add(path!.slice(5));
-  return [...fields];
-}
+// The compose preview's HTML made inert for a sandboxed frame under our CSP: no script, no remote
+// fetch, styles applied through the CSSOM (which style-src 'self' allows) instead of inline markup
+// (which it refuses).
 
 const REMOVED = 'script, iframe, frame, frameset, object, embed, link, meta, base, form, noscript, template';
 const REMOTE_URL = /url\(\s*(['"]?)\s*(?:https?:)?\/\/[^)]*\)/gi;
@@ -32,30 +8,40 @@ const REMOTE_URL = /url\(\s*(['"]?)\s*(?:https?:)?\/\/[^)]*\)/gi;
 export type InertHtml = { doc: Document; styles: string[]; sheets: string[]; blockedImages: number };
 
 /**
+ * Chromium checks the page's CSP even while DOMParser parses, so a style attribute or <style>
+ * element would be reported as refused before we could set it aside. They are renamed in the
+ * markup first: style attributes inside tags, and <style> into a <textarea>, whose content the
+ * parser keeps as text. A rename that misses (a ">" inside a quoted attribute) costs a refused
+ * style in the preview, never more: the CSP still holds.
+ */
+function renameStyles(html: string): string {
+  return html
+    .replace(/<(\/?)style\b([^>]*)>/gi, (_m, close: string) => (close ? '</textarea>' : '<textarea data-preview-sheet>'))
+    .replace(/<[a-zA-Z][^>]*>/g, (tag) => tag.replace(/(\s)style(\s*=)/gi, '$1data-preview-css$2'));
+}
+
+/**
  * Parses the HTML in an inert document (DOMParser runs nothing) and takes out whatever would act
- * or fetch: scripts and frames, event handlers, javascript: and other links (kept in the title),
- * remote images and backgrounds. Style attributes and <style> blocks are set aside for the CSSOM.
+ * or fetch: scripts and frames, event handlers, links (kept in the title), remote images and
+ * backgrounds. Styles are kept aside, to be applied through the CSSOM.
  */
 export function inertHtml(html: string): InertHtml {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
-  doc.querySelectorAll(REMOVED).forEach((el) => el.remove());
+  const doc = new DOMParser().parseFromString(renameStyles(html), 'text/html');
   const sheets: string[] = [];
-  doc.querySelectorAll('style').forEach((el) => {
+  doc.querySelectorAll('textarea[data-preview-sheet]').forEach((el) => {
     sheets.push((el.textContent ?? '').replace(REMOTE_URL, 'none').replace(/@import[^;]*;/gi, ''));
     el.remove();
   });
+  doc.querySelectorAll(REMOVED).forEach((el) => el.remove());
   const styles: string[] = [];
   let blockedImages = 0;
   doc.querySelectorAll('*').forEach((el) => {
     for (const attr of [...el.attributes]) {
       const name = attr.name.toLowerCase();
-      if (name.startsWith('on') || name === 'srcset' || name === 'background' || name === 'formaction' || name === 'action') el.removeAttribute(attr.name);
+      if (name.startsWith('on') || name === 'style' || name === 'srcset' || name === 'background' || name === 'formaction' || name === 'action') el.removeAttribute(attr.name);
     }
-    const style = el.getAttribute('style');
-    if (style !== null) {
-      el.removeAttribute('style');
-      el.setAttribute('data-preview-style', String(styles.push(style.replace(REMOTE_URL, 'none')) - 1));
-    }
+    const css = el.getAttribute('data-preview-css');
+    if (css !== null) el.setAttribute('data-preview-css', String(styles.push(css.replace(REMOTE_URL, 'none')) - 1));
     if (el.hasAttribute('href')) {
       el.setAttribute('title', el.getAttribute('href') ?? '');
       el.removeAttribute('href');
@@ -72,9 +58,9 @@ export function inertHtml(html: string): InertHtml {
 export function renderInto(target: Document, inert: InertHtml): void {
   const root = target.importNode(inert.doc.documentElement, true);
   target.replaceChild(root, target.documentElement);
-  target.querySelectorAll<HTMLElement>('[data-preview-style]').forEach((el) => {
-    el.style.cssText = inert.styles[Number(el.dataset.previewStyle)] ?? '';
-    el.removeAttribute('data-preview-style');
+  target.querySelectorAll<HTMLElement>('[data-preview-css]').forEach((el) => {
+    el.style.cssText = inert.styles[Number(el.dataset.previewCss)] ?? '';
+    el.removeAttribute('data-preview-css');
   });
   const view = target.defaultView as (Window & typeof globalThis) | null;
   if (view && 'CSSStyleSheet' in view) {

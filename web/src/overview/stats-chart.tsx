@@ -33,12 +33,14 @@ export function StatsChart({ series, tz, granularity }: { series: StatsSeries; t
     const grid = dark ? '#1e293b' : '#e2e8f0';
     // A bucket's point is hollow, filled with the card's own colour (uPlot's default is white).
     const card = dark ? '#0f172a' : '#ffffff';
+    const bucketS = granularity === 'hour' ? 3600 : DAY_S;
     const axis = { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const opts: uPlot.Options = {
       width: el.clientWidth || 600,
       height: HEIGHT,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), tz),
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
+      // One bucket alone (a campaign's first hour) gets a bucket either side, not an axis of years.
+      scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - bucketS, max + bucketS] : [min, max]) }, y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
       axes: [
         // Day buckets get day ticks: an "12pm" tick between two daily points would mean nothing.
         granularity === 'day' ? { ...axis, incrs: DAY_TICKS_S } : axis,

@@ -96,7 +96,7 @@ export function SuppressionsScreen() {
                     </td>
                     {isAdmin && (
                       <td className={`${tdClass} text-right`}>
-                        <ConfirmButton label={`Remove ${s.email}`} question={`Send to ${s.email} again?`} confirmLabel="Yes, remove" onConfirm={() => remove.mutate(s.email)} />
+                        <ConfirmButton label="Remove" name={`Remove ${s.email}`} question={`Send to ${s.email} again?`} confirmLabel="Yes, remove" onConfirm={() => remove.mutate(s.email)} />
                       </td>
                     )}
                   </tr>
