@@ -198,6 +198,13 @@ describe.each(STORE_KINDS)('campaigns, suppressions and inbound in a real browse
     await added.waitFor({ state: 'detached' });
     await page.getByText('blocked@example.org was removed: mail to it goes out again.').waitFor();
 
+    // A list from elsewhere: its good lines join, its bad one is named.
+    await page.getByLabel(/^CSV file with an email column/).setInputFiles({ name: 'old-provider.csv', mimeType: 'text/csv', buffer: Buffer.from('email,reason\nimported@example.org,complaint\nnot an address,manual\n') });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText('1 added, 0 already on the list, 1 line skipped.').waitFor();
+    await page.getByText('Line 3: "not an address" is not a valid email address').waitFor();
+    expect(await page.locator('tr[data-suppression="imported@example.org"]').textContent({ timeout: 30_000 })).toContain('spam complaint');
+
     // Mail to the bounce domain that answers nothing Sendtrail sent.
     const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: inboundPort, secure: false, ignoreTLS: true });
     await smtp.sendMail({ from: 'stranger@example.net', to: `postmaster@${BOUNCE_DOMAIN}`, subject: 'Who are you?', text: 'Is anyone reading this mailbox?' });

@@ -197,7 +197,7 @@ function ImportForm({ onDone }: { onDone: () => void }) {
         {error && <p role="alert" className="text-sm text-red-700 dark:text-red-300">Could not import: {error}</p>}
         {result && (
           <p role="status" className="text-sm">
-            {result.added} added, {result.already_listed} already on the list{result.invalid ? `, ${result.invalid} lines skipped` : ''}.
+            {result.added} added, {result.already_listed} already on the list{result.invalid ? `, ${result.invalid} ${result.invalid === 1 ? 'line' : 'lines'} skipped` : ''}.
           </p>
         )}
         {result && result.invalid_lines.length > 0 && <BadLines lines={result.invalid_lines} total={result.invalid} title="Skipped lines" />}
