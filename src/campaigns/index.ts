@@ -4,6 +4,7 @@ export { addRecipients, type AddRecipientsOptions, type AddedRecipients } from '
 export { sendCampaign } from './send-campaign.ts';
 export { cancelCampaign, type CancelledCampaign } from './cancel-campaign.ts';
 export { campaignLinks, campaignStats, type CampaignLink, type CampaignStats } from './campaign-stats.ts';
+export { campaignBounces, MAX_BOUNCES_READ, type CampaignBounces } from './campaign-bounces.ts';
 export { getCampaign, listCampaignPage } from './list-campaigns.ts';
 export { loadCampaignContent, type CampaignContent } from './campaigns.repository.ts';
 export { campaignStatus, type CampaignStatus } from './campaign-status.ts';

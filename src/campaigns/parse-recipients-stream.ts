@@ -1,7 +1,7 @@
 // Reads a streamed recipient list (NDJSON or CSV) chunk by chunk into validated recipients.
 import { StringDecoder } from 'node:string_decoder';
 import { AppError } from '../shared/app-error.ts';
-import { CsvParser, type CsvRecord } from './csv-parser.ts';
+import { CsvParser, type CsvRecord } from '../shared/csv-parser.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { normalizeRecipientAddress } from './recipient-address.ts';
 import { storableProblem, stringProblem } from '../shared/storable-text.ts';

@@ -62,6 +62,21 @@ export async function listSuppressions(
   return { rows, next: page.next };
 }
 
+/**
+ * The next `limit` entries after an address, in address order (the export's pages). With a
+ * reason, the walk still follows the primary key and skips the other entries.
+ */
+export async function suppressionsAfter(
+  db: Kysely<Database>,
+  projectId: string,
+  page: { after?: string; reason?: SuppressionReason; limit: number },
+): Promise<SuppressionRow[]> {
+  let q = db.selectFrom('suppressions').selectAll().where('project_id', '=', projectId);
+  if (page.after !== undefined) q = q.where('email', '>', page.after);
+  if (page.reason) q = q.where('reason', '=', page.reason);
+  return q.orderBy('email').limit(page.limit).execute();
+}
+
 /** Removes one address; false when it was not on the list. */
 export async function removeSuppression(db: Kysely<Database>, projectId: string, email: string): Promise<boolean> {
   const result = await db

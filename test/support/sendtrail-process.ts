@@ -51,8 +51,9 @@ export async function startSendtrailProcess(
   const roles = options.roles ? ['--roles', options.roles] : [];
   const child = spawn(process.execPath, [...NODE_FLAGS, ...profile, CLI, 'start', ...roles], {
     cwd: options.cwd ?? REPO_ROOT,
-    // The inbound role runs too: its own free port, so parallel processes do not fight over 2525.
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1', INBOUND_SMTP_PORT: String(await freePort()) },
+    // The inbound role runs too: on its own port, so parallel processes do not fight over 2525.
+    // A test that talks to the inbound server names its port; else any free one.
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1', INBOUND_SMTP_PORT: env.INBOUND_SMTP_PORT ?? String(await freePort()) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';

@@ -88,9 +88,59 @@ export const usersRoute = createRoute({
   component: lazyRouteComponent(() => import('./users/users-screen.tsx'), 'UsersScreen'),
 });
 
+const cursorSearch = (raw: Record<string, unknown>): { cursor?: string } => (typeof raw.cursor === 'string' && raw.cursor.length <= 500 ? { cursor: raw.cursor } : {});
+
+export const campaignsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/campaigns',
+  validateSearch: cursorSearch,
+  component: lazyRouteComponent(() => import('./campaigns/campaigns-screen.tsx'), 'CampaignsScreen'),
+});
+
+export const campaignNewRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/campaigns/new',
+  component: lazyRouteComponent(() => import('./campaigns/campaign-new-screen.tsx'), 'CampaignNewScreen'),
+});
+
+export const campaignRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/campaigns/$id',
+  component: lazyRouteComponent(() => import('./campaigns/campaign-detail-screen.tsx'), 'CampaignDetailScreen'),
+});
+
+export const suppressionsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/suppressions',
+  validateSearch: (raw: Record<string, unknown>): { cursor?: string; email?: string } => ({
+    ...cursorSearch(raw),
+    ...(typeof raw.email === 'string' && raw.email.length <= 320 ? { email: raw.email } : {}),
+  }),
+  component: lazyRouteComponent(() => import('./suppressions/suppressions-screen.tsx'), 'SuppressionsScreen'),
+});
+
+export const inboundRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/inbound',
+  validateSearch: (raw: Record<string, unknown>): { cursor?: string; matched?: 'true' | 'all' } => ({
+    ...cursorSearch(raw),
+    ...(raw.matched === 'true' || raw.matched === 'all' ? { matched: raw.matched } : {}),
+  }),
+  component: lazyRouteComponent(() => import('./inbound/inbound-screen.tsx'), 'InboundScreen'),
+});
+
+export const inboundMessageRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/inbound/$id',
+  component: lazyRouteComponent(() => import('./inbound/inbound-message-screen.tsx'), 'InboundMessageScreen'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
-  shellRoute.addChildren([overviewRoute, emailLogsRoute, emailDetailRoute, domainsRoute, apiKeysRoute, usersRoute, settingsRoute, systemRoute]),
+  shellRoute.addChildren([
+    overviewRoute, emailLogsRoute, emailDetailRoute, campaignsRoute, campaignNewRoute, campaignRoute, suppressionsRoute,
+    inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, usersRoute, settingsRoute, systemRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -1,10 +1,10 @@
-// Routes for campaigns: create, stream recipients, send, cancel, list, get, stats, links.
+// Routes for campaigns: create, stream recipients, send, cancel, list, get, stats, links, bounces.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import {
-  addRecipients, cancelCampaign, campaignLinks, campaignStats, createCampaign, getCampaign, listCampaignPage, sendCampaign,
-  MAX_INLINE_RECIPIENTS, type RecipientsFormat,
+  addRecipients, campaignBounces, cancelCampaign, campaignLinks, campaignStats, createCampaign, getCampaign, listCampaignPage, sendCampaign,
+  MAX_BOUNCES_READ, MAX_INLINE_RECIPIENTS, type RecipientsFormat,
 } from '../../campaigns/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
@@ -85,6 +85,21 @@ const ListQuery = Type.Object({
 });
 
 const StatsQuery = Type.Object(periodParams({ from: "the campaign's creation", to: 'now' }), { additionalProperties: false });
+
+const CampaignBouncesResponse = Type.Object({
+  campaign_id: Type.String(),
+  data: Type.Array(
+    Type.Object({
+      bounce_type: Type.Union([Type.String(), Type.Null()], { description: 'hard or soft' }),
+      reason: Type.Union([Type.String(), Type.Null()], { description: "The classifier's reason (unknown_user, mailbox_full, expired ...)." }),
+      emails: Type.Integer({ minimum: 0 }),
+      example: Type.Union([Type.String(), Type.Null()], { description: "One mail server's reply (diagnostic) for this reason." }),
+    }),
+    { description: 'Most frequent first.' },
+  ),
+  emails_read: Type.Integer({ minimum: 0 }),
+  limit: Type.Integer({ description: `Bounced emails read at most (the newest ${MAX_BOUNCES_READ.toLocaleString('en-US')}); when emails_read reaches it, older bounces are left out.` }),
+});
 
 const STREAM_TYPES: Record<string, RecipientsFormat> = {
   'application/x-ndjson': 'ndjson',
@@ -199,6 +214,19 @@ export function campaignRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox 
         serializerCompiler: plainJson,
       },
       async (request) => campaignStats(db, request.projectId, campaignId(request.params.id), request.query),
+    );
+
+    app.get(
+      '/v1/campaigns/:id/bounces',
+      {
+        schema: {
+          summary: "The campaign's bounced emails by bounce type and reason, most frequent first, each with an example of the server's reply",
+          tags: ['campaigns'],
+          params: UuidParam,
+          response: { 200: CampaignBouncesResponse, ...errorResponses },
+        },
+      },
+      async (request) => campaignBounces(db, request.projectId, campaignId(request.params.id)),
     );
 
     app.get(

@@ -22,7 +22,15 @@ export function StatsChart({ series, tz, granularity }: { series: StatsSeries; t
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const dark = usePrefersDark();
-  const data = useMemo<uPlot.AlignedData>(() => [series.start.map((s) => Date.parse(s) / 1000), ...LINES.map((l) => l.pick(series))], [series]);
+  const data = useMemo<uPlot.AlignedData>(() => {
+    const xs = series.start.map((s) => Date.parse(s) / 1000);
+    const ys = LINES.map((l) => l.pick(series));
+    if (xs.length !== 1) return [xs, ...ys];
+    // One bucket alone (a campaign's first hour): uPlot would stretch the axis over years, so an
+    // empty bucket either side frames it.
+    const step = granularity === 'hour' ? 3600 : DAY_S;
+    return [[xs[0]! - step, xs[0]!, xs[0]! + step], ...ys.map((y) => [null, y[0] ?? null, null])];
+  }, [series, granularity]);
   const dataRef = useRef(data);
   dataRef.current = data;
 
@@ -66,7 +74,7 @@ export function StatsChart({ series, tz, granularity }: { series: StatsSeries; t
     plot.current?.setData(data);
   }, [data]);
 
-  const total = (i: number) => formatCount((data[i + 1] as number[]).reduce((a, b) => a + b, 0));
+  const total = (i: number) => formatCount((data[i + 1] as Array<number | null>).reduce<number>((a, b) => a + (b ?? 0), 0));
   return (
     <figure>
       <div ref={box} role="img" aria-label={`Chart by ${granularity}: ${LINES.map((l, i) => `${l.label} ${total(i)}`).join(', ')}.`} />

@@ -11,6 +11,9 @@ import { UserMenu } from './user-menu.tsx';
 const SCREENS = [
   { to: '/', label: 'Overview' },
   { to: '/email-logs', label: 'Email Logs' },
+  { to: '/campaigns', label: 'Campaigns' },
+  { to: '/suppressions', label: 'Suppressions' },
+  { to: '/inbound', label: 'Inbound' },
   { to: '/domains', label: 'Domains' },
   { to: '/api-keys', label: 'API keys' },
   { to: '/users', label: 'Users', adminOnly: true },
@@ -38,7 +41,7 @@ export function AppShell() {
                 search={(prev) => prev}
                 className="block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
                 activeProps={{ className: 'bg-teal-50 font-semibold text-teal-900 dark:bg-teal-950 dark:text-teal-100', 'aria-current': 'page' }}
-                activeOptions={{ includeSearch: false }}
+                activeOptions={{ includeSearch: false, exact: s.to === '/' }}
               >
                 {s.label}
               </Link>
