@@ -140,7 +140,7 @@ describe.each(STORE_KINDS)('campaigns, suppressions and inbound in a real browse
     await expect.poll(() => page.locator('[data-bounce-reason] td').nth(2).textContent(), { timeout: 30_000 }).toBe(String(BOUNCED));
     // Its own emails, each linked to its detail in Email Logs.
     const firstEmail = page.getByRole('region', { name: 'Its emails' }).locator('tbody a').first();
-    expect(await firstEmail.getAttribute('href')).toMatch(/^\/email-logs\/[0-9a-f-]{36}$/);
+    expect(await firstEmail.getAttribute('href')).toMatch(/^\/email-logs\/[0-9a-f-]{36}\?tab=events$/);
     expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'campaign-detail');

@@ -214,9 +214,9 @@ function EmailsCard({ id, tz }: { id: string; tz: string }) {
                 <tr key={e.id}>
                   <td className={tdClass}>
                     {/* The email's own screen, with its Events timeline. */}
-                    <a href={`/email-logs/${e.id}`} className={linkClass}>
+                    <Link to="/email-logs/$id" params={{ id: e.id }} search={{ tab: 'events' }} className={linkClass}>
                       {e.to}
-                    </a>
+                    </Link>
                   </td>
                   <td className={tdClass}>
                     <StatusWord status={e.status} />

@@ -85,7 +85,7 @@ function Facts({ email: e }: { email: Email }) {
     [
       'Campaign',
       e.campaign_id ? (
-        <Link to="/email-logs" search={{ campaign: e.campaign_id }} className="text-teal-800 hover:underline dark:text-teal-300">
+        <Link to="/campaigns/$id" params={{ id: e.campaign_id }} className="text-teal-800 hover:underline dark:text-teal-300">
           {campaign.data ?? e.campaign_id}
         </Link>
       ) : (
