@@ -33,7 +33,7 @@ export function AppShell() {
           <img src="/favicon.svg" alt="" width={24} height={24} />
           Sendtrail
         </div>
-        <ul className="flex gap-1 px-2 pb-2 md:flex-col">
+        <ul className="flex flex-wrap gap-1 px-2 pb-2 md:flex-col md:flex-nowrap">
           {SCREENS.filter((s) => !('adminOnly' in s) || user?.role === 'admin').map((s) => (
             <li key={s.to}>
               <Link
