@@ -18,8 +18,12 @@ export type CachedEmail = {
 export type EmailLogCache = {
   /** The cached emails, if the cache is at `cursor`; else nothing (and the cache is emptied). */
   at(cursor: LogCursor): Map<string, CachedEmail>;
-  /** After a batch committed: these emails' logs up to `cursor`, where the cache now is. */
-  advance(cursor: LogCursor, emails: ReadonlyMap<string, CachedEmail>): void;
+  /**
+   * After a batch from `from` to `to` committed: these emails' logs up to `to`, where the cache now
+   * is. A cache that was not at `from` (another scheduler moved the cursor meanwhile) is emptied
+   * first: its other emails' logs would miss what that scheduler folded.
+   */
+  advance(from: LogCursor, to: LogCursor, emails: ReadonlyMap<string, CachedEmail>): void;
 };
 
 const same = (a: LogCursor, b: LogCursor) => !isBefore(a, b) && !isBefore(b, a);
@@ -36,7 +40,8 @@ export function createEmailLogCache(maxEmails = 10_000): EmailLogCache {
       }
       return emails;
     },
-    advance(c, folded) {
+    advance(from, to, folded) {
+      if (!cursor || !same(cursor, from)) emails.clear();
       for (const [id, e] of folded) {
         emails.delete(id);
         emails.set(id, e);
@@ -45,7 +50,7 @@ export function createEmailLogCache(maxEmails = 10_000): EmailLogCache {
         if (emails.size <= maxEmails) break;
         emails.delete(id);
       }
-      cursor = c;
+      cursor = to;
     },
   };
 }

@@ -163,6 +163,26 @@ describe.each(STORE_KINDS)('rollups on %s', (kind) => {
     expect(await readRollups(db)).toEqual(await recount(deps(db)));
   });
 
+  it("do not keep a scheduler's cached logs across a batch that found nothing after another scheduler moved the cursor", async () => {
+    store = await createTestStore(kind);
+    const db = store.db;
+    await db.insertInto('projects').values({ id: PROJECT, name: 'p' }).execute();
+    const a = await addEmail(db, 'ann@gmail.com', { campaign: true });
+    const cache = createEmailLogCache();
+    // This scheduler folds the queued event and keeps the log; another folds the first sent; this
+    // one then finds nothing new (and must not carry its stale log past that), and folds a second
+    // sent, which counts nowhere: an email is sent once.
+    await appendEvents(db, [event(a, 'queued', 0)]);
+    await catchUpRollups(deps(db, { cache }));
+    await appendEvents(db, [event(a, 'sent', 1)]);
+    await catchUpRollups(deps(db));
+    await catchUpRollups(deps(db, { cache }));
+    await appendEvents(db, [event(a, 'sent', 2)]);
+    await catchUpRollups(deps(db, { cache }));
+    expect(await hourRow(db, 'gmail', 0)).toMatchObject({ sent: 1 });
+    expect(await readRollups(db)).toEqual(await recount(deps(db)));
+  });
+
   it('fold events that arrive over many small batches as one fold of the whole log would', async () => {
     store = await createTestStore(kind);
     const db = store.db;

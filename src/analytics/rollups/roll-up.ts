@@ -34,7 +34,7 @@ export type RollupDeps = {
 
 export const DEFAULT_BATCH = 2000;
 
-type Folded = { events: number; cursor: LogCursor; emails: Map<string, CachedEmail> };
+type Folded = { events: number; from: LogCursor; cursor: LogCursor; emails: Map<string, CachedEmail> };
 
 export async function rollUpBatch(deps: RollupDeps): Promise<{ events: number; cursor: LogCursor }> {
   const outcome = await deps.db.transaction().execute((trx) => foldNext(trx, deps));
@@ -43,14 +43,14 @@ export async function rollUpBatch(deps: RollupDeps): Promise<{ events: number; c
     await deps.providers.providersOf(outcome.undecided);
     return rollUpBatch(deps);
   }
-  deps.cache?.advance(outcome.cursor, outcome.emails);
+  deps.cache?.advance(outcome.from, outcome.cursor, outcome.emails);
   return { events: outcome.events, cursor: outcome.cursor };
 }
 
 async function foldNext(trx: Kysely<Database>, deps: RollupDeps): Promise<Folded | { undecided: string[] }> {
   const before = await lockCursor(trx, STATS_CURSOR);
   const events = await readLogWithEmails(trx, { after: before, limit: deps.batchSize ?? DEFAULT_BATCH });
-  if (events.length === 0) return { events: 0, cursor: before, emails: new Map() };
+  if (events.length === 0) return { events: 0, from: before, cursor: before, emails: new Map() };
   const last = events.at(-1)!;
   const end: LogCursor = { txid: last.txid, id: last.id };
 
@@ -78,7 +78,7 @@ async function foldNext(trx: Kysely<Database>, deps: RollupDeps): Promise<Folded
   const folded = new Map<string, CachedEmail>();
   let i = 0;
   for (const [id, { dims, log }] of emails) folded.set(id, { dims, log, tally: tallies[i++] });
-  return { events: events.length, cursor: end, emails: folded };
+  return { events: events.length, from: before, cursor: end, emails: folded };
 }
 
 /** The events that begin an email's log: written with the email itself, never later. */
