@@ -1,5 +1,5 @@
 // Reads a streamed recipient list (NDJSON or CSV) chunk by chunk into validated recipients.
-import { StringDecoder } from 'node:string_decoder';
+import { textChunks } from '../shared/text-chunks.ts';
 import { AppError } from '../shared/app-error.ts';
 import { CsvParser, type CsvRecord } from '../shared/csv-parser.ts';
 import { LineSplitter } from './line-splitter.ts';
@@ -20,19 +20,9 @@ const isBad = (r: Row): r is BadLine => 'reason' in r;
  * a header row with an `email` column; the other columns become `data` fields.
  */
 export async function* parseRecipientsStream(body: AsyncIterable<Buffer | string>, format: RecipientsFormat): AsyncGenerator<ParsedChunk> {
-  const decoder = new StringDecoder('utf8');
   const parse = format === 'csv' ? csvRows() : ndjsonRows();
-  let first = true;
-  for await (const chunk of body) {
-    let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    // Spreadsheet exports often start with a byte order mark; it is not part of the first header.
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
-    yield split(parse.push(text));
-  }
-  yield split(parse.push(decoder.end(), true));
+  for await (const text of textChunks(body)) yield split(parse.push(text));
+  yield split(parse.push('', true));
 }
 
 function split(rows: Row[]): ParsedChunk {

@@ -1,6 +1,5 @@
 // Use case: POST /v1/suppressions/import: a CSV list (from another provider, or our own export)
 // streamed into the suppression list in batches, so memory holds one batch whatever the file's size.
-import { StringDecoder } from 'node:string_decoder';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { AppError } from '../shared/app-error.ts';
@@ -8,6 +7,7 @@ import { CsvParser, type CsvRecord } from '../shared/csv-parser.ts';
 import { stringProblem } from '../shared/storable-text.ts';
 import { isValidAddress } from '../sending/index.ts';
 import { addSuppressions, SUPPRESSION_REASONS, type NewSuppression, type SuppressionReason } from './suppressions.repository.ts';
+import { textChunks } from '../shared/text-chunks.ts';
 
 /** Rows per INSERT: short statements, since PGlite runs each one on the event loop. */
 const BATCH_ROWS = 1_000;
@@ -31,7 +31,6 @@ export async function importSuppressions(
 ): Promise<ImportedSuppressions> {
   const result: ImportedSuppressions = { added: 0, already_listed: 0, invalid: 0, invalid_lines: [] };
   const parser = new CsvParser(4096);
-  const decoder = new StringDecoder('utf8');
   let columns: Columns | undefined;
   let batch: NewSuppression[] = [];
   // An address twice in one file counts once, as a repeat of its first line.
@@ -57,17 +56,8 @@ export async function importSuppressions(
       if (batch.length >= BATCH_ROWS) await flush();
     }
   };
-  let first = true;
-  for await (const chunk of body) {
-    let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    // Spreadsheet exports often start with a byte order mark; it is not part of the first header.
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
-    await take(parser.push(text));
-  }
-  await take([...parser.push(decoder.end()), ...parser.end()]);
+  for await (const text of textChunks(body)) await take(parser.push(text));
+  await take(parser.end());
   if (!columns) throw new AppError('invalid_recipients_file', 'the CSV is empty: it needs a header row with an "email" column', { lines: [{ line: 1, reason: 'no header row' }] });
   await flush();
   return result;
