@@ -4,9 +4,8 @@ import { useState } from 'react';
 import { RelativeTime } from '../shell/relative-time.tsx';
 import { quietButtonClass } from '../shell/controls.ts';
 import type { ApiKey } from './api-keys.ts';
+import { InlineConfirm } from '../shell/inline-confirm.tsx';
 
-const dangerButtonClass =
-  'inline-flex items-center rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60 dark:bg-red-600 dark:hover:bg-red-500';
 
 type Props = { keys: ApiKey[]; canRevoke: boolean; onRevoke: (key: ApiKey) => Promise<void> };
 
@@ -70,16 +69,14 @@ function KeyRow({ apiKey: k, canRevoke, onRevoke }: { apiKey: ApiKey; canRevoke:
             </button>
           )}
           {!k.revoked_at && confirming && (
-            <div role="group" aria-label={`Confirm revoking ${k.name}`} className="flex flex-wrap items-center justify-end gap-2" onKeyDown={(e) => e.key === 'Escape' && setConfirming(false)}>
-              <span className="text-left text-xs">Requests with this key will fail at once.</span>
-              <button type="button" className={dangerButtonClass} disabled={busy} onClick={() => void revoke()}>
-                Revoke {k.name}
-              </button>
-              {/* Focus lands on the safe choice. */}
-              <button type="button" className={quietButtonClass} autoFocus onClick={() => setConfirming(false)}>
-                Cancel
-              </button>
-            </div>
+            <InlineConfirm
+              label={`Confirm revoking ${k.name}`}
+              warning={<span className="text-left text-xs">Requests with this key will fail at once.</span>}
+              confirmText={`Revoke ${k.name}`}
+              busy={busy}
+              onConfirm={() => void revoke()}
+              onCancel={() => setConfirming(false)}
+            />
           )}
         </td>
       )}

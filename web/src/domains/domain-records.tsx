@@ -5,9 +5,8 @@ import { LoadError } from '../shell/load-error.tsx';
 import { quietButtonClass } from '../shell/controls.ts';
 import { domainQuery, type Domain } from './domains.ts';
 import { DnsRecordsTable } from './dns-records-table.tsx';
+import { InlineConfirm } from '../shell/inline-confirm.tsx';
 
-const dangerButtonClass =
-  'inline-flex items-center rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60 dark:bg-red-600 dark:hover:bg-red-500';
 
 type Props = { name: string; canRemove: boolean; onRemove: (domain: Domain) => Promise<void> };
 
@@ -45,15 +44,15 @@ export function DomainRecords({ name, canRemove, onRemove }: Props) {
         )}
       </div>
       {canRemove && confirming && (
-        <div role="group" aria-label={`Confirm removing ${d.domain}`} className="flex flex-wrap items-center gap-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm dark:border-red-800 dark:bg-red-950" onKeyDown={(e) => e.key === 'Escape' && setConfirming(false)}>
-          <span>Its key is deleted and its mail goes out unsigned from the next message; adding it again makes a new key to publish.</span>
-          <button type="button" className={dangerButtonClass} disabled={busy} onClick={() => void remove()}>
-            Remove {d.domain} and its key
-          </button>
-          <button type="button" className={quietButtonClass} autoFocus onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </div>
+        <InlineConfirm
+          label={`Confirm removing ${d.domain}`}
+          className="flex flex-wrap items-center gap-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm dark:border-red-800 dark:bg-red-950"
+          warning={<span>Its key is deleted and its mail goes out unsigned from the next message; adding it again makes a new key to publish.</span>}
+          confirmText={`Remove ${d.domain} and its key`}
+          busy={busy}
+          onConfirm={() => void remove()}
+          onCancel={() => setConfirming(false)}
+        />
       )}
       <DnsRecordsTable domain={d.domain} records={d.records} />
     </section>

@@ -4,9 +4,8 @@ import { useState } from 'react';
 import { RelativeTime } from '../shell/relative-time.tsx';
 import { fieldClass, quietButtonClass } from '../shell/controls.ts';
 import type { ListedUser, Role } from './users.ts';
+import { InlineConfirm } from '../shell/inline-confirm.tsx';
 
-const dangerButtonClass =
-  'inline-flex items-center rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60 dark:bg-red-600 dark:hover:bg-red-500';
 
 type Change = (user: ListedUser, change: { role?: Role; disabled?: boolean }) => Promise<void>;
 
@@ -82,15 +81,14 @@ function UserRow({ user: u, isSelf, onChange }: { user: ListedUser; isSelf: bool
           </button>
         )}
         {!u.disabled && confirming && (
-          <div role="group" aria-label={`Confirm disabling ${u.email}`} className="flex flex-wrap items-center justify-end gap-2" onKeyDown={(e) => e.key === 'Escape' && setConfirming(false)}>
-            <span className="text-left text-xs">{isSelf ? 'This signs you out.' : 'Their sessions end at once.'}</span>
-            <button type="button" className={dangerButtonClass} disabled={busy} onClick={() => void change({ disabled: true })}>
-              Disable {u.email}
-            </button>
-            <button type="button" className={quietButtonClass} autoFocus onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </div>
+          <InlineConfirm
+            label={`Confirm disabling ${u.email}`}
+            warning={<span className="text-left text-xs">{isSelf ? 'This signs you out.' : 'Their sessions end at once.'}</span>}
+            confirmText={`Disable ${u.email}`}
+            busy={busy}
+            onConfirm={() => void change({ disabled: true })}
+            onCancel={() => setConfirming(false)}
+          />
         )}
       </td>
     </tr>
