@@ -24,38 +24,46 @@ export type LogFilter = { projectId?: string; campaignId?: string; emailId?: str
 const START: LogCursor = { txid: '0', id: 0 };
 const visibleToAll = sql`e.txid < pg_snapshot_xmin(pg_current_snapshot())`;
 
-/** An event with what the rollups break it down by, read from its email in the same statement. */
-export type LoggedEventWithEmail = LoggedEvent & { from_address: string; to_address: string; tags: unknown };
-
 /** Up to `limit` events after `after` (and up to `upTo`, when given) that every reader can see, in log order. */
 export function readLog(
   db: Kysely<Database>,
   options: { after: LogCursor; upTo?: LogCursor; limit: number; filter?: LogFilter },
 ): Promise<LoggedEvent[]> {
-  return readEvents<LoggedEvent>(db, options, 'campaign_id');
+  return readEvents(db, options);
 }
 
-/** readLog, each event with its email's sender, recipient and tags as well. */
-export function readLogWithEmails(db: Kysely<Database>, options: { after: LogCursor; limit: number }): Promise<LoggedEventWithEmail[]> {
-  return readEvents<LoggedEventWithEmail>(db, options, 'campaign_id, from_address, to_address, tags');
+/** An event of the log as it is stored, without its email's columns. */
+export type LogEvent = Omit<LoggedEvent, 'campaign_id'>;
+
+/**
+ * readLog without a look at the emails: for a reader that knows most of the emails already (the
+ * rollups keep them), reading each one's row again would cost more than the events themselves.
+ */
+export async function readLogEvents(db: Kysely<Database>, options: { after: LogCursor; limit: number }): Promise<LogEvent[]> {
+  const { rows } = await sql<LogEvent>`
+    SELECT e.id, e.txid::text AS txid, e.project_id, e.email_id, e.event_type, e.metadata, e.created_at
+    FROM events e
+    WHERE (e.txid, e.id) > (${options.after.txid}::xid8, ${options.after.id}) AND ${visibleToAll}
+    ORDER BY e.txid, e.id
+    LIMIT ${options.limit}
+  `.execute(db);
+  return rows.map((r) => ({ ...r, id: Number(r.id), created_at: new Date(r.created_at) }));
 }
 
-async function readEvents<T extends LoggedEvent>(
+async function readEvents(
   db: Kysely<Database>,
   options: { after: LogCursor; upTo?: LogCursor; limit: number; filter?: LogFilter },
-  emailColumns: 'campaign_id' | 'campaign_id, from_address, to_address, tags',
-): Promise<T[]> {
+): Promise<LoggedEvent[]> {
   const f = options.filter ?? {};
   const upTo = options.upTo ? sql`AND (e.txid, e.id) <= (${options.upTo.txid}::xid8, ${options.upTo.id})` : sql``;
-  const columns = sql.raw(emailColumns);
   // Raw SQL: a row comparison over xid8, which walks events_commit_order from the cursor. Without a
   // campaign filter the events are taken first and each is then looked up in emails by key: the
   // planner cannot estimate the row comparison, and guessing a third of the log, it would hash the
   // whole emails table to join a page of events (seen in EXPLAIN on PGlite without statistics).
   const { rows } = f.campaignId
-    ? await sql<T>`
+    ? await sql<LoggedEvent>`
       SELECT e.id, e.txid::text AS txid, e.project_id, e.email_id, e.event_type, e.metadata, e.created_at, em.*
-      FROM events e CROSS JOIN LATERAL (SELECT ${columns} FROM emails WHERE id = e.email_id) em
+      FROM events e CROSS JOIN LATERAL (SELECT campaign_id FROM emails WHERE id = e.email_id) em
       WHERE (e.txid, e.id) > (${options.after.txid}::xid8, ${options.after.id}) ${upTo} AND ${visibleToAll}
         ${f.projectId ? sql`AND e.project_id = ${f.projectId}` : sql``}
         ${f.emailId ? sql`AND e.email_id = ${f.emailId}` : sql``}
@@ -64,7 +72,7 @@ async function readEvents<T extends LoggedEvent>(
       ORDER BY e.txid, e.id
       LIMIT ${options.limit}
     `.execute(db)
-    : await sql<T>`
+    : await sql<LoggedEvent>`
       SELECT e.id, e.txid::text AS txid, e.project_id, e.email_id, e.event_type, e.metadata, e.created_at, em.*
       FROM (
         SELECT * FROM events e
@@ -76,7 +84,7 @@ async function readEvents<T extends LoggedEvent>(
         LIMIT ${options.limit}
       ) e
       -- OFFSET 0 keeps the lateral a lookup per event rather than a join the planner may reorder.
-      CROSS JOIN LATERAL (SELECT ${columns} FROM emails WHERE id = e.email_id OFFSET 0) em
+      CROSS JOIN LATERAL (SELECT campaign_id FROM emails WHERE id = e.email_id OFFSET 0) em
       ORDER BY e.txid, e.id
     `.execute(db);
   return rows.map((r) => ({ ...r, created_at: new Date(r.created_at) }));

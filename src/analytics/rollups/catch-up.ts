@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { isBefore } from '../../events/index.ts';
 import { rollUpBatch, type RollupDeps } from './roll-up.ts';
 import { createEmailLogCache } from './email-log-cache.ts';
+import { createDimsInterner } from './fold-dims.ts';
 
 export async function catchUpRollups(deps: RollupDeps, options: { timeoutMs?: number } = {}): Promise<void> {
   const { rows } = await sql<{ txid: string; id: string | number }>`
@@ -12,7 +13,7 @@ export async function catchUpRollups(deps: RollupDeps, options: { timeoutMs?: nu
   const target = rows[0] && { txid: rows[0].txid, id: Number(rows[0].id) };
   if (!target) return;
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  const batch = { ...deps, cache: deps.cache ?? createEmailLogCache() };
+  const batch = { ...deps, cache: deps.cache ?? createEmailLogCache(), interner: deps.interner ?? createDimsInterner() };
   for (;;) {
     const { events, cursor } = await rollUpBatch(batch);
     // Every event committed before the call lies at or before the last in log order.

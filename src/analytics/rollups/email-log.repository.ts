@@ -49,8 +49,8 @@ export async function loadEmailDimensions(db: Kysely<Database>, emailIds: readon
   return new Map(rows.map((r) => [r.id, dimensionsOf(r)]));
 }
 
-/** What an email is broken down by, from its row (or an event read with it). */
-export function dimensionsOf(r: { project_id: string; campaign_id: string | null; tags: unknown; from_address: string; to_address: string }): EmailDimensions {
+/** What an email is broken down by, from its row. */
+function dimensionsOf(r: { project_id: string; campaign_id: string | null; tags: unknown; from_address: string; to_address: string }): EmailDimensions {
   return {
     projectId: r.project_id,
     campaignId: r.campaign_id,

@@ -4,13 +4,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import { notify } from '../../store/open-store.ts';
-import { readLogWithEmails, type LogCursor, type LoggedEventWithEmail } from '../../events/index.ts';
+import { readLogEvents, type LogCursor, type LogEvent } from '../../events/index.ts';
 import type { Client } from '../clients.ts';
 import { STATS_CHANNEL, statsPayload } from '../stats-channel.ts';
 import { lockCursor, saveCursor } from './rollup-cursors.repository.ts';
-import { dimensionsOf, loadEmailLogs, type LoggedEmailEvent } from './email-log.repository.ts';
-import type { CachedEmail, EmailLogCache } from './email-log-cache.ts';
-import { domainOf, foldBatch, NO_CAMPAIGN, type EmailToFold } from './fold-batch.ts';
+import { loadEmailDimensions, loadEmailLogs, type LoggedEmailEvent } from './email-log.repository.ts';
+import { FIRST_EVENTS, type CachedEmail, type CachedLogs, type EmailLogCache } from './email-log-cache.ts';
+import { foldBatch, NO_CAMPAIGN, type EmailToFold } from './fold-batch.ts';
+import { createDimsInterner, type DimsInterner } from './fold-dims.ts';
 import { writeDeltas } from './write-deltas.repository.ts';
 
 export const STATS_CURSOR = 'stats';
@@ -28,6 +29,8 @@ export type RollupDeps = {
   batchSize?: number;
   /** The logs of recently folded emails, kept by the scheduler's loop between its batches. */
   cache?: EmailLogCache;
+  /** Shares one breakdown among the emails that have it (kept with the cache). */
+  interner?: DimsInterner;
   /** Tests: called inside the batch's transaction after the rollups are written, before the cursor moves. */
   beforeCursorMoves?: () => Promise<void> | void;
 };
@@ -49,13 +52,13 @@ export async function rollUpBatch(deps: RollupDeps): Promise<{ events: number; c
 
 async function foldNext(trx: Kysely<Database>, deps: RollupDeps): Promise<Folded | { undecided: string[] }> {
   const before = await lockCursor(trx, STATS_CURSOR);
-  const events = await readLogWithEmails(trx, { after: before, limit: deps.batchSize ?? DEFAULT_BATCH });
+  const events = await readLogEvents(trx, { after: before, limit: deps.batchSize ?? DEFAULT_BATCH });
   if (events.length === 0) return { events: 0, from: before, cursor: before, emails: new Map() };
   const last = events.at(-1)!;
   const end: LogCursor = { txid: last.txid, id: last.id };
 
-  const emails = await emailsOf(trx, events, before, end, deps.cache);
-  const domains = [...new Set([...emails.values()].map((e) => domainOf(e.dims.toAddress)))];
+  const emails = await emailsOf(trx, events, end, deps.cache?.at(before), deps.interner ?? createDimsInterner());
+  const domains = [...new Set([...emails.values()].map((e) => e.dims.recipientDomain))];
   const providers = await deps.providers.providersOf(domains, { db: trx, decide: false });
   const undecided = domains.filter((d) => !providers.has(d));
   if (undecided.length > 0) return { undecided };
@@ -64,8 +67,8 @@ async function foldNext(trx: Kysely<Database>, deps: RollupDeps): Promise<Folded
     projectId: dims.projectId,
     campaignId: dims.campaignId,
     tags: dims.tags,
-    sendingDomain: domainOf(dims.fromAddress),
-    provider: providers.get(domainOf(dims.toAddress)) ?? 'other',
+    sendingDomain: dims.sendingDomain,
+    provider: providers.get(dims.recipientDomain) ?? 'other',
     log,
     earlier: tally,
   }));
@@ -81,47 +84,47 @@ async function foldNext(trx: Kysely<Database>, deps: RollupDeps): Promise<Folded
   return { events: events.length, from: before, cursor: end, emails: folded };
 }
 
-/** The events that begin an email's log: written with the email itself, never later. */
-const FIRST_EVENTS: ReadonlySet<string> = new Set(['queued', 'scheduled']);
-
 /**
  * The emails a batch touched, each with its log up to the batch's end: a cached log (up to the
- * batch's start, with its tally) plus its events in the batch; its events in the batch alone when
- * they begin with its first event (an email has no event before the one written with it, and the
- * log runs in commit order); or its log read from the database.
+ * batch's start, with its tally when kept) plus its events in the batch; its events in the batch
+ * alone when they begin with its first event (an email has no event before the one written with
+ * it, and the log runs in commit order); or its log read from the database. Only emails the cache
+ * does not hold are looked up in `emails`.
  */
 async function emailsOf(
   trx: Kysely<Database>,
-  events: readonly LoggedEventWithEmail[],
-  before: LogCursor,
+  events: readonly LogEvent[],
   end: LogCursor,
-  cache: EmailLogCache | undefined,
+  cached: CachedLogs | undefined,
+  intern: DimsInterner,
 ): Promise<Map<string, CachedEmail>> {
   const inBatch = new Map<string, LoggedEmailEvent[]>();
-  // The email's columns came with each of its events: the first one's will do.
-  const rowOf = new Map<string, LoggedEventWithEmail>();
   for (const e of events) {
     let list = inBatch.get(e.email_id);
-    if (!list) {
-      inBatch.set(e.email_id, (list = []));
-      rowOf.set(e.email_id, e);
-    }
+    if (!list) inBatch.set(e.email_id, (list = []));
     list.push({ id: e.id, txid: e.txid, event_type: e.event_type, metadata: e.metadata, created_at: e.created_at });
   }
-  const cached = cache?.at(before) ?? new Map<string, CachedEmail>();
-  const missing = [...inBatch.keys()].filter((id) => !cached.has(id));
-  const unread = missing.filter((id) => !FIRST_EVENTS.has(inBatch.get(id)![0]!.event_type));
-  const logs = unread.length > 0 ? await loadEmailLogs(trx, unread, end) : new Map<string, LoggedEmailEvent[]>();
   const emails = new Map<string, CachedEmail>();
+  const unknown: string[] = [];
   for (const [id, added] of inBatch) {
-    const c = cached.get(id);
-    if (c) {
-      // New arrays: the cache's own stay as they are until the batch commits. The policy reads a
-      // log in id order, which the log order (txid, id) need not be.
-      emails.set(id, { dims: c.dims, log: [...c.log, ...added].sort((a, b) => a.id - b.id), tally: c.tally });
+    const c = cached?.get(id);
+    if (!c) {
+      unknown.push(id);
       continue;
     }
-    emails.set(id, { dims: dimensionsOf(rowOf.get(id)!), log: logs.get(id) ?? added.sort((a, b) => a.id - b.id) });
+    // New arrays: the cache's own stay as they are until the batch commits. The policy reads a
+    // log in id order, which the log order (txid, id) need not be.
+    emails.set(id, { dims: c.dims, log: [...c.log, ...added].sort((a, b) => a.id - b.id), tally: c.tally });
+  }
+  if (unknown.length === 0) return emails;
+  const unread = unknown.filter((id) => !FIRST_EVENTS.has(inBatch.get(id)![0]!.event_type));
+  const dims = await loadEmailDimensions(trx, unknown);
+  const logs = unread.length > 0 ? await loadEmailLogs(trx, unread, end) : new Map<string, LoggedEmailEvent[]>();
+  for (const id of unknown) {
+    const d = dims.get(id);
+    // Every event names a stored email (a foreign key); one gone would have nothing to count under.
+    if (!d) continue;
+    emails.set(id, { dims: intern(d), log: logs.get(id) ?? inBatch.get(id)!.sort((a, b) => a.id - b.id) });
   }
   return emails;
 }

@@ -88,7 +88,7 @@ describe.each(STORE_KINDS)('rollups equal a recount of the log, on %s', (kind) =
         }
         const hits: Array<{ eventId: number; emailId: string; kind: 'open' | 'click' }> = [];
         // This run's scheduler keeps its cache; `other` folds are another scheduler's, without one.
-        const cache = createEmailLogCache(4);
+        const cache = createEmailLogCache(4, 3);
         const slow: pg.Client[] = [];
         try {
           for (const a of actions) {

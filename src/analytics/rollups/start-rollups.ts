@@ -11,6 +11,7 @@ import type { BackgroundTask, TaskLog } from '../../shared/background-task.ts';
 import { EVENTS_CHANNEL } from '../../events/index.ts';
 import { DEFAULT_BATCH, rollUpBatch, type RollupDeps } from './roll-up.ts';
 import { createEmailLogCache } from './email-log-cache.ts';
+import { createDimsInterner } from './fold-dims.ts';
 
 /** The longest an event waits for its batch while events keep coming: well inside the 2 s promised. */
 export const DEFAULT_GATHER_MS = 500;
@@ -21,7 +22,7 @@ export async function startRollups(
   const pollMs = deps.pollMs ?? 500;
   const gatherMs = Math.min(deps.gatherMs ?? DEFAULT_GATHER_MS, pollMs);
   const batchSize = deps.batchSize ?? DEFAULT_BATCH;
-  const batch = { ...deps, cache: deps.cache ?? createEmailLogCache() };
+  const batch = { ...deps, cache: deps.cache ?? createEmailLogCache(), interner: deps.interner ?? createDimsInterner() };
   let gathering = false;
   return startNotifiedTask(deps.notifier, EVENTS_CHANNEL, {
     name: 'rolling up the event log',
