@@ -17,7 +17,7 @@ export type CeilingRun = CeilingResult & { position: string; dkim: boolean; raw:
 export type MeasuredRun = RunResult & { ceilingBefore: CeilingRun; ceilingAfter?: CeilingRun; dkimCeiling?: CeilingRun };
 
 export type ReportInput = {
-  options: { count: number; poolSize: number };
+  options: { count: number; poolSize: number; roles?: string };
   machine: Record<string, string>;
   code: string;
   startedAt: Date;
@@ -116,7 +116,7 @@ export function renderReport(input: ReportInput): string {
     '',
     `Machine: ${Object.entries(input.machine).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     `Code: ${input.code}.`,
-    `N = ${whole(input.options.count)} recipients; SMTP pool of ${input.options.poolSize} connections; sink in its own process${env.length ? `; ${env.join(', ')}` : '; Sendtrail defaults'}.`,
+    `N = ${whole(input.options.count)} recipients; SMTP pool of ${input.options.poolSize} connections; sink in its own process; ${input.options.roles ? `roles ${input.options.roles}` : 'all roles'}${env.length ? `; ${env.join(', ')}` : '; Sendtrail defaults'}.`,
     '',
     markdownTable(['Ceiling (bare nodemailer 10 pool, pre-built messages)', 'messages', 'msg/s', 'seconds', 'client CPU ms/msg', 'sink CPU ms/msg', 'bytes/msg at the sink'], ceilingRows),
     '',

@@ -10,9 +10,12 @@
 //
 // Usage: npm run bench:send -- [--quick] [--n 100000] [--stores pg,pglite] [--dkim-store pg|pglite|none]
 //                              [--one-ceiling] [--cpu-prof] [--no-wait] [--live] [--repeats 1] [--no-raw-ceiling]
+//                              [--roles api,tracking,worker,inbound]
 // --quick: N = 5,000. --one-ceiling: a single ceiling at the start (faster, less fair).
 // --no-raw-ceiling skips the second reference: the same pool sending pre-composed messages, once
 // before and once after the runs (see ceiling.ts).
+// --roles starts Sendtrail with these roles instead of all of them: without `scheduler`, it gives
+// what folding the rollups in the sending process costs (on PGlite they share one thread).
 // --cpu-prof writes Sendtrail's CPU profiles to bench/results/profiles/ (see summarize-profile.ts).
 // --no-wait skips waiting for a quiet machine before each timed phase; --live runs the working
 // tree (built first when stale) instead of a snapshot of it; --repeats sets how many times a phase disturbed by other
@@ -59,6 +62,7 @@ function parseOptions() {
       live: { type: 'boolean', default: false },
       repeats: { type: 'string' },
       'no-raw-ceiling': { type: 'boolean', default: false },
+      roles: { type: 'string' },
     },
   });
   const count = Number(values.n ?? (values.quick ? 5000 : process.env.N ?? 100_000));
@@ -78,6 +82,7 @@ function parseOptions() {
     repeats: Number(values.repeats ?? 1),
     poolSize: POOL_SIZE,
     rawCeiling: !values['no-raw-ceiling'],
+    roles: values.roles,
   };
 }
 
@@ -124,7 +129,7 @@ function phases(sink: SinkProcess, options: BenchOptions, notes: string[]) {
       return measure(
         `${store}${dkim ? ' + DKIM' : ''}`,
         async () => {
-          const r = await runSendtrailCampaign(sink, { store, count: options.count, dkim, cpuProfileDir: options.cpuProfileDir, log, settle });
+          const r = await runSendtrailCampaign(sink, { store, count: options.count, dkim, cpuProfileDir: options.cpuProfileDir, roles: options.roles, log, settle });
           if (r.problems.length > 0) log(`FAILED ${r.label}:\n  ${r.problems.join('\n  ')}`);
           return r;
         },

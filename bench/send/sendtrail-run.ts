@@ -28,6 +28,8 @@ export type RunOptions = {
   count: number;
   dkim: boolean;
   cpuProfileDir?: string;
+  /** `sendtrail start --roles`: all roles when not given. */
+  roles?: string;
   log(line: string): void;
   /** Called just before the timed part (e.g. to wait for a quiet machine). */
   settle?(phase: string): Promise<void>;
@@ -81,7 +83,7 @@ export async function runSendtrailCampaign(sink: SinkProcess, options: RunOption
     // Before start: PGlite admits one process at a time.
     const dkimRecord = options.dkim ? parseDkimRecord(await runSendtrailCommand(env, ['domains', 'add', FROM_DOMAIN])) : undefined;
     const startedAt = now();
-    child = await startSendtrail(env, { cpuProfileDir: options.cpuProfileDir });
+    child = await startSendtrail(env, { cpuProfileDir: options.cpuProfileDir, roles: options.roles });
     result.startupSeconds = (now() - startedAt) / 1000;
     options.log(`${label}: sendtrail pid ${child.pid} up in ${result.startupSeconds.toFixed(1)} s at ${child.url}`);
 
