@@ -8,6 +8,9 @@ export interface StatusRule {
   readonly reason: BounceReason;
   /** The code's meaning in RFC 3463 / RFC 5248's registry, or why we map it so. */
   readonly meaning: string;
+  /** A provider's own code for one failure (Office 365's 5.4.312 "DNS query failed"): it names the cause
+   * more precisely than the reply's words ("Message expired, DNS query failed"), so it decides before them. */
+  readonly decisive?: boolean;
 }
 
 /** Used when no text rule matched. X.7.1 is deliberately generic: servers use it for every refusal. */
@@ -21,7 +24,8 @@ export const STATUS_RULES: readonly StatusRule[] = [
   { status: '5.1.10', reason: 'notaccept', meaning: 'Recipient address has null MX (RFC 7505 §4.1)' },
   { status: 'x.2.1', reason: 'suspend', meaning: 'Mailbox disabled, not accepting messages' },
   { status: 'x.2.2', reason: 'mailboxfull', meaning: 'Mailbox full' },
-  { status: 'x.2.3', reason: 'mesgtoobig', meaning: 'Message length exceeds administrative limit' },
+  // RFC 3463 §3.3: subject 2 is the mailbox, so X.2.3 is the recipient's own limit; the system's is X.3.4.
+  { status: 'x.2.3', reason: 'exceedlimit', meaning: 'Message length exceeds administrative limit (per mailbox)' },
   { status: 'x.2.4', reason: 'systemerror', meaning: 'Mailing list expansion problem' },
   { status: 'x.3.1', reason: 'systemfull', meaning: 'Mail system full' },
   { status: 'x.3.4', reason: 'mesgtoobig', meaning: 'Message too big for system' },
@@ -93,7 +97,9 @@ function office365Details(): StatusRule[] {
     ['5.7.', 700, 749, 'toomanyconn', 'Access denied, tenant has exceeded its sending limits'],
     ['4.7.', 500, 699, 'blocked', 'Server busy or access denied for the sending IP'],
     ['4.7.', 850, 899, 'blocked', 'Access denied, sending IP or domain throttled'],
+    // After the range it refines (the table keeps the last row of a code).
+    ['4.7.', 650, 650, 'badreputation', 'The mail server has been temporarily rate limited due to IP reputation'],
   ];
   return ranges.flatMap(([prefix, from, to, reason, meaning]) =>
-    Array.from({ length: to - from + 1 }, (_, i) => ({ status: `${prefix}${from + i}`, reason, meaning: `Office 365: ${meaning}` })));
+    Array.from({ length: to - from + 1 }, (_, i) => ({ status: `${prefix}${from + i}`, reason, meaning: `Office 365: ${meaning}`, ...(from === to ? { decisive: true } : {}) })));
 }

@@ -1,0 +1,88 @@
+// Owns measuring which corpus families each bounce rule matches (its sources, see RuleProvenance) and
+// writing those lists into the rule tables.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { ALL_BOUNCE_RULES, classifyReturnedMessage, splitMbox, type BounceRuleSet } from '../../src/bounces/index.ts';
+import type { RuleProvenance } from '../../src/bounces/rules/bounce-rule-types.ts';
+import { familyOf, readJsonl, type Label } from './score-corpus.ts';
+
+type Row = RuleProvenance & { pattern: RegExp };
+
+/** A pattern that reports each successful match (RegExp.prototype.test calls exec). */
+class TracedRegExp extends RegExp {
+  constructor(pattern: RegExp, private readonly onMatch: () => void) {
+    super(pattern.source, pattern.flags);
+  }
+
+  override exec(text: string): RegExpExecArray | null {
+    const match = super.exec(text);
+    if (match) this.onMatch();
+    return match;
+  }
+}
+
+/** For every rule of `rules`, the families whose labelled files it matched text of while they were classified. */
+export async function measureRuleSources(dir: string, rules: BounceRuleSet = ALL_BOUNCE_RULES): Promise<Map<Row, Set<string>>> {
+  const seen = new Map<Row, Set<string>>();
+  let family = '';
+  const traced = <T extends Row>(rows: readonly T[]): T[] => rows.map((rule) => {
+    seen.set(rule, new Set());
+    return { ...rule, pattern: new TracedRegExp(rule.pattern, () => seen.get(rule)?.add(family)) };
+  });
+  const tracedRules: BounceRuleSet = { text: traced(rules.text), verdicts: traced(rules.verdicts), stages: traced(rules.stages) };
+  const files = [...new Set(readJsonl<Label>(join(dir, 'labels.jsonl')).map((label) => label.file))];
+  for (const file of files) {
+    family = familyOf(file);
+    for (const message of splitMbox(readFileSync(join(dir, file)))) await classifyReturnedMessage(message, { rules: tracedRules });
+  }
+  return seen;
+}
+
+/** Rules whose declared sources differ from the measured ones, as printable lines. */
+export function sourceMismatches(measured: Map<Row, Set<string>>): string[] {
+  const lines: string[] = [];
+  for (const [rule, families] of measured) {
+    const want = [...families].sort();
+    const have = [...(rule.sources ?? [])].sort();
+    if (want.join(',') !== have.join(',')) lines.push(`${String(rule.pattern).slice(0, 80)}: declared [${have.join(', ')}], matches [${want.join(', ')}]`);
+  }
+  return lines;
+}
+
+export const RULE_FILES = ['src/bounces/rules/bounce-rules.ts', 'src/bounces/rules/mta-bounce-rules.ts', 'src/bounces/rules/smtp-stage-rules.ts'];
+
+/** Rewrites the `sources` of every rule row in the rule files with the measured lists; returns how many changed. */
+export function writeRuleSources(root: string, measured: Map<Row, Set<string>>): number {
+  const byKey = new Map<string, string[]>();
+  for (const [rule, families] of measured) byKey.set(`${String(rule.pattern)}\u0000${rule.example}`, [...families].sort());
+  let changed = 0;
+  for (const file of RULE_FILES) {
+    const path = join(root, file);
+    const text = readFileSync(path, 'utf8');
+    const edits: { start: number; end: number; text: string }[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isObjectLiteralExpression(node)) {
+        const property = (name: string) => node.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === name);
+        const pattern = property('pattern');
+        const example = property('example');
+        if (pattern && example && ts.isRegularExpressionLiteral(pattern.initializer) && ts.isStringLiteralLike(example.initializer)) {
+          const families = byKey.get(`${pattern.initializer.text}\u0000${example.initializer.text}`);
+          if (families) {
+            const value = `[${families.map((f) => `'${f}'`).join(', ')}]`;
+            const sources = property('sources');
+            if (!sources) edits.push({ start: example.end, end: example.end, text: `, sources: ${value}` });
+            else if (sources.initializer.getText() !== value) edits.push({ start: sources.initializer.getStart(), end: sources.initializer.end, text: value });
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true));
+    let out = text;
+    for (const edit of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+    if (out !== text) writeFileSync(path, out);
+    changed += edits.length;
+  }
+  return changed;
+}
