@@ -86,3 +86,78 @@ export function writeRuleSources(root: string, measured: Map<Row, Set<string>>):
   }
   return changed;
 }
+
+/** The top-level alternatives of a pattern (`a|b(c|d)|e` gives `a`, `b(c|d)`, `e`). */
+export function topLevelAlternatives(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < source.length; i += 1) {
+    const c = source[i];
+    if (c === '\\') i += 1;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth += 1;
+    else if (c === ')') depth -= 1;
+    else if (c === '|' && depth === 0) {
+      parts.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(source.slice(start));
+  return parts;
+}
+
+type AlternativeSources = Map<Row, { alternatives: RegExp[]; families: Set<string>[] }>;
+
+/** Like measureRuleSources, one level finer: for each top-level alternative of each rule's pattern, the
+ * families whose text it matched when its rule matched. A rule that bundles several families' words
+ * ("a|b") has sources that are the union of its alternatives'; this sees each one apart. */
+export async function measureAlternativeSources(dir: string, rules: BounceRuleSet = ALL_BOUNCE_RULES): Promise<AlternativeSources> {
+  const seen: AlternativeSources = new Map();
+  let family = '';
+  const traced = <T extends Row>(rows: readonly T[]): T[] => rows.map((rule) => {
+    const alternatives = topLevelAlternatives(rule.pattern.source).map((alt) => new RegExp(alt, rule.pattern.flags));
+    const entry = { alternatives, families: alternatives.map(() => new Set<string>()) };
+    seen.set(rule, entry);
+    return { ...rule, pattern: new TracedAlternatives(rule.pattern, (text) => {
+      alternatives.forEach((alt, i) => { if (alt.test(text)) entry.families[i]?.add(family); });
+    }) };
+  });
+  const tracedRules: BounceRuleSet = { text: traced(rules.text), verdicts: traced(rules.verdicts), stages: traced(rules.stages) };
+  const files = [...new Set(readJsonl<Label>(join(dir, 'labels.jsonl')).map((label) => label.file))];
+  for (const file of files) {
+    family = familyOf(file);
+    for (const message of splitMbox(readFileSync(join(dir, file)))) await classifyReturnedMessage(message, { rules: tracedRules });
+  }
+  return seen;
+}
+
+/** A pattern that hands each text it matched to a callback. */
+class TracedAlternatives extends RegExp {
+  constructor(pattern: RegExp, private readonly onMatch: (text: string) => void) {
+    super(pattern.source, pattern.flags);
+  }
+
+  override exec(text: string): RegExpExecArray | null {
+    const match = super.exec(text);
+    if (match) this.onMatch(text);
+    return match;
+  }
+}
+
+/** The rules without the alternatives whose only source is `family` (a rule left with none is dropped). */
+export function rulesWithoutAlternativesOf(family: string, measured: AlternativeSources, rules: BounceRuleSet = ALL_BOUNCE_RULES): BounceRuleSet {
+  const strip = <T extends Row>(rows: readonly T[]): T[] => rows.flatMap((rule) => {
+    const entry = measured.get(rule);
+    if (!entry) return [rule];
+    const kept = entry.alternatives.filter((_alt, i) => {
+      const families = entry.families[i] ?? new Set();
+      return !(families.size === 1 && families.has(family));
+    });
+    if (kept.length === entry.alternatives.length) return [rule];
+    return kept.length === 0 ? [] : [{ ...rule, pattern: new RegExp(kept.map((alt) => alt.source).join('|'), rule.pattern.flags) }];
+  });
+  return { text: strip(rules.text), verdicts: strip(rules.verdicts), stages: strip(rules.stages) };
+}

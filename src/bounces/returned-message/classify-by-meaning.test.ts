@@ -109,3 +109,26 @@ describe('delivered and relayed reports', () => {
     expect(result.results).toEqual([expect.objectContaining({ recipient: 'ann@example.org', reason: 'delivered', hard: false })]);
   });
 });
+
+describe("providers' published replies", () => {
+  it.each([
+    ['Yahoo', 'suspend', 'Sorry, your message to ann@yahoo.com cannot be delivered. This mailbox is disabled (554.30).'],
+    ['Gmail', 'suspend', '550-5.2.1 The email account that you tried to reach is disabled. Learn more at https://support.google.com/mail/?p=DisabledUser'],
+    ['Gmail', 'mailboxfull', '452-4.2.2 The email account that you tried to reach is over quota. Please direct the recipient to https://support.google.com/mail/?p=OverQuotaTemp'],
+    ['Outlook.com', 'blocked', "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150)."],
+    ['Yahoo', 'blocked', "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus's list; see https://postmaster.yahooinc.com/error-codes"],
+    ['Gmail', 'authfailure', '550-5.7.26 This mail is unauthenticated, which poses a security risk to the sender and Gmail users, and has been blocked.'],
+    ['iCloud', 'policyviolation', '554 5.7.1 [CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137'],
+    ['Yahoo', 'policyviolation', '554 Message not allowed - [PH01] Email not accepted for policy reasons. Please visit https://postmaster.yahooinc.com/error-codes'],
+    ['an allow-list', 'blocked', '421 4.7.0 IP not in whitelist for RCPT domain, closing connection.'],
+    ['Exchange Online', 'userunknown', '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'],
+    ['a relay quoting a refusal', 'userunknown', '550 5.1.1 <ann@example.org>: Recipient address rejected: undeliverable address: host mx.example.org[192.0.2.1] said: 550 5.1.1 unknown user'],
+    ['a sender list', 'rejected', '550 5.7.1 Your email address has been blacklisted'],
+    ['a sender reputation', 'badreputation', '550 5.7.1 Rejected due to poor sender reputation'],
+    ['an IP list', 'blocked', '550 5.7.1 Your IP address 192.0.2.1 is blacklisted'],
+    ['a domain frequency limit', 'toomanyconn', '451 4.7.1 Domain frequency limited, please try again later'],
+    ['a DNS timeout', 'networkerror', '451 4.4.0 DNS resolution timed out'],
+  ])('%s: %s for %j', (_provider, reason, message) => {
+    expect(classifySmtpReply({ message }).reason).toBe(reason);
+  });
+});

@@ -19,18 +19,18 @@ export { CODE_RULES, STATUS_RULES, type CodeRule, type StatusRule } from './boun
 export const BOUNCE_RULES: readonly BounceRule[] = [
   ...MTA_BOUNCE_RULES,
   // A final DSN about a queue timeout names the last attempt's error too: the expiry is the outcome.
-  { reason: 'expired', pattern: /\bmessage (?:has )?expired\b|\bdelivery (?:time )?expired\b|\bexpired (?:in|after sitting in) (?:the )?queue\b/i,
-    example: 'smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>', sources: ['amazonses', 'amazonworkmail', 'office365'] },
+  // Rules of expiry are written one meaning per alternative (what expired; which time limit ran out), so
+  // that each MTA's wording of it is one reading of a meaning rather than a phrase of its own.
+  { reason: 'expired', pattern: /\b(?:(?:message|envelope|delivery(?: time)?) (?:has )?expired|expired (?:in|after sitting in) (?:the )?queue)\b/i,
+    example: 'smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>', sources: ['amazonses', 'amazonworkmail', 'office365', 'opensmtpd'] },
   // cPanel's Exim template for a recipient domain whose host lookup failed; it names block lists only as
   // a possibility, so it comes before the block-list rules.
   { reason: 'hostunknown', pattern: /\bthe account or domain may not exist\b/i,
     example: 'The mail server could not deliver mail to ann@example.net. The account or domain may not exist, they may be blacklisted, or missing the proper dns entries.', sources: ['exim'] },
-  // EZweb (au) and similar gateways: "Your message was not delivered within 0 days and 1 hours."
-  { reason: 'expired', pattern: /\bnot (?:been )?delivered within \d+ days?\b/i,
-    example: 'Your message was not delivered within 0 days and 1 hours. Remote host is not responding.', sources: ['ezweb'] },
-  // OpenSMTPD "Envelope expired", DragonFly "Could not deliver for the last 432000 seconds".
-  { reason: 'expired', pattern: /\benvelope expired\b|\bcould not deliver for the last \d+ (?:seconds|minutes|hours|days)\b/i,
-    example: 'ann@example.org: Envelope expired', sources: ['dragonfly', 'opensmtpd'] },
+  // Not delivered within the time the queue allows: EZweb (au) "Your message was not delivered within 0 days
+  // and 1 hours", DragonFly "Could not deliver for the last 432000 seconds".
+  { reason: 'expired', pattern: /\b(?:not (?:been )?delivered within \d+ days?|could not (?:be )?deliver(?:ed)? for (?:the last|more than) \d+ (?:seconds|minutes|hours|days))\b/i,
+    example: 'Your message was not delivered within 0 days and 1 hours. Remote host is not responding.', sources: ['dragonfly', 'ezweb'] },
   { reason: 'expired', pattern: /\bcould not find a gateway for\b|\bfailed to deliver to domain \S{1,253} after \d+ tries\b|\bit has not been collected after\b|\bmessage timed out\b|\bwas not reachable within the allowed queue period\b/i,
     example: 'Failed to deliver to domain example.org after 24 tries', sources: [] },
 
@@ -117,10 +117,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'contenterror', pattern: /\bimproper use of 8-bit data in message header\b|\bheader size, or recipient list, exceeds policy limit\b|\bMIME complexity exceeds the policy maximum\b|\bcontains? (?:invalid MIME headers|improperly-formatted binary content|text that uses unnecessary base64 encoding)\b/i,
     example: '550 5.6.9 improper use of 8-bit data in message header', sources: [] },
 
-  { reason: 'requireptr', pattern: /\breverse (?:DNS|lookup|hostname|resolution)\b|\bunverif(?:y|i)able sending IPs?\b|\brDNS\b|\bPTR\b/i,
-    example: '550-5.7.25 [192.0.2.1] The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP.', sources: ['exim'] },
-  { reason: 'requireptr', pattern: /\bcannot find your (?:reverse )?hostname\b|\b(?:IP|client|host) name lookup failed\b/i,
-    example: '450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]', sources: ['sendmail'] },
+  // RFC 7372 X.7.25: the sending IP has no (matching) reverse DNS name, in each MTA's words.
+  { reason: 'requireptr', pattern: /\b(?:reverse (?:DNS|lookup|hostname|resolution)|unverif(?:y|i)able sending IPs?|rDNS|PTR|cannot find your (?:reverse )?hostname|(?:IP|client|host) name lookup failed)\b/i,
+    example: '550-5.7.25 [192.0.2.1] The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP.', sources: ['exim', 'sendmail'] },
 
   // A DNSBL listing is a block even when the list is called a "reputation" list (Barracuda, Cloudmark).
   { reason: 'blocked', pattern: /\bblocked using\b|\bDNSBL\b|\bRBL\b|\bspamhaus\b|\bspamcop\b|\bsorbs\b|\bbarracudacentral\b/i,
@@ -150,7 +149,8 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '550 SC-002 (SNT004-MC1F20) Unfortunately, messages from 192.0.2.1 weren\'t sent. Please contact your Internet service provider since part of their network is on our block list.', sources: ['exim', 'sendmail'] },
   { reason: 'blocked', pattern: /\binvalid IP for sending\b/i,
     example: '554 INVALID IP FOR SENDING MAIL OF DOMAIN example.net [RCPT_TO]', sources: ['yahoo'] },
-  { reason: 'blocked', pattern: /\bclient host rejected\b|\brefused to talk to me\b|\bnot accepting connections\b|\bconnections? (?:not accepted|will not be accepted|refused) from\b|\bnot accepted from (?:this|your) IP\b|\b(?:banned|blocked) (?:sending )?(?:IP|host|client)\b|\byour (?:IP|server|host)\b.{0,40}?\b(?:is )?(?:blocked|banned)\b/i,
+  // The receiving server refuses connections from the sending host (at the greeting or for its IP).
+  { reason: 'blocked', pattern: /\bclient host rejected\b|\b(?:refused to talk to me|not accepting connections|connections? (?:not accepted|will not be accepted|refused) from|not accepted from (?:this|your) IP)\b|\b(?:banned|blocked) (?:sending )?(?:IP|host|client)\b|\byour (?:IP|server|host)\b.{0,40}?\b(?:is )?(?:blocked|banned)\b|\b(?:IP|host|client)\b.{0,40}?\bnot (?:in|on) (?:the |our )?(?:white|allow)[ -]?list\b/i,
     example: '554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied', sources: ['postfix', 'qmail', 'sendmail'] },
 
   { reason: 'norelaying', pattern: /\brelay(?:ing)? (?:access )?(?:denied|not permitted|not allowed|prohibited|refused)\b|\bnot (?:configured|permitted|allowed|authori[sz]ed) to relay\b|\bunable to relay\b|\bwe do not relay\b|\ballowed rcpthosts\b/i,
@@ -165,14 +165,15 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: "** Message not delivered ** You're sending this from a different address or alias using the 'Send mail as' feature.", sources: ['googleworkspace'] },
   { reason: 'rejected', pattern: /\bsender address rejected\b|\bdomain of sender address\b|\bsender (?:verify|verification) failed\b|\bverification failed for <|\bsender (?:is |was )?(?:rejected|refused|denied|not allowed)\b|\b(?:sender|MAIL FROM) (?:address |domain )?(?:\S{1,100} )?(?:does not exist|not found|unknown|invalid)\b|\bsender ID\b|\bpurported responsible address\b|\bFrom: Domain is invalid\b|\bprovide a valid From\b/i,
     example: '550-Verification failed for <bounce@example.net> 550-Unrouteable address 550 Sender verify failed', sources: ['courier', 'exim', 'office365', 'postfix', 'qmail', 'yahoo'] },
-  { reason: 'rejected', pattern: /\bis not a registered gateway user\b|\bmail from not owned by user\b|\b(?:empty envelope senders?|null sender) (?:is )?not allowed\b|\bfully qualified email address required\b|\binvalid sender\b|\bemetteur invalide\b|\bunroutable sender address\b|\bsender (?:domain is empty|not pre-approved|is spammer)\b|\bsender domain listed at\b|\bhas an outgoing mail suspension\b|\bserver does not accept mail from\b|\breturned mail not accepted here\b|\bbadsendermx\b|\bsendernoa\b|\btoo many spam complaints\b|\bspam reporting address\b|\bmailfrom domain is listed in\b|\bconnections not accepted from servers without a valid sender domain\b|\byour access to submit messages to this e-mail system has been rejected\b|\byour email address has been blacklisted\b|\b(?:you are not allowed to post to this mailing list|by non-member to a members-only list)\b/i,
+  { reason: 'rejected', pattern: /\bis not a registered gateway user\b|\bmail from not owned by user\b|\b(?:empty envelope senders?|null sender) (?:is )?not allowed\b|\bfully qualified email address required\b|\binvalid sender\b|\bemetteur invalide\b|\bunroutable sender address\b|\bsender (?:domain is empty|not pre-approved|is spammer)\b|\bsender domain listed at\b|\bhas an outgoing mail suspension\b|\bserver does not accept mail from\b|\breturned mail not accepted here\b|\bbadsendermx\b|\bsendernoa\b|\btoo many spam complaints\b|\bspam reporting address\b|\bmailfrom domain is listed in\b|\bconnections not accepted from servers without a valid sender domain\b|\byour access to submit messages to this e-mail system has been rejected\b|\byour email address has been blacklisted\b/i,
     example: "550 'ann@example.org' is not a registered gateway user", sources: ['rfc3464'] },
   // Sendmail's access database (and many filters) answer a REJECT entry with a bare "Access denied".
   { reason: 'rejected', pattern: /^(?:[\w-]+; ?)?(?:[45]\d\d[ -])?(?:[45]\.\d{1,3}\.\d{1,3} )?(?:<[^>]{0,200}>\.{0,3}:? ?)?access denied\b/i,
     example: '550 5.7.1 <news@example.net>... Access denied', sources: ['postfix'] },
 
   // Google Groups answers in the poster's language; its help link is the same in all of them.
-  { reason: 'rejected', pattern: /\bgroups\.google\.com\/support\b|\bgroup you tried to contact\b|\bnot a member of (?:this|the) (?:mailing )?list\b/i,
+  // A mailing list or group that refuses the poster refuses the sender: one meaning, each list's words.
+  { reason: 'rejected', pattern: /\bgroups\.google\.com\/support\b|\b(?:not a member of (?:this|the) (?:mailing )?(?:list|group)|not (?:have|been given) permission to post|not allowed to post to (?:this|the) (?:mailing )?(?:list|group)|by non-member to a members-only list|group you tried to contact)\b/i,
     example: 'We\'re writing to let you know that the group you tried to contact (news) may not exist, or you may not have permission to post messages to the group. https://groups.google.com/support/', sources: ['fml', 'googlegroups'] },
   { reason: 'filtered', pattern: /\brecipient preferences\b|\b(?:refused|rejected) by (?:the )?recipient\b(?! domain)|\bmessage filtered\b|\buser (?:has )?(?:rejected|refused)\b|\bonly accepting mail from\b/i,
     example: '550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#rcp Refused due to recipient preferences', sources: ['receivingses', 'rhost-facebook'] },
@@ -267,7 +268,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // Words that say only that the retries ran out (Exim's retry timeout, qmail's queue lifetime, a frozen
   // message, a connect timeout): the cause a report names beside them, a full mailbox or a DNS failure, is
   // the better reason, so they come after every rule that names one (Sisimai reads them last too).
-  { reason: 'expired', pattern: /\bretry time(?:out)? (?:exceeded|not reached for any host)|\b(?:in|sitting in) the queue (?:for )?too long\b|\bhave been failing for a long time\b|\bcould not be delivered for more than\b|\bafter (?:multiple|several|repeated) (?:retries|attempts)\b|\bdelivery failed \d+ attempts\b/i,
+  { reason: 'expired', pattern: /\b(?:retry time(?:out)? (?:exceeded|not reached for any host)|(?:in|sitting in) the queue (?:for )?too long|have been failing for a long time|could not be delivered for more than|(?:after|failed) (?:multiple|several|repeated|\d+) (?:retries|attempts|tries))\b/i,
     example: 'retry timeout exceeded', sources: ['exim', 'gmx', 'imailserver', 'x2', 'yahoo'] },
   // Exim freezes a message it cannot deliver or bounce; the retries are over for it.
   { reason: 'expired', pattern: /\bhas been frozen\b|\bwas frozen on arrival\b/i,

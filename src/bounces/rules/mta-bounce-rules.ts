@@ -16,7 +16,7 @@ export const MTA_BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'rejected', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:403|405|415|421)\b/i,
     example: '550 5.0.1 Emetteur invalide. Invalid Sender. LPN105_405', sources: [] },
   { reason: 'userunknown', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
-    example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416', sources: [] },
+    example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416', sources: ['sendmail'] },
   { reason: 'mailboxfull', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])417\b/i,
     example: '552 5.1.1 Boite du destinataire pleine. Recipient overquota. OFR_417', sources: [] },
   { reason: 'suspend', pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])(?:420|426)\b/i,
@@ -149,7 +149,7 @@ export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
     example: "554 delivery error: dd This user doesn't have a yahoo.com account (ann@yahoo.com) [0] - mta1061.mail.ne1.yahoo.com", sources: ['sendmail'] },
   // Orange / La Poste reply codes 416 and 418: "Adresse d'au moins un destinataire invalide".
   { pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
-    example: '550 5.5.0 Adresse destinataire invalide. Invalid recipient. LPN007_416', sources: [] },
+    example: '550 5.1.1 Adresse d au moins un destinataire invalide. OFR_416 [416]', sources: [] },
   { pattern: /\binvalid (?:final )?delivery userid\b|\bcheck if (?:the )?address is correct\b|\bno valid recipients? for this\b/i,
     example: 'Invalid final delivery userid: ann@example.org', sources: ['imailserver', 'interscanmss', 'verizon'] },
 ];

@@ -37,6 +37,11 @@ describe('every address verdict and SMTP stage rule', () => {
 describe('rule sources', () => {
   const rows = [...ALL_BOUNCE_RULES.text, ...ALL_BOUNCE_RULES.verdicts, ...ALL_BOUNCE_RULES.stages];
 
+  it('belong to one row each: every example is its row\'s own (the sources writer finds rows by pattern and example)', () => {
+    const keys = rows.map((rule) => `${String(rule.pattern)} ${rule.example}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
   it('name folders of the labelled corpus', () => {
     for (const rule of rows) for (const family of rule.sources) expect(FAMILIES, String(rule.pattern)).toContain(family);
   });
