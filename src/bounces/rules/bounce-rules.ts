@@ -84,38 +84,33 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
 
   // Gmail's reputation, DMARC and RFC 5322 replies all say "to protect our users from spam": those rules
   // come first, and spam rules name a verdict ("detected as spam"), never the bare word.
-  { reason: 'notcompliantrfc', pattern: /\bnot RFC ?(?:5322|2822|822) compliant\b|\bRFC ?(?:5322|2822|822) (?:compliance|specifications)\b/i,
-    example: '550-5.7.1 This message is not RFC 5322 compliant. There are multiple Subject headers. To reduce the amount of spam sent to Gmail, this message has been blocked.', sources: ['rhost-google'] },
-  { reason: 'notcompliantrfc', pattern: /\bmultiple (?:\w+ )?(?:addresses in From|From|Subject|Date|To|Sender|Message-ID):? headers?\b|\bduplicate (?:\w+ )?headers?\b|\bmissing (?:required )?(?:From|Date|Message-ID) header\b/i,
-    example: '550-5.7.1 [192.0.2.1 13] Messages with multiple addresses in From: header are not accepted.', sources: ['postfix'] },
+  // The message breaks RFC 5322 (a header missing, doubled or malformed).
+  { reason: 'notcompliantrfc', pattern: /\bnot RFC ?(?:5322|2822|822) compliant\b|\bRFC ?(?:5322|2822|822) (?:compliance|specifications)\b|\bmultiple (?:\w+ )?(?:addresses in From|From|Subject|Date|To|Sender|Message-ID):? headers?\b|\bduplicate (?:\w+ )?headers?\b|\bmissing (?:required )?(?:From|Date|Message-ID) header\b/i,
+    example: '550-5.7.1 This message is not RFC 5322 compliant. There are multiple Subject headers. To reduce the amount of spam sent to Gmail, this message has been blocked.', sources: ['postfix', 'rhost-google'] },
 
   { reason: 'spamdetected', pattern: /\b(?:classified|identified|detected|considered|flagged|marked|rejected|blocked) as spam\b|\bspam (?:detected|message|content|score|classification|signature)\b|\blooks like spam\b|\bprobability of (?:being )?spam\b|\bUBE\b|\b(?:likely )?unsolicited (?:bulk |commercial )?(?:e-?)?mail\b/i,
     example: '550 5.7.350 Remote server returned message detected as spam', sources: ['barracuda', 'dragonfly', 'rfc3464'] },
   { reason: 'spamdetected', pattern: /\b(?:black|block)listed URL\b|\bURL (?:is )?(?:black|block)listed\b/i,
     example: '550-REJECTED - Blacklisted URL in message. (example.com) in [black]', sources: ['imailserver'] },
   { reason: 'spamdetected', pattern: /\bmessage content rejected\b|\breject, id=[^\n]{1,80}? - spam\b/i,
-    example: '550 5.7.1 Message content rejected, UBE, id=12345-01-2', sources: ['exim', 'receivingses', 'sendmail'] },
+    example: 'smtp; 550 5.7.1 Message content rejected, id=12345-01 - BANNED: application/x-msdownload', sources: ['exim', 'receivingses', 'sendmail'] },
   // More spam verdicts as servers word them (Sisimai's SpamDetected list).
   { reason: 'spamdetected', pattern: /\bblock(?:ed)? for spam\b|\bblocked by spamassassin\b|\bbulk (?:e-?mail|advertising)\b|\bcontent filter rejection\b|\bdenied due to spam list\b|\bmail content denied\b|\bmay consider spam\b|\bmessage rejected (?:as spam|because of unacceptable content|due to suspected spam content)\b|\bthinks this email is spam\b|\bprobable spam\b|\bspamassassin score\b|\brejected due to spam content\b|\brejecting banned content\b|\bspam-like\b|\bspam (?:blocked|check|content matched|e-?mail|not accepted|refused|rejection|message rejected)\b|\bspambouncer\b|\bspamming not allowed\b|\btoo much spam\b|\bspam filtering engine\b|\bclassification as bulk mail\b|\blooked like spam\b|\bappears to be spam\b|\b(?:identified|scored) as spam\b|\bspam points\b|\bRecurrent Pattern Detection System\b|\bwe dont accept spam\b|\busing a mass mailer\b|\bappears similar to spam\b|\bURIBL\b|\b(?:considered|probably) spam\b|\btriggered a SPAM block\b|\bspam contents\b|\bantispam checks\b|\btemporarily blocked by our filter\b/i,
     example: '550 5.7.1 Your message has triggered a SPAM block and has been rejected', sources: [] },
 
-  { reason: 'authfailure', pattern: /\bDMARC\b/i,
-    example: '550-5.7.26 Unauthenticated email from example.org is not accepted due to domain\'s DMARC policy. Please contact the administrator of example.org domain.', sources: ['dragonfly', 'postfix', 'qmail', 'rhost-tencent'] },
-  { reason: 'authfailure', pattern: /\bmultiple authentication checks failed\b/i,
-    example: '550 5.7.26 <ann@example.org>: Recipient address rejected: Multiple authentication checks failed', sources: ['opensmtpd'] },
-  { reason: 'authfailure', pattern: /\bunauthenticated e-?mail\b|\brequired authentication level\b/i,
-    example: '550-5.7.1 Unauthenticated email is not accepted from this domain. Please contact the administrator of example.com domain.', sources: ['sendmail'] },
+  // The sender's domain failed authentication as a whole (DMARC, RFC 7489; RFC 7372 X.7.26), in each provider's words.
+  { reason: 'authfailure', pattern: /\bDMARC\b|\bmultiple authentication checks failed\b|\bunauthenticated e-?mail\b|\brequired authentication level\b/i,
+    example: '550-5.7.26 Unauthenticated email from example.org is not accepted due to domain\'s DMARC policy. Please contact the administrator of example.org domain.', sources: ['dragonfly', 'opensmtpd', 'postfix', 'qmail', 'rhost-tencent', 'sendmail'] },
   { reason: 'authfailure', pattern: /\bSPF (?:check|record|validation|fail|hard ?fail|soft ?fail|policy|authentication)|\bfails? to pass SPF\b|\b(?:bad|invalid) SPF\b|\bsender policy framework\b/i,
     example: '550 5.7.23 Message rejected due to SPF check failure for example.org', sources: ['exim', 'rhost-google', 'sendmail'] },
   { reason: 'authfailure', pattern: /\/\/spf\.pobox\.com\b|\bsender policy framework (?:\(SPF\) fail|violation)\b|\bSPF \(sender policy framework\) domain authentication fail\b|\bplease inspect your SPF settings\b|\bis not allowed to send from <[^>]{1,254}> per it's SPF record\b/i,
-    example: "550 5.7.1 192.0.2.1 is not allowed to send from <example.org> per it's SPF Record", sources: [] },
+    example: '550 5.7.1 Please see http://spf.pobox.com/why.html?sender=news%40example.net&ip=192.0.2.1&receiver=mx.example.org', sources: [] },
   { reason: 'authfailure', pattern: /\bDKIM (?:signature|check|validation|fail|verification)|\b(?:bad|invalid|missing|failed) DKIM\b/i,
     example: '550 5.7.20 No passing DKIM signature found', sources: [] },
 
-  { reason: 'contenterror', pattern: /\bheaders? (?:too (?:large|long)|exceed)|\bline too long\b|\b(?:invalid|malformed) (?:MIME|header|content)\b|\b8-?bit (?:data|content) not (?:allowed|supported)\b/i,
+  // The message's format is refused: headers, lines, MIME structure, 8-bit data (RFC 3463 X.6).
+  { reason: 'contenterror', pattern: /\bheaders? (?:too (?:large|long)|exceed)|\bline too long\b|\b(?:invalid|malformed) (?:MIME|header|content)\b|\b8-?bit (?:data|content) not (?:allowed|supported)\b|\bimproper use of 8-bit data in message header\b|\bheader size, or recipient list, exceeds policy limit\b|\bMIME complexity exceeds the policy maximum\b|\bcontains? (?:invalid MIME headers|improperly-formatted binary content|text that uses unnecessary base64 encoding)\b/i,
     example: '552 5.6.0 Headers too large (32000 max)', sources: ['sendmail'] },
-  { reason: 'contenterror', pattern: /\bimproper use of 8-bit data in message header\b|\bheader size, or recipient list, exceeds policy limit\b|\bMIME complexity exceeds the policy maximum\b|\bcontains? (?:invalid MIME headers|improperly-formatted binary content|text that uses unnecessary base64 encoding)\b/i,
-    example: '550 5.6.9 improper use of 8-bit data in message header', sources: [] },
 
   // RFC 7372 X.7.25: the sending IP has no (matching) reverse DNS name, in each MTA's words.
   { reason: 'requireptr', pattern: /\b(?:reverse (?:DNS|lookup|hostname|resolution)|unverif(?:y|i)able sending IPs?|rDNS|PTR|cannot find your (?:reverse )?hostname|(?:IP|client|host) name lookup failed)\b/i,
@@ -128,21 +123,17 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
     example: '451 4.7.650 The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://postmaster.live.com (S775)', sources: ['postfix', 'rhost-microsoft'] },
 
   // Sisimai's `toomanyconn` also covers RFC 5321 §4.5.3.1.10 "too many recipients" (X.5.3).
-  { reason: 'toomanyconn', pattern: /\btoo many (?:\w+ )?(?:connections|sessions)\b|\bconnection (?:frequency|rate|count) limit|\bconnection limit\b|\b(?:IP|domain|sender|sending|mail) frequency limit|\bfrequency limited\b|\bexceed(?:s|ed)? (?:the )?(?:sending )?frequency\b/i,
-    example: '421 4.7.0 mx.example.org Error: too many connections from 192.0.2.1', sources: ['rhost-tencent'] },
-  { reason: 'toomanyconn', pattern: /\bat maximum connection limit\b|\bexceeds per-domain connection limit\b|\bthrottling failure: (?:daily message quota|maximum sending rate) exceeded\b|\btoo many errors from your ip\b|\btrop de connexions\b|\balready made numerous attempts to deliver this message\b/i,
-    example: '421 4.7.0 all available IPs are at maximum connection limit', sources: [] },
+  { reason: 'toomanyconn', pattern: /\btoo many (?:\w+ )?(?:connections|sessions)\b|\bconnection (?:frequency|rate|count) limit|\bconnection limit\b|\b(?:IP|domain|sender|sending|mail) frequency limit|\bfrequency limited\b|\bexceed(?:s|ed)? (?:the )?(?:sending )?frequency\b|\bat maximum connection limit\b|\bexceeds per-domain connection limit\b|\bthrottling failure: (?:daily message quota|maximum sending rate) exceeded\b|\btoo many errors from your ip\b|\btrop de connexions\b|\balready made numerous attempts to deliver this message\b|\btoo many recipients\b(?!.{0,30}?\b(?:per|this|an|in the last) (?:hour|minute|day|second)s?\b)/i,
+    example: '421 4.7.0 mx.example.org Error: too many connections from 192.0.2.1', sources: ['postfix', 'rhost-tencent'] },
 
   { reason: 'speeding', pattern: /\bat a rate that\b|\bexceed(?:ed|s)? the (?:allowed )?rate\b|\brate limit(?:ed|ing)?\b|\bsending too fast\b|\btoo (?:many|much) (?:\w+ )?(?:messages|mails?|e-?mails|recipients)\b.{0,30}?\b(?:per|this|an|in the last) (?:hour|minute|day|second)s?\b/i,
     example: '550-5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered.', sources: ['postfix', 'rhost-godaddy'] },
-  { reason: 'toomanyconn', pattern: /\btoo many recipients\b/i,
-    example: '452 4.5.3 Error: too many recipients', sources: ['postfix'] },
 
-  // RFC 6647 greylisting: a temporary refusal of an unknown client; it must not reach the
-  // "recipient address rejected" rule below, which would make it a hard bounce.
   // A sender address or domain on a block list is the sender refused (`rejected`); the IP's listing below is `blocked`.
   { reason: 'rejected', pattern: /\b(?:sender|envelope sender|from address|mail from|your e-?mail)(?: e-?mail)?(?: address| domain)?(?: <[^>\s]{1,254}>| \S{1,254}@\S{1,254})? (?:is |has been |was )?(?:black|block|deny|ban)[ -]?listed\b|\b(?:black|block)[ -]?listed (?:sender|from address|sender domain)\b|\bsender (?:address |domain )?(?:is )?(?:on (?:a|our|the) )?(?:black|block|deny)[ -]?list\b|\bsender (?:address |domain )?(?:is )?banned\b/i,
     example: '550 5.7.1 Sender address <news@example.net> is blacklisted', sources: [] },
+  // RFC 6647 greylisting: a temporary refusal of an unknown client; it must not reach the
+  // "recipient address rejected" rule below, which would make it a hard bounce.
   { reason: 'blocked', pattern: /\bgrey ?listed\b|\bgreylisting\b|\bgray ?listed\b/i,
     example: '450 4.2.0 <ann@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html', sources: [] },
   { reason: 'blocked', pattern: /\b(?:black|block|deny|ban)[ -]?list(?:ed)?\b/i,
@@ -156,7 +147,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'norelaying', pattern: /\brelay(?:ing)? (?:access )?(?:denied|not permitted|not allowed|prohibited|refused)\b|\bnot (?:configured|permitted|allowed|authori[sz]ed) to relay\b|\bunable to relay\b|\bwe do not relay\b|\ballowed rcpthosts\b/i,
     example: '554 5.7.1 <ann@example.org>: Relay access denied', sources: ['postfix'] },
   { reason: 'norelaying', pattern: /\bas a relay\b|\binsecure mail relay\b|\brequires authentication when attempting to send to a non-local e-mail address\b|\bnot an open relay\b|\bnot configured to relay mail\b|\bthat domain isn't in my list of allowed rcpthosts?\b/i,
-    example: "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", sources: [] },
+    example: '550 5.7.1 Mail server is not an open relay', sources: [] },
 
   // The sender (MAIL FROM) was refused, including a failed Sender ID check (RFC 4406). Before hostunknown:
   // these texts say "domain not found" too.
@@ -191,12 +182,12 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'networkerror', pattern: /\bmalformed or unexpected name server reply\b|\bhost name lookup failure\b|\bhost not found, try again\b|\btemporary failure in name resolution\b|\bSERVFAIL\b|\bcould not contact DNS servers\b/i,
     example: 'X-Postfix; Host or domain name not found. Name service error for name=example.org type=MX: Host not found, try again', sources: ['postfix', 'rfc3464', 'rhost-aol', 'sendmail'] },
 
-  { reason: 'hostunknown', pattern: /\bDNS lookup failure: host \S{1,253} not found\b/i,
-    example: 'DNS lookup failure: host nowhere.example not found', sources: ['dragonfly'] },
-  { reason: 'hostunknown', pattern: /\bhost (?:or domain name )?(?:unknown|not found)\b|\b(?:domain|host) name not found\b|\bunrouteable (?:mail )?(?:address|domain)\b|\bno such domain\b|\bdomain (?:does not exist|not found|unknown)\b|\bNXDOMAIN\b|\bunknown (?:host|domain)\b/i,
-    example: '550 5.1.2 <ann@nonexistent.example>... Host unknown (Name server: nonexistent.example: host not found)', sources: ['opensmtpd', 'rfc3464', 'rhost-aol', 'sendmail', 'v5sendmail'] },
+  // The recipient's domain has no DNS name (NXDOMAIN), in each MTA's words: "Host unknown", "Host or domain
+  // name not found", DragonFly's "DNS lookup failure: host nowhere.example not found".
+  { reason: 'hostunknown', pattern: /\b(?:host (?:or domain name )?(?:unknown|not found)|host [\w.-]{1,253} not found|(?:domain|host) name not found)\b|\bunrouteable (?:mail )?(?:address|domain)\b|\bno such domain\b|\bdomain (?:does not exist|not found|unknown)\b|\bNXDOMAIN\b|\bunknown (?:host|domain)\b/i,
+    example: '550 5.1.2 <ann@nonexistent.example>... Host unknown (Name server: nonexistent.example: host not found)', sources: ['dragonfly', 'opensmtpd', 'rfc3464', 'rhost-aol', 'sendmail', 'v5sendmail'] },
   { reason: 'hostunknown', pattern: /\b(?:recipient )?domain must exist\b|\bmail domain mentioned in email address is unknown\b|\bname or service not known\b|\bunknown domain name\b|\bdomain is not reachable\b/i,
-    example: '550 5.1.2 <ann@nowhere.example>: Recipient address rejected: unknown domain name', sources: [] },
+    example: '550 5.1.2 <ann@nowhere.example>: Recipient address rejected: Recipient domain must exist', sources: [] },
 
   { reason: 'userunknown', pattern: /\b(?:user|recipient|mailbox|address|account|addressee)\b.{0,60}?\b(?:does not|doesn't|do not|not) exist\b/i,
     example: '550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient\'s email address for typos or 550-5.1.1 unnecessary spaces.', sources: ['exim', 'postfix', 'receivingses', 'rfc3464', 'rhost-google'] },
@@ -208,7 +199,7 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   { reason: 'userunknown', pattern: /\binvalid (?:final )?delivery userid\b|\bno valid recipients?\b|\bcheck if (?:the )?address is correct\b/i,
     example: 'Invalid final delivery userid: ann@example.org', sources: ['imailserver', 'interscanmss', 'sendmail', 'verizon'] },
   { reason: 'userunknown', pattern: /\bRecip(?:ient)?NotFound\b|\bnot a (?:valid|known) (?:user|recipient|mailbox|address)\b|\bnot listed in (?:the )?(?:public )?(?:Name & Address Book|Domino Directory|directory)\b/i,
-    example: '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup', sources: ['domino', 'exchange2007', 'office365'] },
+    example: '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found', sources: ['domino', 'exchange2007', 'office365'] },
   { reason: 'userunknown', pattern: /\bdoes(?:n't| not) have an? \S{1,60} account\b/i,
     example: '554 delivery error: dd This user doesn\'t have a yahoo.com account (ann@yahoo.com) [0] - mta1010.mail.ne1.yahoo.com', sources: ['sendmail', 'x2'] },
   // More of the ways servers say a mailbox does not exist (Sisimai's UserUnknown list).
@@ -234,10 +225,9 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
   // RFC 3207 §4: the server demands STARTTLS before the transaction.
   { reason: 'failedstarttls', pattern: /\bmust issue a STARTTLS\b|\b(?:TLS|encryption) (?:is )?required\b|\bSTARTTLS (?:is )?required\b/i,
     example: '530 5.7.0 Must issue a STARTTLS command first', sources: [] },
-  { reason: 'securityerror', pattern: /\bunauthenticated senders? not allowed\b|\bauthentication (?:is )?required\b|\bmust (?:be )?authenticated?\b|\bsender is not authenticated\b/i,
+  // SMTP authentication (RFC 4954) required by the server or refused by it.
+  { reason: 'securityerror', pattern: /\bunauthenticated senders? not allowed\b|\bauthentication (?:is )?required\b|\bmust (?:be )?authenticated?\b|\bsender is not authenticated\b|\baccount not subscribed to SES\b|\bauthentication (?:credentials invalid|failure)\b|\bauthentication turned on in your email client\b|\bnot authorized to perform ses:SendRawEmail\b|\bauthentication failed; server \S{1,253} said:/i,
     example: '530 5.7.0 Authentication required', sources: ['postfix'] },
-  { reason: 'securityerror', pattern: /\baccount not subscribed to SES\b|\bauthentication (?:credentials invalid|failure)\b|\bauthentication turned on in your email client\b|\bnot authorized to perform ses:SendRawEmail\b|\bauthentication failed; server \S{1,253} said:/i,
-    example: '535 5.7.8 Error: authentication failed; server smtp.example.net[192.0.2.1] said: 535 5.7.8 Authentication credentials invalid', sources: [] },
 
   { reason: 'networkerror', pattern: /\bno route to host\b|\bnetwork is unreachable\b|\bhost is unreachable\b|\bconnection (?:refused|reset)\b|\blost connection\b/i,
     example: 'X-Postfix; connect to mx.example.org[192.0.2.2]:25: No route to host', sources: ['rfc3464', 'v5sendmail'] },
