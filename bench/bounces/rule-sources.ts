@@ -9,16 +9,25 @@ import { familyOf, readJsonl, type Label } from './score-corpus.ts';
 
 type Row = RuleProvenance & { pattern: RegExp };
 
-/** A pattern that reports each successful match (RegExp.prototype.test calls exec). */
+/** A pattern that hands each text it matched to a callback (RegExp.prototype.test calls exec). */
 class TracedRegExp extends RegExp {
-  constructor(pattern: RegExp, private readonly onMatch: () => void) {
+  constructor(pattern: RegExp, private readonly onMatch: (text: string) => void) {
     super(pattern.source, pattern.flags);
   }
 
   override exec(text: string): RegExpExecArray | null {
     const match = super.exec(text);
-    if (match) this.onMatch();
+    if (match) this.onMatch(text);
     return match;
+  }
+}
+
+/** Classifies every labelled file of the corpus with `rules`, telling `onFamily` whose files come next. */
+async function classifyCorpus(dir: string, rules: BounceRuleSet, onFamily: (family: string) => void): Promise<void> {
+  const files = [...new Set(readJsonl<Label>(join(dir, 'labels.jsonl')).map((label) => label.file))];
+  for (const file of files) {
+    onFamily(familyOf(file));
+    for (const message of splitMbox(readFileSync(join(dir, file)))) await classifyReturnedMessage(message, { rules });
   }
 }
 
@@ -27,15 +36,11 @@ export async function measureRuleSources(dir: string, rules: BounceRuleSet = ALL
   const seen = new Map<Row, Set<string>>();
   let family = '';
   const traced = <T extends Row>(rows: readonly T[]): T[] => rows.map((rule) => {
-    seen.set(rule, new Set());
-    return { ...rule, pattern: new TracedRegExp(rule.pattern, () => seen.get(rule)?.add(family)) };
+    const families = new Set<string>();
+    seen.set(rule, families);
+    return { ...rule, pattern: new TracedRegExp(rule.pattern, () => families.add(family)) };
   });
-  const tracedRules: BounceRuleSet = { text: traced(rules.text), verdicts: traced(rules.verdicts), stages: traced(rules.stages) };
-  const files = [...new Set(readJsonl<Label>(join(dir, 'labels.jsonl')).map((label) => label.file))];
-  for (const file of files) {
-    family = familyOf(file);
-    for (const message of splitMbox(readFileSync(join(dir, file)))) await classifyReturnedMessage(message, { rules: tracedRules });
-  }
+  await classifyCorpus(dir, { text: traced(rules.text), verdicts: traced(rules.verdicts), stages: traced(rules.stages) }, (next) => { family = next; });
   return seen;
 }
 
@@ -121,30 +126,12 @@ export async function measureAlternativeSources(dir: string, rules: BounceRuleSe
     const alternatives = topLevelAlternatives(rule.pattern.source).map((alt) => new RegExp(alt, rule.pattern.flags));
     const entry = { alternatives, families: alternatives.map(() => new Set<string>()) };
     seen.set(rule, entry);
-    return { ...rule, pattern: new TracedAlternatives(rule.pattern, (text) => {
+    return { ...rule, pattern: new TracedRegExp(rule.pattern, (text) => {
       alternatives.forEach((alt, i) => { if (alt.test(text)) entry.families[i]?.add(family); });
     }) };
   });
-  const tracedRules: BounceRuleSet = { text: traced(rules.text), verdicts: traced(rules.verdicts), stages: traced(rules.stages) };
-  const files = [...new Set(readJsonl<Label>(join(dir, 'labels.jsonl')).map((label) => label.file))];
-  for (const file of files) {
-    family = familyOf(file);
-    for (const message of splitMbox(readFileSync(join(dir, file)))) await classifyReturnedMessage(message, { rules: tracedRules });
-  }
+  await classifyCorpus(dir, { text: traced(rules.text), verdicts: traced(rules.verdicts), stages: traced(rules.stages) }, (next) => { family = next; });
   return seen;
-}
-
-/** A pattern that hands each text it matched to a callback. */
-class TracedAlternatives extends RegExp {
-  constructor(pattern: RegExp, private readonly onMatch: (text: string) => void) {
-    super(pattern.source, pattern.flags);
-  }
-
-  override exec(text: string): RegExpExecArray | null {
-    const match = super.exec(text);
-    if (match) this.onMatch(text);
-    return match;
-  }
 }
 
 /** The rules without the alternatives whose only source is `family` (a rule left with none is dropped). */

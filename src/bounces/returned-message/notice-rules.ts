@@ -35,7 +35,7 @@ export const BOUNCE_PHRASES: readonly NoticeRule[] = [
 export const DELAY_PHRASES: readonly NoticeRule[] = [
   { pattern: /\bwill (?:be )?retr(?:y|ied)(?: for \d+ more (?:days?|hours?|minutes?|day\(s\)|hour\(s\)))?\b|\bwill (?:keep|continue) (?:trying|to try|attempting|to attempt)\b|\bdelivery attempts will continue\b|\bstill (?:trying|retrying) to deliver\b/i,
     example: 'Message will be retried for 2 more day(s)' },
-  { pattern: /\bdelivery (?:to the following recipients? )?(?:has been|is|was) delayed\b|\bdelivery delayed\b|\bthis is (?:only )?a warning\b|\byou do not need to resend\b|\bhas not yet been delivered\b/i,
+  { pattern: /\bdelivery (?:to the following recipients? )?(?:has been|is|was) delayed\b|\bdelivery delayed\b|\bthis is (?:only )?a warning\b|\byou do not need to resend\b|\bhas not yet been delivered\b|\bdelivery status notification \(delay\)/i,
     example: 'Delivery to the following recipient has been delayed:' },
 ];
 
