@@ -78,7 +78,7 @@ describe('hard and soft', () => {
 
   it('reads the status when written "#5.1.1" or inside the text, and falls back to it without text rules', () => {
     expect(classifySmtpReply({ message: 'Delivery failed (#5.1.1)' })).toMatchObject({ reason: 'userunknown', status: '5.1.1' });
-    expect(classifySmtpReply({ code: 550, message: 'Rejected, see 5.2.3 for details' })).toMatchObject({ reason: 'mesgtoobig', status: '5.2.3' });
+    expect(classifySmtpReply({ code: 550, message: 'Rejected, see 5.2.3 for details' })).toMatchObject({ reason: 'exceedlimit', status: '5.2.3' });
     expect(classifySmtpReply({ message: 'host 192.0.2.5.1.1 said nothing useful' }).status).toBeNull();
   });
 
