@@ -128,6 +128,8 @@ describe("providers' published replies", () => {
     ['an IP list', 'blocked', '550 5.7.1 Your IP address 192.0.2.1 is blacklisted'],
     ['a domain frequency limit', 'toomanyconn', '451 4.7.1 Domain frequency limited, please try again later'],
     ['a DNS timeout', 'networkerror', '451 4.4.0 DNS resolution timed out'],
+    ['a DNS answer to try again, with no status', 'networkerror', 'Name service error for domain example.com: Host not found, try again'],
+    ["the sender's domain that does not exist (never a missing recipient)", 'rejected', '553 5.1.8 <news@nowhere.example>... Domain of sender address news@nowhere.example does not exist'],
   ])('%s: %s for %j', (_provider, reason, message) => {
     expect(classifySmtpReply({ message }).reason).toBe(reason);
   });

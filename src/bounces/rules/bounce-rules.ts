@@ -184,12 +184,13 @@ export const BOUNCE_RULES: readonly BounceRule[] = [
 
   // The recipient's domain has no DNS name (NXDOMAIN), in each MTA's words: "Host unknown", "Host or domain
   // name not found", DragonFly's "DNS lookup failure: host nowhere.example not found".
-  { reason: 'hostunknown', pattern: /\b(?:host (?:or domain name )?(?:unknown|not found)|host [\w.-]{1,253} not found|(?:domain|host) name not found)\b|\bunrouteable (?:mail )?(?:address|domain)\b|\bno such domain\b|\bdomain (?:does not exist|not found|unknown)\b|\bNXDOMAIN\b|\bunknown (?:host|domain)\b/i,
+  { reason: 'hostunknown', pattern: /\b(?:host (?:or domain name )?(?:unknown|not found)|host [\w.-]{1,253} not found|(?:domain|host) name not found)\b(?!,? try again)|\bunrouteable (?:mail )?(?:address|domain)\b|\bno such domain\b|\bdomain (?:does not exist|not found|unknown)\b|\bNXDOMAIN\b|\bunknown (?:host|domain)\b/i,
     example: '550 5.1.2 <ann@nonexistent.example>... Host unknown (Name server: nonexistent.example: host not found)', sources: ['dragonfly', 'opensmtpd', 'rfc3464', 'rhost-aol', 'sendmail', 'v5sendmail'] },
   { reason: 'hostunknown', pattern: /\b(?:recipient )?domain must exist\b|\bmail domain mentioned in email address is unknown\b|\bname or service not known\b|\bunknown domain name\b|\bdomain is not reachable\b/i,
     example: '550 5.1.2 <ann@nowhere.example>: Recipient address rejected: Recipient domain must exist', sources: [] },
 
-  { reason: 'userunknown', pattern: /\b(?:user|recipient|mailbox|address|account|addressee)\b.{0,60}?\b(?:does not|doesn't|do not|not) exist\b/i,
+  // The sender's address not existing ("Domain of sender address ... does not exist") is no missing recipient.
+  { reason: 'userunknown', pattern: /(?<!\bsender |\bsender's |\bfrom )\b(?:user|recipient|mailbox|address|account|addressee)\b.{0,60}?\b(?:does not|doesn't|do not|not) exist\b/i,
     example: '550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient\'s email address for typos or 550-5.1.1 unnecessary spaces.', sources: ['exim', 'postfix', 'receivingses', 'rfc3464', 'rhost-google'] },
   { reason: 'userunknown', pattern: /\b(?:user|recipient|mailbox|addressee|e-?mail address)(?: name)? (?:is )?(?:unknown|not found|not known|invalid|not valid)\b/i,
     example: '550 5.1.1 <ann@example.com>: Recipient address rejected: User unknown in virtual mailbox table', sources: ['amavis', 'amazonses', 'dragonfly', 'exchange2003', 'exim', 'ezweb', 'gmail', 'gmx', 'mailru', 'mcafee', 'messagingserver', 'mfilter', 'mxlogic', 'office365', 'opensmtpd', 'outlook', 'postfix', 'powermta', 'qmail', 'rfc3464', 'rhost-google', 'rhost-outlook', 'sendgrid', 'sendmail', 'v5sendmail', 'x1', 'x5', 'x6', 'yahoo', 'yandex', 'zoho'] },

@@ -135,7 +135,7 @@ export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
     example: 'The recipient name is not recognized MSEXCH:IMS:EXAMPLE:ANN 0 (000C05A6) Unknown Recipient', sources: [] },
   // Words that say the mailbox does not exist, not merely that it is "unknown" (which filters say too): the
   // mailbox system's own lookup failed, whatever status (5.0.0, 5.2.x, 5.5.0) or stage they come with.
-  { pattern: /\b(?:mailbox|account|recipient|addressee|user|e-?mail address)\b.{0,40}?\b(?:does not|doesn't) exist\b/i,
+  { pattern: /(?<!\bsender |\bsender's |\bfrom )\b(?:mailbox|account|recipient|addressee|user|e-?mail address)\b.{0,40}?\b(?:does not|doesn't) exist\b/i,
     example: "550 5.5.0 Requested action not taken: the mailbox ann@example.org doesn't exist", sources: ['postfix', 'receivingses', 'rfc3464', 'rhost-google'] },
   { pattern: /\bno mailbox here by that name\b|\bno such (?:mailbox|recipient|account)\b|\bmailbox (?:not found|does not exist|unknown)\b/i,
     example: "Remote host said: 550 sorry, no mailbox here by that name. (#5.1.1)", sources: ['activehunter', 'v5sendmail'] },
