@@ -3,8 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { ALL_BOUNCE_RULES, classifyReturnedMessage, splitMbox, type BounceRuleSet } from '../../src/bounces/index.ts';
-import type { RuleProvenance } from '../../src/bounces/rules/bounce-rule-types.ts';
+import { ALL_BOUNCE_RULES, classifyReturnedMessage, splitMbox, type BounceRuleSet, type RuleProvenance } from '../../src/bounces/index.ts';
 import { familyOf, readJsonl, type Label } from './score-corpus.ts';
 
 type Row = RuleProvenance & { pattern: RegExp };

@@ -6,8 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { availableParallelism, cpus } from 'node:os';
-import { ALL_BOUNCE_RULES, rulesWithout } from '../../src/bounces/index.ts';
-import { comesOnlyFrom } from '../../src/bounces/rules/rule-set.ts';
+import { ALL_BOUNCE_RULES, comesOnlyFrom, rulesWithout } from '../../src/bounces/index.ts';
 import { measureAlternativeSources, measureRuleSources, rulesWithoutAlternativesOf, sourceMismatches, writeRuleSources } from './rule-sources.ts';
 import { scoreCorpus, type CorpusScore, type Fold, type Miss, type Tally } from './score-corpus.ts';
 
