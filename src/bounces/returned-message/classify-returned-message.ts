@@ -65,6 +65,8 @@ function sesNotification(context: Context): ReturnedMessage | null {
   const notification = readSesNotification(context.message.text);
   if (!notification) return null;
   if (notification.messageId) context.correlation.messageIds.push(notification.messageId);
+  context.correlation.messageIds.push(...notification.original.messageIds.filter((id) => !context.correlation.messageIds.includes(id)));
+  context.correlation.sendtrailIds.push(...notification.original.sendtrailIds.filter((id) => !context.correlation.sendtrailIds.includes(id)));
   if (notification.type === 'complaint') return finish(context, 'complaint', complaintResults(notification.recipients, notification.feedbackType));
   const results = notification.recipients.map((recipient) => buildBounceResult(recipient, context.rules));
   return finish(context, notification.type === 'bounce' ? 'bounce' : 'delivery_report', results);

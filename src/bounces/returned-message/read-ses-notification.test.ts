@@ -30,6 +30,19 @@ describe('Amazon SES bounce notifications by email', () => {
     expect(result.correlation.messageIds).toContain(mail.messageId);
   });
 
+  it("is tied to our email by the original's Message-ID and X-Sendtrail-ID when SES returns the headers", async () => {
+    const withHeaders = { ...mail, headersTruncated: false, headers: [{ name: 'Message-ID', value: '<em_42@example.com>' }, { name: 'X-Sendtrail-ID', value: 'em_42' }], commonHeaders: { messageId: '<em_42@example.com>', subject: 'Spring news' } };
+    const body = JSON.stringify({ notificationType: 'Bounce', mail: withHeaders, bounce: { bounceType: 'Permanent', bounceSubType: 'NoEmail', bouncedRecipients: [{ emailAddress: 'ann@example.org' }] } });
+    const result = await classifyReturnedMessage(snsEmail(body));
+    expect(result.correlation.messageIds).toEqual([mail.messageId, 'em_42@example.com']);
+    expect(result.correlation.sendtrailIds).toEqual(['em_42']);
+  });
+
+  it('is read when the JSON was wrapped into lines on its way, even inside its first key', async () => {
+    const split = `{"notifica\r\ntionType":"Bounce",${bounce('Permanent', 'General', { emailAddress: 'ann@example.org', action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }).slice('{"notificationType":"Bounce",'.length)}`;
+    expect((await classifyReturnedMessage(snsEmail(split))).results).toEqual([expect.objectContaining({ reason: 'userunknown', hard: true })]);
+  });
+
   it('is read when the JSON was wrapped into lines on its way', async () => {
     const result = await classifyReturnedMessage(snsEmail(wrapped(bounce('Transient', 'MailboxFull', { emailAddress: 'ann@example.org', action: 'failed', status: '5.2.2', diagnosticCode: 'smtp; 552 5.2.2 Mailbox full' }))));
     expect(result.results).toEqual([expect.objectContaining({ recipient: 'ann@example.org', reason: 'mailboxfull', hard: false })]);

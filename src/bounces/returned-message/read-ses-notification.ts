@@ -5,9 +5,13 @@
 import type { BounceReason } from '../rules/bounce-rule-types.ts';
 import type { RecipientEvidence } from './build-bounce-result.ts';
 
+/** `messageId` is SES's own id of the sent message; `original` what SES returns of its headers (when the
+ * identity includes them): our Message-ID and X-Sendtrail-ID tie the notification to the email. */
+type Correlation = { messageId: string | null; original: { messageIds: string[]; sendtrailIds: string[] } };
+
 export type SesNotification =
-  | { type: 'bounce' | 'delivery'; recipients: RecipientEvidence[]; messageId: string | null }
-  | { type: 'complaint'; recipients: string[]; feedbackType: string; messageId: string | null };
+  | ({ type: 'bounce' | 'delivery'; recipients: RecipientEvidence[] } & Correlation)
+  | ({ type: 'complaint'; recipients: string[]; feedbackType: string } & Correlation);
 
 type Json = Record<string, unknown>;
 
@@ -33,41 +37,55 @@ export function readSesNotification(text: string): SesNotification | null {
   if (!json) return null;
   const kind = typeof json.notificationType === 'string' ? json.notificationType : typeof json.eventType === 'string' ? json.eventType : '';
   const mail = asObject(json.mail);
-  const messageId = typeof mail.messageId === 'string' ? mail.messageId : null;
+  const correlation: Correlation = { messageId: typeof mail.messageId === 'string' ? mail.messageId : null, original: originalOf(mail) };
   const type = kind.toLowerCase();
   if (type === 'bounce') {
     const bounce = asObject(json.bounce);
     const subtypeReason = SUBTYPE_REASONS[String(bounce.bounceSubType ?? '').toLowerCase()] ?? null;
     const list = Array.isArray(bounce.bouncedRecipients) ? (bounce.bouncedRecipients as unknown[]).map(asObject) : [];
-    return { type: 'bounce', messageId, recipients: list.map((r) => ({ ...evidence(r.emailAddress, r.action ?? 'failed', r.status, r.diagnosticCode, bounce.reportingMTA), reporterReason: subtypeReason })) };
+    return { type: 'bounce', ...correlation, recipients: list.map((r) => ({ ...evidence(r.emailAddress, r.action ?? 'failed', r.status, r.diagnosticCode, bounce.reportingMTA), reporterReason: subtypeReason })) };
   }
   if (type === 'delivery') {
     const delivery = asObject(json.delivery);
     const list = Array.isArray(delivery.recipients) ? (delivery.recipients as unknown[]) : [];
-    return { type: 'delivery', messageId, recipients: list.map((r) => evidence(r, 'delivered', null, delivery.smtpResponse, delivery.reportingMTA)) };
+    return { type: 'delivery', ...correlation, recipients: list.map((r) => evidence(r, 'delivered', null, delivery.smtpResponse, delivery.reportingMTA)) };
   }
   if (type === 'complaint') {
     const complaint = asObject(json.complaint);
     const list = Array.isArray(complaint.complainedRecipients) ? (complaint.complainedRecipients as unknown[]).map(asObject) : [];
     const feedbackType = typeof complaint.complaintFeedbackType === 'string' ? complaint.complaintFeedbackType.toLowerCase() : 'abuse';
-    return { type: 'complaint', messageId, feedbackType, recipients: list.map((r) => String(r.emailAddress ?? '').toLowerCase()).filter(Boolean) };
+    return { type: 'complaint', ...correlation, feedbackType, recipients: list.map((r) => String(r.emailAddress ?? '').toLowerCase()).filter(Boolean) };
   }
   return null;
+}
+
+/** The original's Message-ID and X-Sendtrail-ID, from `mail.commonHeaders` and `mail.headers`. */
+function originalOf(mail: Json): Correlation['original'] {
+  const headers = Array.isArray(mail.headers) ? (mail.headers as unknown[]).map(asObject) : [];
+  const valuesOf = (name: string): string[] => headers
+    .filter((header) => typeof header.name === 'string' && header.name.toLowerCase() === name)
+    .flatMap((header) => (typeof header.value === 'string' ? [header.value.trim()] : []));
+  const common = asObject(mail.commonHeaders);
+  const messageIds = [...(typeof common.messageId === 'string' ? [common.messageId] : []), ...valuesOf('message-id')]
+    .map((id) => id.replace(/^<|>$/g, '')).filter(Boolean);
+  return { messageIds: [...new Set(messageIds)], sendtrailIds: [...new Set(valuesOf('x-sendtrail-id').filter(Boolean))] };
 }
 
 /** The notification object: read as it stands, else with the line breaks a mail path wrapped it with
  * removed (inside JSON strings they are invalid anyway), then unwrapped from an SNS envelope. */
 function notificationJson(text: string): Json | null {
-  const start = JSON_START.exec(text)?.index;
-  if (start === undefined) return null;
-  const tail = text.slice(start, start + MAX_JSON_CHARS);
-  const json = parseJsonPrefix(tail) ?? parseJsonPrefix(tail.replace(/=?\r?\n/g, ''));
+  const json = jsonAt(text) ?? jsonAt(text.slice(0, MAX_JSON_CHARS * 2).replace(/=?\r?\n/g, ''));
   if (!json) return null;
   if (json.Type === 'Notification' && typeof json.Message === 'string') {
     const inner = parseJsonPrefix(json.Message.trim());
     return inner && (typeof inner.notificationType === 'string' || typeof inner.eventType === 'string') ? inner : null;
   }
   return json;
+}
+
+function jsonAt(text: string): Json | null {
+  const start = JSON_START.exec(text)?.index;
+  return start === undefined ? null : parseJsonPrefix(text.slice(start, start + MAX_JSON_CHARS));
 }
 
 function asObject(value: unknown): Json {
