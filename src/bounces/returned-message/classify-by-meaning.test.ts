@@ -56,6 +56,21 @@ describe('delays, network trouble and expiry', () => {
     expect(result.results).toEqual([expect.objectContaining({ recipient: 'ann@example.org', action: 'delayed', reason: 'expired', hard: false })]);
   });
 
+  it.each([
+    ['Postfix', 'Delayed Mail (still being retried)', 'This is the mail system at host mx.example.net.\n\n# THIS IS A WARNING ONLY. YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n\nYour message could not be delivered for more than 4 hour(s).\nIt will be retried until it is 5 day(s) old.\n\n<ann@example.org>: connect to mx.example.org[192.0.2.1]:25: Connection refused', 'networkerror'],
+    ['Exchange', 'Delivery delayed: Spring news', "Delivery is delayed to these recipients or groups:\n\nann@example.org\n\nThis message hasn't been delivered yet. Delivery will continue to be attempted.\nThe server will keep trying to deliver this message for the next 1 days, 19 hours and 53 minutes.", 'expired'],
+  ])('%s: a delay warning without delivery-status fields is a delay with its cause (%s)', async (_family, subject, body, reason) => {
+    const result = await classifyReturnedMessage(notice(subject, body));
+    expect(result.kind).toBe('delivery_report');
+    expect(result.results).toEqual([expect.objectContaining({ recipient: 'ann@example.org', action: 'delayed', reason, hard: false })]);
+  });
+
+  it('a failure notice whose sentence is wrapped over lines stays a failure', async () => {
+    const result = await classifyReturnedMessage(notice('Undelivered Mail Returned to Sender', "This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n<ann@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command)"));
+    expect(result.kind).toBe('bounce');
+    expect(result.results[0]).toMatchObject({ action: 'failed', reason: 'userunknown', hard: true });
+  });
+
   it('a notice whose retries are over stays a failure even when it quotes the earlier delay', async () => {
     const result = await classifyReturnedMessage(notice('Delivery Status Notification (Failure)', "Delivery to the following recipient failed permanently:\n\n     ann@example.org\n\nTechnical details of permanent failure:\nThe message will not be retried. Earlier notice: Message will be retried for 2 more day(s)\n550 5.1.1 The email account that you tried to reach does not exist."));
     expect(result.kind).toBe('bounce');

@@ -107,7 +107,8 @@ function bounceNotice(context: Context): ReturnedMessage | null {
 
 function noticeResults(context: Context, notice: BounceNotice, segments: readonly NoticeSegment[]): ReturnedMessage {
   const subject = firstField(context.message.headers, 'subject') ?? '';
-  const action = noticeAction(`${subject}\n${notice.text}`);
+  // Notices wrap their sentences over lines: the phrases are read as one line.
+  const action = noticeAction(`${subject} ${notice.text}`.replace(/\s+/g, ' '));
   const results = segments.map((segment) => buildBounceResult({
     recipient: segment.recipient, action, status: null, diagnostic: segment.text, remoteMta: null,
     context: [notice.preamble, notice.text],

@@ -35,13 +35,13 @@ export const BOUNCE_PHRASES: readonly NoticeRule[] = [
 export const DELAY_PHRASES: readonly NoticeRule[] = [
   { pattern: /\bwill (?:be )?retr(?:y|ied)(?: for \d+ more (?:days?|hours?|minutes?|day\(s\)|hour\(s\)))?\b|\bwill (?:keep|continue) (?:trying|to try|attempting|to attempt)\b|\bdelivery attempts will continue\b|\bstill (?:trying|retrying) to deliver\b/i,
     example: 'Message will be retried for 2 more day(s)' },
-  { pattern: /\bdelivery (?:to the following recipients? )?(?:has been|is|was) delayed\b|\bdelivery delayed\b|\bthis is (?:only )?a warning\b|\byou do not need to resend\b|\bhas not yet been delivered\b|\bdelivery status notification \(delay\)/i,
+  { pattern: /\bdelivery (?:to the following recipients? )?(?:has been|is|was) delayed\b|\bdelivery delayed\b|\bthis is (?:only )?a warning\b|\byou do not need to resend\b|\bhas(?: not|n't) (?:yet )?been delivered(?: yet)?\b|\bdelivery status notification \(delay\)/i,
     example: 'Delivery to the following recipient has been delayed:' },
 ];
 
 /** Words that the retries are over, which outweigh a delay notice's words (a final notice quotes them). */
 export const GAVE_UP_PHRASES: readonly NoticeRule[] = [
-  { pattern: /\bgave up\b|\bgiving up\b|\bwill not (?:be )?(?:retried|try again)\b|\bnot going to try again\b|\bpermanent(?:ly)? (?:error|failure|failed|fatal)\b|\bfailed permanently\b|\bno further (?:delivery )?attempts\b|\bcould not be delivered\b/i,
+  { pattern: /\bgave up\b|\bgiving up\b|\bwill not (?:be )?(?:retried|try again)\b|\bnot going to try again\b|\bpermanent(?:ly)? (?:error|failure|failed|fatal)\b|\bfailed permanently\b|\bno further (?:delivery )?attempts\b|\bcould not be delivered\b(?! for more than)/i,
     example: "This is a permanent error; I've given up. I'm not going to try again." },
 ];
 
