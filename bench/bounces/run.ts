@@ -1,6 +1,7 @@
 // `npm run bench:bounces [DIR]`: classification accuracy on a labelled bounce corpus: with every rule
 // (the development figures), leave-one-source-out (each MTA family scored without the rules that come
-// from its files alone), and the two folds; per family, with the misses.
+// from its files alone), the same by pattern alternative (stricter), and the two folds; per family,
+// with the misses.
 // `--fold=a|b` scores one fold only; `--rule-sources` checks each rule's declared sources against the
 // families it matches, `--write-rule-sources` rewrites them in src/bounces/rules/.
 import { execFileSync } from 'node:child_process';
