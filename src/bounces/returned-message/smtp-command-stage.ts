@@ -32,7 +32,8 @@ const MAILBOX_STATE_STATUS = /^[45]\.(?:2\.[014]|1\.4)$/;
  * recipient. (This is Sisimai's decision between its UserUnknown and Filtered reasons.) A refusal with no
  * known cause at MAIL FROM is about the sender (for the greeting see reasonForGreeting).
  * `words.unknownUser`: the text speaks of an unknown mailbox (a `filtered` text rule may have won over it);
- * `words.addressVerdict`: the mail system states it has no such mailbox in its own directory.
+ * `words.addressVerdict`: the mail system states the mailbox does not exist (ADDRESS_VERDICT_RULES: its own
+ * directory lookup failed, "does not exist", "invalid recipient" ...), which decides at any stage and status.
  */
 export function reasonForStage(reason: string | null, stage: SmtpStage | null, status: string | null, words: { unknownUser: boolean; addressVerdict: boolean } = { unknownUser: reason === 'userunknown', addressVerdict: false }): string | null {
   if (reason === 'userunknown' || (reason === 'filtered' && words.unknownUser)) {
