@@ -1,7 +1,7 @@
 // Owns scoring the classifier against a labelled bounce corpus (corpus/, labels.jsonl, not-bounces.jsonl).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classifyReturnedMessage, splitMbox, type BounceResult } from '../../src/bounces/index.ts';
+import { classifyReturnedMessage, splitMbox, type BounceResult, type BounceRuleSet } from '../../src/bounces/index.ts';
 
 export type Label = {
   file: string; source: string; recipient: string | null; reason: string; hard: boolean; status: string | null;
@@ -19,6 +19,8 @@ export type CorpusScore = {
   /** Status compared only where the label's status is real (`status_pseudo: false`). */
   status: { n: number; right: number };
   bySource: Map<string, Tally>;
+  /** The corpus folder of each source (`rhost:Aol` is `rhost-aol`). */
+  familyOfSource: Map<string, string>;
   notBounces: { n: number; right: number; wrong: string[] };
   exceptions: string[];
   misses: Miss[];
@@ -34,14 +36,26 @@ const empty = (): Tally => ({ n: 0, hard: 0, reason: 0, recipient: 0 });
  * that they generalise to unseen files of the same MTA families. */
 export type Fold = 'a' | 'b';
 
-export async function scoreCorpus(dir: string, fold?: Fold): Promise<CorpusScore> {
+export type ScoreOptions = {
+  fold?: Fold;
+  /** The rules to classify a family's files with (leave-one-source-out); all rules when absent. */
+  rulesFor?: (family: string) => BounceRuleSet;
+};
+
+/** The corpus family of a file: its folder under corpus/ (`corpus/postfix/lhost-postfix-01.eml` is `postfix`). */
+export function familyOf(file: string): string {
+  return file.split('/')[1] ?? '';
+}
+
+export async function scoreCorpus(dir: string, { fold, rulesFor }: ScoreOptions = {}): Promise<CorpusScore> {
   const labels = inFold(readJsonl<Label>(join(dir, 'labels.jsonl')), fold);
   const notBounces = readJsonl<{ file: string }>(join(dir, 'not-bounces.jsonl'));
-  const score: CorpusScore = { scored: empty(), ambiguous: empty(), status: { n: 0, right: 0 }, bySource: new Map(), notBounces: { n: 0, right: 0, wrong: [] }, exceptions: [], misses: [], files: 0, extraResults: [] };
+  const score: CorpusScore = { scored: empty(), ambiguous: empty(), status: { n: 0, right: 0 }, bySource: new Map(), familyOfSource: new Map(), notBounces: { n: 0, right: 0, wrong: [] }, exceptions: [], misses: [], files: 0, extraResults: [] };
   const byFile = new Map<string, Label[]>();
   for (const label of labels) byFile.set(label.file, [...(byFile.get(label.file) ?? []), label]);
   for (const [file, fileLabels] of byFile) {
-    const results = await classifyFile(join(dir, file), score.exceptions);
+    for (const label of fileLabels) score.familyOfSource.set(label.source, familyOf(file));
+    const results = await classifyFile(join(dir, file), score.exceptions, rulesFor?.(familyOf(file)));
     score.files += 1;
     fileLabels.forEach((label, index) => scoreLabel(score, label, matchResult(label, index, results)));
     const named = new Set(fileLabels.map((label) => label.recipient?.toLowerCase() ?? null));
@@ -56,10 +70,10 @@ export async function scoreCorpus(dir: string, fold?: Fold): Promise<CorpusScore
   return score;
 }
 
-async function classifyFile(path: string, exceptions: string[]): Promise<BounceResult[]> {
+async function classifyFile(path: string, exceptions: string[], rules?: BounceRuleSet): Promise<BounceResult[]> {
   try {
     const results: BounceResult[] = [];
-    for (const message of splitMbox(readFileSync(path))) results.push(...(await classifyReturnedMessage(message)).results);
+    for (const message of splitMbox(readFileSync(path))) results.push(...(await classifyReturnedMessage(message, { rules })).results);
     return results;
   } catch (error) {
     exceptions.push(`${path}: ${String(error)}`);
@@ -117,6 +131,6 @@ function sourceTally(score: CorpusScore, source: string): Tally {
   return tally;
 }
 
-function readJsonl<T>(path: string): T[] {
+export function readJsonl<T>(path: string): T[] {
   return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as T);
 }

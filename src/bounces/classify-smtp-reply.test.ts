@@ -3,23 +3,10 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { ADDRESS_VERDICT_RULES, BOUNCE_RULES, CODE_RULES, STATUS_RULES, type BounceReason } from './rules/bounce-rules.ts';
+import { CODE_RULES, STATUS_RULES, type BounceReason } from './rules/bounce-rules.ts';
 import { classifySmtpReply, isHardReason, statesUnknownAddress } from './classify-smtp-reply.ts';
 
 describe('the bounce rule table', () => {
-  it.each(BOUNCE_RULES.map((rule, index) => [index, rule.reason, rule] as const))(
-    'rule %i (%s) matches its own example and classifies it to its reason',
-    (_index, reason, rule) => {
-      expect(rule.pattern.test(rule.example)).toBe(true);
-      expect(classifySmtpReply({ message: rule.example }).reason).toBe(reason);
-    },
-  );
-
-  it.each(ADDRESS_VERDICT_RULES.map((rule, index) => [index, rule] as const))('address verdict %i matches its own example', (_index, rule) => {
-    expect(rule.pattern.test(rule.example)).toBe(true);
-    expect(statesUnknownAddress(rule.example)).toBe(true);
-  });
-
   it('a remote server\'s bare "User unknown" is no address verdict', () => {
     expect(statesUnknownAddress('550 5.1.1 <ann@example.org>... User Unknown')).toBe(false);
     expect(statesUnknownAddress('452 Requested action not taken: mailbox unavailable (not enough free space)')).toBe(false);
@@ -91,7 +78,7 @@ describe('hard and soft', () => {
 
   it('reads the status when written "#5.1.1" or inside the text, and falls back to it without text rules', () => {
     expect(classifySmtpReply({ message: 'Delivery failed (#5.1.1)' })).toMatchObject({ reason: 'userunknown', status: '5.1.1' });
-    expect(classifySmtpReply({ code: 550, message: 'Rejected, see 5.2.3 for details' })).toMatchObject({ reason: 'mesgtoobig', status: '5.2.3' });
+    expect(classifySmtpReply({ code: 550, message: 'Rejected, see 5.2.3 for details' })).toMatchObject({ reason: 'exceedlimit', status: '5.2.3' });
     expect(classifySmtpReply({ message: 'host 192.0.2.5.1.1 said nothing useful' }).status).toBeNull();
   });
 

@@ -1,5 +1,6 @@
 // Owns classifySmtpReply: turns an SMTP reply (or a DSN Diagnostic-Code) into a typed bounce.
-import { ADDRESS_VERDICT_RULES, BOUNCE_RULES, CODE_RULES, STATUS_RULES, type BounceReason } from './rules/bounce-rules.ts';
+import { CODE_RULES, STATUS_RULES, type BounceReason, type BounceRule, type BounceRuleSet } from './rules/bounce-rules.ts';
+import { ALL_BOUNCE_RULES } from './rules/rule-set.ts';
 
 export interface SmtpReply {
   /** The reply code when the transport reports it apart from the text; otherwise read from `message`. */
@@ -39,11 +40,13 @@ export function isHardReason(reason: string, code: number | null | undefined): b
   return reason === 'notaccept' && code != null && code >= 500 && code < 600;
 }
 
-export function classifySmtpReply(reply: SmtpReply): SmtpReplyClass {
+/** `rules` is for the benchmark, which scores a family without the rules that come from it alone. */
+export function classifySmtpReply(reply: SmtpReply, rules: BounceRuleSet = ALL_BOUNCE_RULES): SmtpReplyClass {
   const raw = typeof reply.message === 'string' ? reply.message.slice(0, MAX_MESSAGE_CHARS) : '';
   const code = validCode(reply.code) ?? replyCodeIn(raw);
   const status = statusIn(raw);
-  const reason = reasonByText(normalise(raw, code)) ?? reasonByStatus(status) ?? reasonByCode(code) ?? 'undefined';
+  const found = decisiveStatusReason(status) ?? textRuleFor(normalise(raw, code), rules)?.reason ?? reasonByStatus(status) ?? reasonByCode(code) ?? 'undefined';
+  const reason = refineByStatus(found, status);
   // The reply code decides the class; a DSN without one still carries the status class (RFC 3464 §2.3.4).
   const effectiveCode = code ?? (status ? Number(status[0]) * 100 : null);
   return { bounceType: isHardReason(reason, effectiveCode) ? 'hard' : 'soft', reason, status };
@@ -84,32 +87,47 @@ function normalise(text: string, code: number | null): string {
 
 /** The reason of the first text rule matching a reply or diagnostic; null when none does. Callers that
  * weigh other evidence (a DSN's Status field, the notice around it) use this before the fallbacks. */
-export function reasonFromText(text: string): BounceReason | null {
-  const raw = typeof text === 'string' ? text.slice(0, MAX_MESSAGE_CHARS) : '';
-  return reasonByText(normalise(raw, replyCodeIn(raw)));
+export function reasonFromText(text: string, rules: BounceRuleSet): BounceReason | null {
+  return decidingTextRule(text, rules)?.reason ?? null;
 }
 
-const UNKNOWN_USER_RULES = BOUNCE_RULES.filter((rule) => rule.reason === 'userunknown');
+/** The text rule that decides a reply or diagnostic (the first that matches it); null when none does. */
+export function decidingTextRule(text: string, rules: BounceRuleSet = ALL_BOUNCE_RULES): BounceRule | null {
+  const raw = typeof text === 'string' ? text.slice(0, MAX_MESSAGE_CHARS) : '';
+  return textRuleFor(normalise(raw, replyCodeIn(raw)), rules);
+}
 
 /** Whether a reply speaks of an unknown mailbox, whichever rule wins for it ("550 5.7.1 User unknown" is
  * `filtered` by the table, yet the words are there). */
-export function mentionsUnknownUser(text: string): boolean {
+export function mentionsUnknownUser(text: string, rules: BounceRuleSet): boolean {
   const flat = normalise(typeof text === 'string' ? text.slice(0, MAX_MESSAGE_CHARS) : '', null);
-  return flat !== '' && UNKNOWN_USER_RULES.some((rule) => rule.pattern.test(flat));
+  return flat !== '' && rules.text.some((rule) => rule.reason === 'userunknown' && rule.pattern.test(flat));
 }
 
 /** Whether a notice states that the mailbox is not in the mail system's own directory (ADDRESS_VERDICT_RULES). */
-export function statesUnknownAddress(text: string): boolean {
+export function statesUnknownAddress(text: string, rules: BounceRuleSet = ALL_BOUNCE_RULES): boolean {
   const flat = normalise(typeof text === 'string' ? text.slice(0, MAX_MESSAGE_CHARS) : '', null);
-  return flat !== '' && ADDRESS_VERDICT_RULES.some((rule) => rule.pattern.test(flat));
+  return flat !== '' && rules.verdicts.some((rule) => rule.pattern.test(flat));
 }
 
-function reasonByText(text: string): BounceReason | null {
+function textRuleFor(text: string, rules: BounceRuleSet): BounceRule | null {
   if (text === '') return null;
-  return BOUNCE_RULES.find((rule) => rule.pattern.test(text))?.reason ?? null;
+  return rules.text.find((rule) => rule.pattern.test(text)) ?? null;
 }
 
 const STATUS_REASONS: ReadonlyMap<string, BounceReason> = new Map(STATUS_RULES.map((rule) => [rule.status, rule.reason]));
+const DECISIVE_STATUSES: ReadonlyMap<string, BounceReason> = new Map(STATUS_RULES.filter((rule) => rule.decisive).map((rule) => [rule.status, rule.reason]));
+
+/** The reason of a provider's own single-failure status code (StatusRule.decisive); null for any other. */
+export function decisiveStatusReason(status: string | null): BounceReason | null {
+  return status === null ? null : (DECISIVE_STATUSES.get(status) ?? null);
+}
+
+/** RFC 3463 §3.3 and §3.4 tell a mailbox's size limit (X.2.3) from the system's (X.3.4): a reply that only
+ * says "message too large" gets its limit's owner from the status. */
+export function refineByStatus<R extends string>(reason: R, status: string | null): R | 'exceedlimit' {
+  return reason === 'mesgtoobig' && /^[45]\.2\.3$/.test(status ?? '') ? 'exceedlimit' : reason;
+}
 
 export function reasonByStatus(status: string | null): BounceReason | null {
   if (status === null) return null;

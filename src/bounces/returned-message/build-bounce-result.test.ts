@@ -1,6 +1,9 @@
 // Owns the tests of buildBounceResult's fallbacks: what a report gets when no rule reads its words.
 import { describe, expect, it } from 'vitest';
-import { buildBounceResult, type RecipientEvidence } from './build-bounce-result.ts';
+import { ALL_BOUNCE_RULES } from '../rules/rule-set.ts';
+import { buildBounceResult as build, type RecipientEvidence } from './build-bounce-result.ts';
+
+const buildBounceResult = (evidence: RecipientEvidence) => build(evidence, ALL_BOUNCE_RULES);
 
 const evidence = (over: Partial<RecipientEvidence>): RecipientEvidence => ({
   recipient: 'ann@example.org', action: 'failed', status: null, diagnostic: null, context: [], remoteMta: null, ...over,

@@ -1,5 +1,6 @@
 // Owns turning the evidence about one recipient (DSN fields, the notice's words) into a BounceResult.
-import { isHardReason, mentionsUnknownUser, statesUnknownAddress, reasonByCode, reasonByStatus, reasonFromText, replyCodeIn, statusIn } from '../classify-smtp-reply.ts';
+import { decisiveStatusReason, isHardReason, mentionsUnknownUser, refineByStatus, statesUnknownAddress, reasonByCode, reasonByStatus, reasonFromText, replyCodeIn, statusIn } from '../classify-smtp-reply.ts';
+import type { BounceReason, BounceRuleSet } from '../rules/bounce-rule-types.ts';
 import type { BounceResult } from './returned-message.ts';
 import { reasonForGreeting, reasonForStage, smtpStageIn } from './smtp-command-stage.ts';
 
@@ -13,12 +14,14 @@ export type RecipientEvidence = {
   /** Further text about this recipient, in order of trust: the notice's segment, its preamble ... */
   context: readonly string[];
   remoteMta: string | null;
+  /** The reporting system's own classification (an SES bounce sub-type), for when no rule reads the words. */
+  reporterReason?: BounceReason | null;
 };
 
 const DELIVERED_ACTIONS = new Set(['delivered', 'relayed', 'expanded']);
 const MAX_DIAGNOSTIC_CHARS = 1000;
 
-export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
+export function buildBounceResult(evidence: RecipientEvidence, rules: BounceRuleSet): BounceResult {
   const diagnostic = tidy(evidence.diagnostic);
   const texts = [diagnostic ?? '', ...evidence.context].filter((text) => text.trim() !== '');
   // A DSN's X.0.0 says "other or undefined" (RFC 3463 §3.1): a specific status in the words is better, and
@@ -29,14 +32,15 @@ export function buildBounceResult(evidence: RecipientEvidence): BounceResult {
   const status = evidence.status === null || (/\.0\.0$/.test(evidence.status) && statusInText) || specificInText ? (statusInText ?? evidence.status) : evidence.status;
   const replyCode = firstOf(texts, replyCodeIn);
   const base = { recipient: evidence.recipient, action: evidence.action, status, reply_code: replyCode, feedback: false, feedback_type: null, vacation: false, diagnostic, remote_mta: evidence.remoteMta };
-  if (evidence.action !== null && DELIVERED_ACTIONS.has(evidence.action)) return { ...base, reason: 'delivered', hard: false };
-  const byText = firstOf(texts, reasonFromText);
-  const stage = firstOf(texts, smtpStageIn);
-  const words = { unknownUser: texts.some(mentionsUnknownUser), addressVerdict: texts.some(statesUnknownAddress) };
-  const found = reasonForStage(byText, stage, status, words) ?? reasonByStatus(status) ?? reasonForGreeting(stage) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status, replyCode, diagnostic);
+  // RFC 3463 §3.1: class 2 is success, whatever the action field says (or does not).
+  if ((evidence.action !== null && DELIVERED_ACTIONS.has(evidence.action)) || evidence.status?.startsWith('2.')) return { ...base, reason: 'delivered', hard: false };
+  const byText = firstOf(texts, (text) => reasonFromText(text, rules));
+  const stage = firstOf(texts, (text) => smtpStageIn(text, rules));
+  const words = { unknownUser: texts.some((text) => mentionsUnknownUser(text, rules)), addressVerdict: texts.some((text) => statesUnknownAddress(text, rules)) };
+  const found = decisiveStatusReason(status) ?? reasonForStage(byText, stage, status, words) ?? evidence.reporterReason ?? reasonByStatus(status) ?? reasonForGreeting(stage) ?? reasonByCode(replyCode) ?? fallbackReason(evidence.action, status, replyCode, diagnostic);
   // A domain reported missing under a transient status (RFC 3463 class 4) and no 5xx reply is a DNS answer
   // the reporting MTA will retry, not a verdict that the domain does not exist.
-  const reason = found === 'hostunknown' && status?.startsWith('4.') && !(replyCode !== null && replyCode >= 500) ? 'networkerror' : found;
+  const reason = found === 'hostunknown' && status?.startsWith('4.') && !(replyCode !== null && replyCode >= 500) ? 'networkerror' : refineByStatus(found, status);
   // The reply code decides hard/soft; a report without one still carries the status class (RFC 3464 §2.3.4).
   // A failed report with neither is permanent: the MTA gave up (RFC 3464 §2.3.3 "failed").
   const effectiveCode = replyCode ?? (status ? Number(status[0]) * 100 : evidence.action === 'failed' ? 500 : null);

@@ -10,11 +10,14 @@ import { isAutoReply } from './detect-auto-reply.ts';
 import { isBounceNotice } from './is-bounce-notice.ts';
 import { extractReplyText } from './extract-reply-text.ts';
 import { buildBounceResult } from './build-bounce-result.ts';
+import { DELAY_PHRASES, GAVE_UP_PHRASES, SUCCESS_PHRASES, type NoticeRule } from './notice-rules.ts';
 import { readSesNotification } from './read-ses-notification.ts';
 import { readComplaintNotice } from './read-complaint-notice.ts';
 import type { BounceResult, ReturnedMessage } from './returned-message.ts';
+import type { BounceRuleSet } from '../rules/bounce-rule-types.ts';
+import { ALL_BOUNCE_RULES } from '../rules/rule-set.ts';
 
-type Context = { message: ParsedMessage; original: HeaderFields | null; correlation: ReturnedMessage['correlation']; messageId: string | null };
+type Context = { rules: BounceRuleSet; message: ParsedMessage; original: HeaderFields | null; correlation: ReturnedMessage['correlation']; messageId: string | null };
 type Step = (context: Context) => ReturnedMessage | null;
 
 /** First step that recognises the message wins: a complaint and a DSN carry their own structure,
@@ -22,11 +25,16 @@ type Step = (context: Context) => ReturnedMessage | null;
  * Auto-Submitted too (RFC 3834 §5). */
 const STEPS: readonly Step[] = [complaint, sesNotification, deliveryReport, bounceNotice, autoReply, humanReply];
 
-export async function classifyReturnedMessage(raw: Buffer | string): Promise<ReturnedMessage> {
+export type ClassifyOptions = {
+  /** The rules to read; the benchmark scores a corpus family without the rules that come from it alone. */
+  rules?: BounceRuleSet;
+};
+
+export async function classifyReturnedMessage(raw: Buffer | string, options: ClassifyOptions = {}): Promise<ReturnedMessage> {
   try {
     const message = await parseMessage(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
     const original = returnedOriginalHeaders(message);
-    const context: Context = { message, original, correlation: correlationOf(message, original), messageId: messageIdsIn(firstField(message.headers, 'message-id'))[0] ?? null };
+    const context: Context = { rules: options.rules ?? ALL_BOUNCE_RULES, message, original, correlation: correlationOf(message, original), messageId: messageIdsIn(firstField(message.headers, 'message-id'))[0] ?? null };
     for (const step of STEPS) {
       const result = step(context);
       if (result) return result;
@@ -57,8 +65,10 @@ function sesNotification(context: Context): ReturnedMessage | null {
   const notification = readSesNotification(context.message.text);
   if (!notification) return null;
   if (notification.messageId) context.correlation.messageIds.push(notification.messageId);
+  context.correlation.messageIds.push(...notification.original.messageIds.filter((id) => !context.correlation.messageIds.includes(id)));
+  context.correlation.sendtrailIds.push(...notification.original.sendtrailIds.filter((id) => !context.correlation.sendtrailIds.includes(id)));
   if (notification.type === 'complaint') return finish(context, 'complaint', complaintResults(notification.recipients, notification.feedbackType));
-  const results = notification.recipients.map(buildBounceResult);
+  const results = notification.recipients.map((recipient) => buildBounceResult(recipient, context.rules));
   return finish(context, notification.type === 'bounce' ? 'bounce' : 'delivery_report', results);
 }
 
@@ -75,7 +85,7 @@ function deliveryReport(context: Context): ReturnedMessage | null {
     : report.recipients;
   const results = recipients.map((recipient) => {
     const segment = notice.segments.find((s) => s.recipient === recipient.recipient || s.recipient === recipient.originalRecipient);
-    return buildBounceResult({ ...recipient, context: [segment?.text ?? '', notice.segments.length <= 1 ? notice.text : ''] });
+    return buildBounceResult({ ...recipient, context: [segment?.text ?? '', notice.segments.length <= 1 ? notice.text : ''] }, context.rules);
   });
   context.correlation.envelopeIds.push(...(report.envelopeId ? [report.envelopeId] : []));
   const failed = results.some((result) => result.action === 'failed' || (result.action === null && result.reason !== 'delivered'));
@@ -96,11 +106,23 @@ function bounceNotice(context: Context): ReturnedMessage | null {
 }
 
 function noticeResults(context: Context, notice: BounceNotice, segments: readonly NoticeSegment[]): ReturnedMessage {
+  const subject = firstField(context.message.headers, 'subject') ?? '';
+  // Notices wrap their sentences over lines: the phrases are read as one line.
+  const action = noticeAction(`${subject} ${notice.text}`.replace(/\s+/g, ' '));
   const results = segments.map((segment) => buildBounceResult({
-    recipient: segment.recipient, action: 'failed', status: null, diagnostic: segment.text, remoteMta: null,
+    recipient: segment.recipient, action, status: null, diagnostic: segment.text, remoteMta: null,
     context: [notice.preamble, notice.text],
-  }));
-  return finish(context, 'bounce', results);
+  }, context.rules));
+  return finish(context, action === 'failed' ? 'bounce' : 'delivery_report', results);
+}
+
+/** What a notice for people says happened, in RFC 3464's words: a delay notice names a retry still to come,
+ * a success notice the delivery; anything else failed. Words that the retries are over decide for failed. */
+function noticeAction(text: string): 'failed' | 'delayed' | 'delivered' {
+  const says = (rules: readonly NoticeRule[]) => rules.some((rule) => rule.pattern.test(text));
+  if (says(GAVE_UP_PHRASES)) return 'failed';
+  if (says(DELAY_PHRASES)) return 'delayed';
+  return says(SUCCESS_PHRASES) ? 'delivered' : 'failed';
 }
 
 /** Exim and Gmail name the failed recipients in a header (X-Failed-Recipients). */

@@ -1,12 +1,13 @@
 // Owns the tests that every data row of the notice, stage, auto-reply and quote tables matches its example.
 import { describe, expect, it } from 'vitest';
-import { BOUNCE_PHRASES, BOUNCE_SENDERS, BOUNCE_SUBJECTS, ORIGINAL_MARKERS } from './notice-rules.ts';
+import { BOUNCE_PHRASES, BOUNCE_SENDERS, BOUNCE_SUBJECTS, DELAY_PHRASES, GAVE_UP_PHRASES, ORIGINAL_MARKERS, SUCCESS_PHRASES } from './notice-rules.ts';
 import { smtpStageIn } from './smtp-command-stage.ts';
+import { ALL_BOUNCE_RULES } from '../rules/rule-set.ts';
 import { isAutoReply } from './detect-auto-reply.ts';
 import { parseHeaderFields } from './header-fields.ts';
 
 describe('notice rule tables', () => {
-  const rows = Object.entries({ BOUNCE_SENDERS, BOUNCE_SUBJECTS, BOUNCE_PHRASES, ORIGINAL_MARKERS })
+  const rows = Object.entries({ BOUNCE_SENDERS, BOUNCE_SUBJECTS, BOUNCE_PHRASES, DELAY_PHRASES, GAVE_UP_PHRASES, SUCCESS_PHRASES, ORIGINAL_MARKERS })
     .flatMap(([table, rules]) => rules.map((rule, index) => [`${table}[${index}]`, rule] as const));
   it.each(rows)('%s matches its own example', (_name, rule) => {
     expect(rule.pattern.test(rule.example)).toBe(true);
@@ -35,7 +36,7 @@ describe('the SMTP stage a refusal answered', () => {
     ['Gmail', 'The error that the other server returned was: 550 550 5.1.1 <ann@example.org>... User Unknown (state 14).', 'rcpt'],
     ['none', '550 5.1.1 <ann@example.org>... User Unknown', null],
   ])('%s: %j is %s', (_family, text, stage) => {
-    expect(smtpStageIn(text)).toBe(stage);
+    expect(smtpStageIn(text, ALL_BOUNCE_RULES)).toBe(stage);
   });
 });
 

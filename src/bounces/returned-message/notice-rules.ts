@@ -30,6 +30,27 @@ export const BOUNCE_PHRASES: readonly NoticeRule[] = [
     example: 'Delivery to the following recipient failed permanently:' },
 ];
 
+/** A notice that delivery is only delayed: the mail system still retries (RFC 3464's "delayed" action, in
+ * words: Gmail's "Message will be retried for 2 more day(s)", Exchange's "Delivery has been delayed"). */
+export const DELAY_PHRASES: readonly NoticeRule[] = [
+  { pattern: /\bwill (?:be )?retr(?:y|ied)(?: for \d+ more (?:days?|hours?|minutes?|day\(s\)|hour\(s\)))?\b|\bwill (?:keep|continue) (?:trying|to try|attempting|to attempt)\b|\bdelivery attempts will continue\b|\bstill (?:trying|retrying) to deliver\b/i,
+    example: 'Message will be retried for 2 more day(s)' },
+  { pattern: /\bdelivery (?:to the following recipients? )?(?:has been|is|was) delayed\b|\bdelivery delayed\b|\bthis is (?:only )?a warning\b|\byou do not need to resend\b|\bhas(?: not|n't) (?:yet )?been delivered(?: yet)?\b|\bdelivery status notification \(delay\)/i,
+    example: 'Delivery to the following recipient has been delayed:' },
+];
+
+/** Words that the retries are over, which outweigh a delay notice's words (a final notice quotes them). */
+export const GAVE_UP_PHRASES: readonly NoticeRule[] = [
+  { pattern: /\bgave up\b|\bgiving up\b|\bwill not (?:be )?(?:retried|try again)\b|\bnot going to try again\b|\bpermanent(?:ly)? (?:error|failure|failed|fatal)\b|\bfailed permanently\b|\bno further (?:delivery )?attempts\b|\bcould not be delivered\b(?! for more than)/i,
+    example: "This is a permanent error; I've given up. I'm not going to try again." },
+];
+
+/** A notice that the message was delivered or relayed (RFC 3461's success and relay notifications). */
+export const SUCCESS_PHRASES: readonly NoticeRule[] = [
+  { pattern: /\b(?:was|has been) (?:successfully )?(?:delivered|relayed)(?: successfully)? to\b|\bdelivery (?:to the following recipients? )?(?:was|has been) (?:successful|completed|succeeded)\b|\bsuccessfully delivered\b|\bdelivery status notification \((?:success|relay(?:ed)?)\)/i,
+    example: 'Your message has been successfully delivered to the following recipients:' },
+];
+
 /** Where the returned original begins in a notice written as one text part (qmail, Exim, Gmail ...).
  * Everything after it is the original, not the notice. */
 export const ORIGINAL_MARKERS: readonly NoticeRule[] = [

@@ -23,6 +23,14 @@ describe('unknown-user words decide by status and SMTP stage', () => {
     expect(reasonForStage('userunknown', null, null, { unknownUser: true, addressVerdict: true })).toBe('userunknown');
   });
 
+  it.each<[SmtpStage | null, string]>([['data', '5.0.0'], [null, '5.2.1'], [null, '5.5.0']])('such a statement decides after %s and under %s too', (stage, status) => {
+    expect(reasonForStage('userunknown', stage, status, { unknownUser: true, addressVerdict: true })).toBe('userunknown');
+  });
+
+  it('Exchange Online\'s 5.1.10 beside unknown-user words is an address status', () => {
+    expect(reasonForStage('userunknown', null, '5.1.10', unknownUser)).toBe('userunknown');
+  });
+
   it('a filter reason without unknown-user words stays filtered at RCPT', () => {
     expect(reasonForStage('filtered', 'rcpt', '5.7.1', { unknownUser: false, addressVerdict: false })).toBe('filtered');
   });

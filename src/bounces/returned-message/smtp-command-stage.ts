@@ -1,24 +1,16 @@
-// Owns finding the SMTP command a refusal answered, from the words notices use for it, and what that
-// stage says about the reason when the reply's own words do not.
+// Owns finding the SMTP command a refusal answered, from the words notices use for it (rules/smtp-stage-rules.ts),
+// and what that stage says about the reason when the reply's own words do not.
 
-export type SmtpStage = 'connect' | 'mail' | 'rcpt' | 'data';
+import type { BounceRuleSet, SmtpStage } from '../rules/bounce-rule-types.ts';
 
-/** How MTA families name the command: Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:",
- * Sendmail's transcript ">>> DATA", qmail/Courier "after end of data" ... Gmail ends the remote reply with
- * the state its SMTP client was in: "(state 13)" after EHLO, 14 at RCPT TO, 15/17/18 at DATA. */
-const STAGES: readonly { stage: SmtpStage; pattern: RegExp; example: string }[] = [
-  { stage: 'data', pattern: /\bin reply to (?:end of )?DATA\b|\bfailed on DATA command\b|\(state 1[578]\)|\bfailed after I sent the message\b|\bafter (?:end of )?data\b|>>> DATA\b|\bSMTP command:? DATA\b|\bafter DATA command\b/i, example: '(in reply to end of DATA command)' },
-  { stage: 'rcpt', pattern: /\bin reply to RCPT TO\b|\bdoes not like recipient\b|\(state 14\)|\bSMTP:RCPT\b|\bafter RCPT(?: TO)?\b|>>> RCPT TO\b|\bRCPT command\b/i, example: 'SMTP error from remote mail server after RCPT TO:<ann@example.org>:' },
-  { stage: 'mail', pattern: /\bin reply to MAIL FROM\b|\bbut sender was rejected\b|\bafter MAIL FROM\b|>>> MAIL FROM\b|\bMAIL command\b/i, example: 'SMTP error from remote mail server after MAIL FROM:<news@example.net> SIZE=1234:' },
-  { stage: 'connect', pattern: /\bafter initial connection\b|\bbut greeting failed\b|\bbut my name was rejected\b|\(state 13\)|\bin reply to (?:HELO|EHLO)\b|\bafter (?:HELO|EHLO)\b|\bsaid in greeting\b|\bgreeting (?:failure|error)\b/i, example: 'SMTP error from remote mail server after initial connection:' },
-];
+export type { SmtpStage } from '../rules/bounce-rule-types.ts';
 
 /** The stage named earliest in the text; null when it names none. */
-export function smtpStageIn(text: string): SmtpStage | null {
+export function smtpStageIn(text: string, rules: BounceRuleSet): SmtpStage | null {
   // Notices wrap long lines ("(in reply to\n    RCPT TO command)"): read them as one.
   const flat = text.replace(/\s+/g, ' ');
   let found: { stage: SmtpStage; index: number } | null = null;
-  for (const { stage, pattern } of STAGES) {
+  for (const { stage, pattern } of rules.stages) {
     const match = pattern.exec(flat);
     if (match && (found === null || match.index < found.index)) found = { stage, index: match.index };
   }
@@ -27,8 +19,9 @@ export function smtpStageIn(text: string): SmtpStage | null {
 
 // RFC 3463 §3.2: X.1.0, X.1.1, X.1.3 are about the recipient's address. X.2.0, X.2.1, X.2.4 and X.1.4 are
 // mailbox states (undefined, disabled, list expansion, ambiguous) that filters answer with, not an address.
-// Providers refine X.1.1 with a sub-detail of three digits (Office 365 "5.1.351").
-const ADDRESS_STATUS = /^[45]\.1\.(?:[013]|\d{3})$/;
+// Providers refine X.1.1 with a sub-detail of three digits (Office 365 "5.1.351"); Exchange Online answers
+// an address its directory lacks with 5.1.10 (RFC 7505's null-MX code, read so only beside such words).
+const ADDRESS_STATUS = /^[45]\.1\.(?:[013]|10|\d{3})$/;
 const MAILBOX_STATE_STATUS = /^[45]\.(?:2\.[014]|1\.4)$/;
 
 /**
@@ -39,7 +32,8 @@ const MAILBOX_STATE_STATUS = /^[45]\.(?:2\.[014]|1\.4)$/;
  * recipient. (This is Sisimai's decision between its UserUnknown and Filtered reasons.) A refusal with no
  * known cause at MAIL FROM is about the sender (for the greeting see reasonForGreeting).
  * `words.unknownUser`: the text speaks of an unknown mailbox (a `filtered` text rule may have won over it);
- * `words.addressVerdict`: the mail system states it has no such mailbox in its own directory.
+ * `words.addressVerdict`: the mail system states the mailbox does not exist (ADDRESS_VERDICT_RULES: its own
+ * directory lookup failed, "does not exist", "invalid recipient" ...), which decides at any stage and status.
  */
 export function reasonForStage(reason: string | null, stage: SmtpStage | null, status: string | null, words: { unknownUser: boolean; addressVerdict: boolean } = { unknownUser: reason === 'userunknown', addressVerdict: false }): string | null {
   if (reason === 'userunknown' || (reason === 'filtered' && words.unknownUser)) {

@@ -1,4 +1,4 @@
-// Owns the types of the bounce rule tables: the reason vocabulary and the shape of a text rule.
+// Owns the types of the bounce rule tables: the reason vocabulary, the shape of a rule and where it came from.
 
 /** Sisimai's reason vocabulary (test/fixtures/bounces/README.md); `feedback`, `vacation`, `delivered` are
  * never produced from an SMTP reply. */
@@ -9,16 +9,40 @@ export type BounceReason =
   | 'contenterror' | 'norelaying' | 'speeding' | 'toomanyconn' | 'expired' | 'networkerror' | 'systemerror'
   | 'systemfull' | 'mailererror' | 'syntaxerror' | 'failedstarttls' | 'suppressed' | 'onhold' | 'undefined';
 
-export interface BounceRule {
+/** What every rule row carries beside its pattern. */
+export interface RuleProvenance {
+  /** A reply this pattern must match and that the rule, not an earlier one, must decide (checked by the tests). */
+  readonly example: string;
+  /** The MTA families of the labelled corpus (its folder names under test/fixtures/bounces/corpus) whose files
+   * the rule matches: the evidence it may have been fitted to. Empty for a rule written only from a
+   * published meaning (an RFC, a provider's documented replies) that no corpus file shows. The
+   * leave-one-source-out benchmark turns a rule off while it scores the one family it comes from alone;
+   * `npm run bench:bounces -- --rule-sources` measures these lists and `--write-rule-sources` rewrites them. */
+  readonly sources: readonly string[];
+}
+
+export interface BounceRule extends RuleProvenance {
   readonly reason: BounceReason;
   readonly pattern: RegExp;
-  /** A reply this pattern must match and that must classify to `reason` (checked by the tests). */
-  readonly example: string;
 }
 
 /** A statement that a mailbox does not exist, weighed like an X.1.1 status (see ADDRESS_VERDICT_RULES). */
-export interface VerdictRule {
+export interface VerdictRule extends RuleProvenance {
   readonly pattern: RegExp;
-  readonly example: string;
 }
 
+export type SmtpStage = 'connect' | 'mail' | 'rcpt' | 'data';
+
+/** How a notice names the SMTP command a refusal answered. */
+export interface StageRule extends RuleProvenance {
+  readonly stage: SmtpStage;
+  readonly pattern: RegExp;
+}
+
+/** The rows classification reads. One set holds them all; the benchmark builds sets without one family's. */
+export interface BounceRuleSet {
+  /** Reply-text rules, most specific first: the first match wins. */
+  readonly text: readonly BounceRule[];
+  readonly verdicts: readonly VerdictRule[];
+  readonly stages: readonly StageRule[];
+}

@@ -8,6 +8,9 @@ export interface StatusRule {
   readonly reason: BounceReason;
   /** The code's meaning in RFC 3463 / RFC 5248's registry, or why we map it so. */
   readonly meaning: string;
+  /** A provider's own code for one failure (Office 365's 5.4.312 "DNS query failed"): it names the cause
+   * more precisely than the reply's words ("Message expired, DNS query failed"), so it decides before them. */
+  readonly decisive?: boolean;
 }
 
 /** Used when no text rule matched. X.7.1 is deliberately generic: servers use it for every refusal. */
@@ -21,7 +24,8 @@ export const STATUS_RULES: readonly StatusRule[] = [
   { status: '5.1.10', reason: 'notaccept', meaning: 'Recipient address has null MX (RFC 7505 §4.1)' },
   { status: 'x.2.1', reason: 'suspend', meaning: 'Mailbox disabled, not accepting messages' },
   { status: 'x.2.2', reason: 'mailboxfull', meaning: 'Mailbox full' },
-  { status: 'x.2.3', reason: 'mesgtoobig', meaning: 'Message length exceeds administrative limit' },
+  // RFC 3463 §3.3: subject 2 is the mailbox, so X.2.3 is the recipient's own limit; the system's is X.3.4.
+  { status: 'x.2.3', reason: 'exceedlimit', meaning: 'Message length exceeds administrative limit (per mailbox)' },
   { status: 'x.2.4', reason: 'systemerror', meaning: 'Mailing list expansion problem' },
   { status: 'x.3.1', reason: 'systemfull', meaning: 'Mail system full' },
   { status: 'x.3.4', reason: 'mesgtoobig', meaning: 'Message too big for system' },
@@ -73,27 +77,30 @@ export const CODE_RULES: readonly CodeRule[] = [
 /** Office 365 refines statuses with three-digit details of its own (Microsoft's "Email non-delivery reports
  * in Exchange Online" reference); no RFC registers details that long, so the rows cannot clash. */
 function office365Details(): StatusRule[] {
-  const ranges: readonly [prefix: string, from: number, to: number, reason: BounceReason, meaning: string][] = [
-    ['4.4.', 312, 312, 'networkerror', 'DNS query failed'],
-    ['5.4.', 312, 312, 'networkerror', 'DNS query failed'],
-    ['4.4.', 316, 316, 'expired', 'Connection refused until the message expired'],
-    ['5.4.', 316, 316, 'expired', 'Connection refused until the message expired'],
-    ['5.0.', 350, 350, 'contenterror', 'Generic error from the recipient server (x-dg-ref header too long)'],
+  // `decisive`: one documented failure per code, decided before the reply's words (StatusRule.decisive).
+  const ranges: readonly [prefix: string, from: number, to: number, reason: BounceReason, meaning: string, decisive?: true][] = [
+    ['4.4.', 312, 312, 'networkerror', 'DNS query failed', true],
+    ['5.4.', 312, 312, 'networkerror', 'DNS query failed', true],
+    ['4.4.', 316, 316, 'expired', 'Connection refused until the message expired', true],
+    ['5.4.', 316, 316, 'expired', 'Connection refused until the message expired', true],
+    ['5.0.', 350, 350, 'contenterror', 'Generic error from the recipient server (x-dg-ref header too long)', true],
     ['5.7.', 124, 124, 'rejected', 'Sender not allowed to send to the group'],
     ['5.7.', 133, 136, 'rejected', 'Sender not authenticated or not allowed for the group or mailbox'],
     ['5.7.', 501, 503, 'spamdetected', 'Access denied, spam abuse detected'],
     ['5.7.', 504, 505, 'filtered', 'Recipient address rejected by the recipient organisation'],
     ['5.7.', 506, 507, 'blocked', 'Access denied, bad HELO or IP on a block list'],
     ['5.7.', 508, 508, 'toomanyconn', 'Too many recipients'],
-    ['5.7.', 509, 509, 'authfailure', 'Sending domain does not pass DMARC'],
+    ['5.7.', 509, 509, 'authfailure', 'Sending domain does not pass DMARC', true],
     ['5.7.', 510, 510, 'notaccept', 'Recipient does not accept email over IPv6'],
-    ['5.7.', 511, 511, 'rejected', 'Sender banned'],
-    ['5.7.', 512, 512, 'policyviolation', 'Message must be RFC 5322 section 3.6.2 compliant'],
+    ['5.7.', 511, 511, 'rejected', 'Sender banned', true],
+    ['5.7.', 512, 512, 'policyviolation', 'Message must be RFC 5322 section 3.6.2 compliant', true],
     ['5.7.', 606, 649, 'blocked', 'Access denied, banned sending IP'],
     ['5.7.', 700, 749, 'toomanyconn', 'Access denied, tenant has exceeded its sending limits'],
     ['4.7.', 500, 699, 'blocked', 'Server busy or access denied for the sending IP'],
     ['4.7.', 850, 899, 'blocked', 'Access denied, sending IP or domain throttled'],
+    // After the range it refines (the table keeps the last row of a code).
+    ['4.7.', 650, 650, 'badreputation', 'The mail server has been temporarily rate limited due to IP reputation', true],
   ];
-  return ranges.flatMap(([prefix, from, to, reason, meaning]) =>
-    Array.from({ length: to - from + 1 }, (_, i) => ({ status: `${prefix}${from + i}`, reason, meaning: `Office 365: ${meaning}` })));
+  return ranges.flatMap(([prefix, from, to, reason, meaning, decisive]) =>
+    Array.from({ length: to - from + 1 }, (_, i) => ({ status: `${prefix}${from + i}`, reason, meaning: `Office 365: ${meaning}`, ...(decisive ? { decisive } : {}) })));
 }
