@@ -5,6 +5,7 @@ import { AppError } from '../shared/app-error.ts';
 import type { Clock } from './clock.ts';
 import { assertPasswordAllowed, hashPassword, verifyPassword } from './passwords.ts';
 import { endSessionsOfUser } from './sessions.ts';
+import { deleteUnusedSignInLinksOf } from './sign-in-links.repository.ts';
 import { beginSignInAttempt } from './sign-in-rate-limit.ts';
 import { findUserById, updateUser } from './users.repository.ts';
 
@@ -13,7 +14,9 @@ export type ChangePasswordResult = { kind: 'changed' } | { kind: 'rate_limited';
 /**
  * The current password is required once the user has one: a session left open on a shared computer
  * must not be enough to take the account over. Its guesses count like sign-in attempts. A change
- * signs out the user's other sessions, which may be the reason for changing it.
+ * signs out the user's other sessions and voids their unused sign-in links: whoever got in with
+ * the old password, or holds a link handed out before, may be the reason for changing it. The
+ * session that made the change stays signed in.
  */
 export async function changePassword(
   deps: { db: Kysely<Database>; clock: Clock },
@@ -33,7 +36,11 @@ export async function changePassword(
     }
     await attempt.succeeded();
   }
-  await updateUser(deps.db, user.id, { passwordHash: await hashPassword(input.newPassword) }, deps.clock());
-  await endSessionsOfUser(deps.db, user.id, input.sessionId);
+  const passwordHash = await hashPassword(input.newPassword);
+  await deps.db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { passwordHash }, deps.clock());
+    await endSessionsOfUser(trx, user.id, input.sessionId);
+    await deleteUnusedSignInLinksOf(trx, user.id);
+  });
   return { kind: 'changed' };
 }

@@ -73,9 +73,10 @@ export async function disableUserByEmail(deps: { db: Kysely<Database>; clock: Cl
 
 /**
  * A new one-time link for an existing, enabled user: the way back in after a forgotten (or leaked)
- * password. The password is cleared and the user's sessions end: signed in by the link, they set a
- * new password without the old one (PUT /v1/session/password asks for the current one only while
- * there is one), and whoever knew the old one is out.
+ * password. The password is cleared, the user's sessions end and the links handed out before stop
+ * working: signed in by the new link, they set a new password without the old one (PUT
+ * /v1/session/password asks for the current one only while there is one), and whoever knew the
+ * old one, or holds an older link, is out.
  */
 export async function newSignInLinkFor(deps: { db: Kysely<Database>; clock: Clock }, email: string): Promise<string> {
   const row = await findUserByEmail(deps.db, email);
@@ -84,6 +85,7 @@ export async function newSignInLinkFor(deps: { db: Kysely<Database>; clock: Cloc
   return deps.db.transaction().execute(async (trx) => {
     if (row.password_hash !== null) await updateUser(trx, row.id, { passwordHash: null }, deps.clock());
     await endSessionsOfUser(trx, row.id);
+    await deleteUnusedSignInLinksOf(trx, row.id);
     return createSignInLink(trx, row.id, deps.clock);
   });
 }

@@ -89,7 +89,7 @@ export const ConfigSchema = Type.Object({
   SENDTRAIL_API_KEY: str('', 'An API key (24 characters or more) that Sendtrail accepts for the default project, for scripted installs. Empty: none; the first start creates and prints a key.', { ...security, secret: true }),
   SENDTRAIL_ADMIN_EMAIL: str('', 'Email of the dashboard\'s first admin, created at the first start (while there is no user; ignored after). Empty: admin@localhost. Without SENDTRAIL_ADMIN_PASSWORD the first start prints a one-time sign-in link for them instead.', security),
   SENDTRAIL_ADMIN_PASSWORD: str('', 'Password (12 characters or more) of the first admin, with SENDTRAIL_ADMIN_EMAIL, for scripted installs and tests; change it in the dashboard afterwards. Empty: the first start prints a sign-in link instead.', { ...security, secret: true }),
-  TRACKING_TRUSTED_PROXIES: str('', 'Comma-separated IPs or CIDRs of your reverse proxies: only their X-Forwarded-For is believed, for the client address of tracking hits and of /metrics requests. Empty: the connection\'s own address.', security),
+  TRACKING_TRUSTED_PROXIES: str('', 'Comma-separated IPs or CIDRs of your reverse proxies: only their X-Forwarded-For is believed, for the client address of tracking hits, /metrics requests and the dashboard\'s sign-in rate limits. Empty: the connection\'s own address.', security),
   METRICS_ALLOWED_NETWORKS: str('127.0.0.0/8,::1', 'Comma-separated IPs or CIDRs of the clients /metrics answers; others get 404 unless they present METRICS_TOKEN.', security),
   METRICS_TOKEN: str('', 'Bearer token that admits a /metrics request from any address (Authorization: Bearer <token>). Empty: only METRICS_ALLOWED_NETWORKS.', { ...security, secret: true }),
 

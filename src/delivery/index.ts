@@ -4,7 +4,7 @@ export { createTransportRouter, relayRetryPolicyOf, type TransportRouter } from 
 export { startSimulatorServer, type SimulatorServer } from './simulator/simulator-server.ts';
 export { SIMULATOR_BEHAVIOURS, SIMULATOR_DOMAIN, type SimulatorBehaviour, type AcceptedMessage, type SimulatorWorld } from './simulator/simulator-behaviours.ts';
 export { ensureSimulatorSuppressions } from './simulator-suppressions.ts';
-export { readQueueDepth, readQueueSnapshot, takeOverLeases, DUE_COUNT_CAP, type QueueSnapshot } from './queue.repository.ts';
+export { countHeldEmails, readQueueDepth, readQueueSnapshot, takeOverLeases, DUE_COUNT_CAP, type QueueSnapshot } from './queue.repository.ts';
 export type { CampaignContent } from './build-message.ts';
 export { createMessageSigner } from './sign-message.ts';
 export { createDkimSigner, watchDomainChanges } from './dkim/index.ts';

@@ -128,6 +128,17 @@ export async function takeOverLeases(db: Kysely<Database>, from: { holders: read
   return released;
 }
 
+/** How many emails each process holds a lease on (from the index of leased rows, migration 018). */
+export async function countHeldEmails(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('emails')
+    .select(['locked_by', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('locked_by', 'is not', null)
+    .groupBy('locked_by')
+    .execute();
+  return new Map(rows.map((r) => [r.locked_by!, Number(r.n)]));
+}
+
 /**
  * Emails still to send, from the counters of migration 011 (a few rows, however long the queue):
  * `queued` (due, or being sent) and `waiting` (scheduled, or waiting to retry after a delay).

@@ -24,6 +24,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   domain_exists: 409,
   not_found: 404,
   raw_not_available: 404,
+  content_unavailable: 409,
   email_not_cancellable: 409,
   campaign_not_editable: 409,
   no_recipients: 422,

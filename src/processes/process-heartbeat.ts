@@ -1,6 +1,6 @@
 // A process's heartbeat: registers it, beats every PROCESS_HEARTBEAT_MS, and on each beat takes
-// over the leases of processes whose heartbeat stopped PROCESS_LOST_AFTER_MS ago, so the emails a
-// crashed worker held go out at once instead of when their leases run out (LEASE_MS).
+// over the leases of processes whose heartbeat stopped PROCESS_LOST_AFTER_MS ago, so the emails (and
+// reply forwards) a crashed process held go out at once instead of when their leases run out.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { startBackgroundTask } from '../shared/background-task.ts';
@@ -45,7 +45,7 @@ export async function startProcessHeartbeat(deps: {
       return { lost, released };
     });
     if (taken.lost.length > 0 || taken.released > 0) {
-      log?.warn({ lost: taken.lost, emails: taken.released }, `took over ${taken.released} emails held by processes whose heartbeat stopped`);
+      log?.warn({ lost: taken.lost, leases: taken.released }, `took over ${taken.released} leases (emails, reply forwards) held by processes whose heartbeat stopped`);
     }
   };
   // Leases with no process row (a version before heartbeats) are dead on a sole-process database too.

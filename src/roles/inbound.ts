@@ -10,7 +10,7 @@ import type { Role } from './role.ts';
 
 export const inboundRole: Role = {
   name: 'inbound',
-  async start({ config, store, secret, projectId, log }, parts) {
+  async start({ config, store, secret, projectId, log, workerId }, parts) {
     if (!projectId) throw new Error('the inbound role needs the default project (the owner of mail that matches no email)');
     const domains = { bounceDomain: config.BOUNCE_DOMAIN, replyDomain: config.REPLY_DOMAIN };
     const tls = config.INBOUND_TLS_KEY_FILE
@@ -23,7 +23,7 @@ export const inboundRole: Role = {
     // Forwards are work stored with each reply: started before the server, it also sends what an
     // earlier process left pending.
     const forwarding = forwardTransport
-      ? startReplyForwarding({ db: store.db, send: forwardTransport.send, retry: relayRetryPolicyOf(config), log })
+      ? startReplyForwarding({ db: store.db, holder: workerId, send: forwardTransport.send, retry: relayRetryPolicyOf(config), log })
       : undefined;
     if (forwarding) parts.add('reply forwarding', () => forwarding.stop());
 

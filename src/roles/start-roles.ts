@@ -14,7 +14,7 @@ import { commaList } from '../shared/comma-list.ts';
 import { publicUrlOf } from '../config/public-urls.ts';
 import { hostname } from 'node:os';
 import { SENDTRAIL_VERSION, startProcessHeartbeat } from '../processes/index.ts';
-import { takeOverLeases } from '../delivery/index.ts';
+import { takeOverAllLeases } from './take-over-leases.ts';
 import { systemInfoOf } from './system-info.ts';
 import { trackingSettingsOf } from './tracking-settings.ts';
 
@@ -50,7 +50,7 @@ export async function startRoles(names: readonly RoleName[], ctx: RoleContext): 
       heartbeatMs: ctx.config.PROCESS_HEARTBEAT_MS,
       lostAfterMs: ctx.config.PROCESS_LOST_AFTER_MS,
       soleProcess: ctx.soleProcess,
-      takeOverLeases,
+      takeOverLeases: takeOverAllLeases,
       log: ctx.log,
     });
     parts.add('process heartbeat', heartbeat.stop);

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   domain_exists: 'The project has this sending domain already: read its records with GET /v1/domains/{domain}.',
   not_found: 'No such resource in this project.',
   raw_not_available: 'This email has no message to show yet: no worker has handed it to a transport (queued, scheduled, rejected or cancelled).',
+  content_unavailable: 'This email\'s message cannot be rebuilt from what is stored (its row or its campaign\'s content cannot be rendered); the email itself is unaffected.',
   email_not_cancellable: 'The email is no longer queued or scheduled: sending has started or it is final.',
   campaign_not_editable: 'The campaign has started sending, finished or been cancelled.',
   no_recipients: 'A campaign is sent or scheduled with at least one recipient; only a draft may be empty.',

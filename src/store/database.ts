@@ -162,6 +162,9 @@ export interface InboundMessagesTable {
   forward_attempts: Generated<number>;
   forward_next_at: NullableTimestamp;
   forward_error: string | null;
+  /** The process (processes.id) whose lease a pending forward is under, and until when (migration 019). */
+  forward_locked_by: string | null;
+  forward_locked_until: NullableTimestamp;
 }
 
 /** Emails per status of each campaign (counter 'status:<status>'), kept by triggers (migration 008); never written by our code. */

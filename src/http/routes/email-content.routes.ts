@@ -3,6 +3,7 @@
 // (GET /v1/emails/:id/raw). Reading any of them records nothing: the open pixel is left out of the
 // content and the preview, and none of them goes near the tracking endpoints.
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import type { TrackingSettings } from '../../tracking/index.ts';
@@ -47,6 +48,21 @@ const PreviewQuery = Type.Object(
 
 type Loaded = { email: SentEmail; campaign: Awaited<ReturnType<typeof loadCampaignContent>> };
 
+/**
+ * Renders or rebuilds an email's message from what is stored. A stored row that does not render
+ * today (written by an older version, or edited by hand) is the email's state, not a fault of this
+ * request: 409 content_unavailable, and a warning naming the email, never a 500 with a stack.
+ */
+async function rebuilt<T>(log: FastifyBaseLogger, emailId: string, build: () => T | Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    log.warn({ emailId, reason: err instanceof Error ? err.message : String(err) }, 'an email\'s message could not be rebuilt from its stored content');
+    throw new AppError('content_unavailable', `The message of email ${emailId} cannot be rebuilt from what is stored, so it cannot be shown (the server's log has the reason)`);
+  }
+}
+
 export function emailContentRoutes(db: Kysely<Database>, tracking: TrackingSettings | undefined): FastifyPluginAsyncTypebox {
   const load = async (projectId: string, id: string): Promise<Loaded> => {
     const email = isUuid(id) ? await findEmail(db, projectId, id) : undefined;
@@ -54,22 +70,23 @@ export function emailContentRoutes(db: Kysely<Database>, tracking: TrackingSetti
     return { email, campaign: email.campaign_id ? await loadCampaignContent(db, email.campaign_id) : undefined };
   };
   /** The message's source and where it comes from; undefined when no transport has had it yet. */
-  const rawOf = async ({ email, campaign }: Loaded) => {
+  const rawOf = async ({ email, campaign }: Loaded, log: FastifyBaseLogger) => {
     const captured = await findCapturedRaw(db, email.project_id, email.id);
     if (captured !== undefined) return { raw: captured, source: 'captured' as const };
     if (email.first_attempt_at === null || !HANDED_OVER.has(email.status)) return undefined;
-    return { raw: await rebuildRawMessage(email, campaign, tracking), source: 'rebuilt' as const };
+    return { raw: await rebuilt(log, email.id, () => rebuildRawMessage(email, campaign, tracking)), source: 'rebuilt' as const };
   };
+  const contentOf = ({ email, campaign }: Loaded, log: FastifyBaseLogger) => rebuilt(log, email.id, () => renderSentContent(email, campaign, tracking));
 
   return async (app) => {
     app.get(
       '/v1/emails/:id/content',
-      { schema: { summary: 'An email as sent: rendered, links rewritten, the open pixel left out, and its headers', tags: ['emails'], params: UuidParam, response: { 200: Content, 404: errorResponses[404] } } },
+      { schema: { summary: 'An email as sent: rendered, links rewritten, the open pixel left out, and its headers', tags: ['emails'], params: UuidParam, response: { 200: Content, 404: errorResponses[404], 409: errorResponses[409] } } },
       async (request) => {
         const loaded = await load(request.projectId, request.params.id);
-        const content = renderSentContent(loaded.email, loaded.campaign, tracking);
-        const raw = await rawOf(loaded);
-        const headers = headerLines(raw?.raw ?? (await rebuildRawMessage(loaded.email, loaded.campaign, tracking)));
+        const content = await contentOf(loaded, request.log);
+        const raw = await rawOf(loaded, request.log);
+        const headers = headerLines(raw?.raw ?? (await rebuilt(request.log, loaded.email.id, () => rebuildRawMessage(loaded.email, loaded.campaign, tracking))));
         const { trackingPixelRemoved, ...rest } = content;
         return { id: loaded.email.id, ...rest, tracking_pixel_removed: trackingPixelRemoved, headers, raw_source: raw?.source ?? ('not_sent' as const) };
       },
@@ -82,16 +99,17 @@ export function emailContentRoutes(db: Kysely<Database>, tracking: TrackingSetti
           summary: 'An email\'s RFC 822 source as sent (message/rfc822, a download)',
           description:
             'Captured mail (no SMTP_URL) is the stored message itself; other mail is not stored as sent and is rebuilt from the email (header `Sendtrail-Raw-Source: rebuilt`): ' +
-            'the same content and headers, but for its MIME boundaries and without a DKIM signature. 404 `raw_not_available` until a worker has handed the email to a transport.',
+            'the same content and headers, but for its MIME boundaries and without a DKIM signature. 404 `raw_not_available` until a worker has handed the email to a transport; ' +
+            '409 `content_unavailable` when what is stored of a rebuilt email no longer renders.',
           tags: ['emails'],
           params: UuidParam,
           produces: ['message/rfc822'],
-          response: { 200: Type.String({ description: 'The message (message/rfc822).' }), 404: errorResponses[404] },
+          response: { 200: Type.String({ description: 'The message (message/rfc822).' }), 404: errorResponses[404], 409: errorResponses[409] },
         },
       },
       async (request, reply) => {
         const loaded = await load(request.projectId, request.params.id);
-        const raw = await rawOf(loaded);
+        const raw = await rawOf(loaded, request.log);
         if (!raw) throw new AppError('raw_not_available', `This email was never handed to a transport (status ${loaded.email.status}): it has no message to show yet`);
         return reply
           .type('message/rfc822')
@@ -114,12 +132,12 @@ export function emailContentRoutes(db: Kysely<Database>, tracking: TrackingSetti
           params: UuidParam,
           querystring: PreviewQuery,
           produces: ['text/html'],
-          response: { 200: Type.String({ description: 'An html document.' }), 404: errorResponses[404] },
+          response: { 200: Type.String({ description: 'An html document.' }), 404: errorResponses[404], 409: errorResponses[409] },
         },
       },
       async (request, reply) => {
         const loaded = await load(request.projectId, request.params.id);
-        const content = renderSentContent(loaded.email, loaded.campaign, tracking);
+        const content = await contentOf(loaded, request.log);
         return reply
           .type('text/html; charset=utf-8')
           .header('content-security-policy', previewPolicy(request.query.remote_images === 'true'))

@@ -69,26 +69,38 @@ describe.each(STORE_KINDS)('dashboard sign-in on %s', (kind) => {
     expect(res.statusCode).toBe(401);
   });
 
-  it('refuses the 11th failure of an email in 15 minutes with 429 and Retry-After, even with the right password, then admits it again', async () => {
+  it('refuses the 11th failure of an email from one network in 15 minutes with 429 and Retry-After, even with the right password, then admits it again', async () => {
     const email = newEmail();
     await t.addUser(email, 'viewer', PASSWORD);
-    for (let i = 0; i < 10; i++) expect((await signIn(email, `wrong password ${i}`)).statusCode).toBe(401);
+    for (let i = 0; i < 10; i++) expect((await signIn(email, `wrong password ${i}`, '198.51.100.7')).statusCode).toBe(401);
     t.clock.advance(60_000);
-    const limited = await signIn(email, PASSWORD);
+    const limited = await signIn(email, PASSWORD, '198.51.100.7');
     expect(limited.statusCode).toBe(429);
-    expect(limited.json().error.code).toBe('rate_limited');
+    expect(limited.json().error).toEqual({ code: 'rate_limited', message: 'Too many failed sign-in attempts: retry in 840 seconds' });
     expect(Number(limited.headers['retry-after'])).toBe(14 * 60);
-    // From another IP too: the limit is the email's.
-    expect((await signIn(email, PASSWORD, '10.0.0.9')).statusCode).toBe(429);
-    // Another email from the same IP is not affected.
+    // Another email from the same network is not affected.
     const other = newEmail();
     await t.addUser(other, 'viewer', PASSWORD);
-    expect((await signIn(other, PASSWORD)).statusCode).toBe(200);
+    expect((await signIn(other, PASSWORD, '198.51.100.7')).statusCode).toBe(200);
     t.clock.advance(14 * 60_000);
-    expect((await signIn(email, PASSWORD)).statusCode).toBe(200);
+    expect((await signIn(email, PASSWORD, '198.51.100.7')).statusCode).toBe(200);
   });
 
-  it('does not reset one IP\'s failures when the user signs in from another IP; a success from the same IP does', async () => {
+  it('does not lock the owner out: while one network is refused for their email, the owner signs in from their own', async () => {
+    const admin = newEmail();
+    await t.addUser(admin, 'admin', PASSWORD);
+    for (let i = 0; i < 10; i++) await signIn(admin, `wrong password ${i}`, '203.0.113.66');
+    expect((await signIn(admin, PASSWORD, '203.0.113.66')).statusCode).toBe(429);
+    expect((await signIn(admin, PASSWORD, '192.0.2.10')).statusCode).toBe(200);
+    // Nor by guessing from many networks: each is refused on its own, the owner's is not.
+    for (let n = 1; n <= 6; n++) {
+      for (let i = 0; i < 11; i++) await signIn(admin, `wrong password ${i}`, `203.0.113.${n}`);
+      expect((await signIn(admin, PASSWORD, `203.0.113.${n}`)).statusCode).toBe(429);
+    }
+    expect((await signIn(admin, PASSWORD, '192.0.2.10')).statusCode).toBe(200);
+  });
+
+  it('does not reset one network\'s failures when the user signs in from another; a success from the same network does', async () => {
     const email = newEmail();
     await t.addUser(email, 'viewer', PASSWORD);
     for (let i = 0; i < 9; i++) await signIn(email, 'wrong password!', '10.0.0.1');
@@ -101,7 +113,7 @@ describe.each(STORE_KINDS)('dashboard sign-in on %s', (kind) => {
     for (let i = 0; i < 10; i++) expect((await signIn(email, 'wrong password!', '10.0.0.3')).statusCode).toBe(401);
   });
 
-  it('refuses an IP after 50 failures in 15 minutes, whatever the emails and links it tries', async () => {
+  it('refuses a network after 50 failures in 15 minutes, whatever the emails and links it tries', async () => {
     const email = newEmail();
     await t.addUser(email, 'viewer', PASSWORD);
     const ip = '10.1.1.1';
@@ -115,6 +127,47 @@ describe.each(STORE_KINDS)('dashboard sign-in on %s', (kind) => {
     expect(Number(limited.headers['retry-after'])).toBe(15 * 60);
     expect((await t.app.inject({ method: 'POST', url: '/v1/session/link', payload: { token: 'x' }, remoteAddress: ip })).statusCode).toBe(429);
     expect((await signIn(email, PASSWORD, '10.1.1.2')).statusCode).toBe(200);
+  });
+
+  it('counts an IPv6 client by its /64, and an IPv4-mapped address as the IPv4 address', async () => {
+    const email = newEmail();
+    await t.addUser(email, 'viewer', PASSWORD);
+    // An attacker rotating through the addresses of their /64 is one network.
+    for (let i = 0; i < 10; i++) expect((await signIn(email, 'wrong password!', `2001:db8:7:7::${(i + 1).toString(16)}`)).statusCode).toBe(401);
+    expect((await signIn(email, PASSWORD, '2001:db8:7:7:ffff::1')).statusCode).toBe(429);
+    expect((await signIn(email, PASSWORD, '2001:db8:7:8::1')).statusCode).toBe(200);
+
+    const other = newEmail();
+    await t.addUser(other, 'viewer', PASSWORD);
+    for (let i = 0; i < 5; i++) await signIn(other, 'wrong password!', '198.51.100.20');
+    for (let i = 0; i < 5; i++) await signIn(other, 'wrong password!', '::ffff:198.51.100.20');
+    expect((await signIn(other, PASSWORD, '198.51.100.20')).statusCode).toBe(429);
+  });
+
+  it('counts the connection\'s address, not an X-Forwarded-For it sends, unless its proxy is trusted', async () => {
+    const email = newEmail();
+    await t.addUser(email, 'viewer', PASSWORD);
+    const forwarded = (i: number) => ({ 'x-forwarded-for': `192.0.2.${i}` });
+    for (let i = 0; i < 10; i++) {
+      await t.app.inject({ method: 'POST', url: '/v1/session', headers: { origin, ...forwarded(i) }, payload: { email, password: 'wrong password!' }, remoteAddress: '198.51.100.30' });
+    }
+    const res = await t.app.inject({ method: 'POST', url: '/v1/session', headers: { origin, ...forwarded(99) }, payload: { email, password: PASSWORD }, remoteAddress: '198.51.100.30' });
+    expect(res.statusCode).toBe(429);
+  });
+
+  it('behind a proxy listed in TRACKING_TRUSTED_PROXIES, counts the client its X-Forwarded-For names', async () => {
+    const proxied = await createDashboardApp(kind, { trustProxy: ['127.0.0.1'] });
+    try {
+      const email = newEmail();
+      await proxied.addUser(email, 'viewer', PASSWORD);
+      const signInVia = (client: string, password: string) =>
+        proxied.app.inject({ method: 'POST', url: '/v1/session', headers: { origin, 'x-forwarded-for': client }, payload: { email, password }, remoteAddress: '127.0.0.1' });
+      for (let i = 0; i < 10; i++) expect((await signInVia('192.0.2.1', 'wrong password!')).statusCode).toBe(401);
+      expect((await signInVia('192.0.2.1', PASSWORD)).statusCode).toBe(429);
+      expect((await signInVia('192.0.2.2', PASSWORD)).statusCode).toBe(200);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('ends a session after 12 idle hours, and keeps a used one alive, written at most once a minute', async () => {

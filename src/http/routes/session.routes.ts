@@ -16,8 +16,10 @@ import { accountErrorResponses, SessionUser, sessionUserJson } from './accounts.
 export type AccountRouteDeps = { db: Kysely<Database>; clock: Clock; publicUrl: string };
 
 const limitsText =
-  `At most ${SIGN_IN_LIMITS.perEmail} failed attempts per email and ${SIGN_IN_LIMITS.perIp} per client IP in ` +
-  `${SIGN_IN_LIMITS.windowMs / 60_000} minutes (counted by every api process together); beyond, 429 rate_limited with Retry-After.`;
+  `At most ${SIGN_IN_LIMITS.perEmailAndNetwork} failed attempts per email from one client network, and ${SIGN_IN_LIMITS.perNetwork} per client network ` +
+  `for any email or link, in ${SIGN_IN_LIMITS.windowMs / 60_000} minutes (counted by every api process together); beyond, that network gets ` +
+  `429 rate_limited with Retry-After until enough failures are older than that. A client network is an IPv4 address or an IPv6 /64; ` +
+  'other networks sign in as usual.';
 
 const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
 const NewPassword = Type.String({ maxLength: MAX_PASSWORD_LENGTH, description: `At least ${MIN_PASSWORD_LENGTH} characters (else 422 password_too_short).` });

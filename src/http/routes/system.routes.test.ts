@@ -8,6 +8,7 @@ import { describeConfig, loadConfig } from '../../config/load-config.ts';
 import { groupConfig } from '../../config/format-config.ts';
 import { storeSummaryOf } from '../../roles/system-info.ts';
 import { claimDueEmails } from '../../delivery/queue.repository.ts';
+import { claimDueForwards } from '../../inbound/forward/reply-forwards.repository.ts';
 import { registerProcess } from '../../processes/processes.repository.ts';
 import { defaultProjectId } from '../../projects/default-project.ts';
 import { newId } from '../../shared/ids.ts';
@@ -82,6 +83,26 @@ describe.each(STORE_KINDS)('system and settings on %s', (kind) => {
       expect(body).toMatchObject({ heartbeat_ms: 5000, lost_after_ms: 20_000 });
     }
     expect((await t.app.inject({ method: 'GET', url: '/v1/system' })).statusCode).toBe(401);
+  });
+
+  it('says which process holds each lease: the emails its worker sends and the replies its inbound role forwards', async () => {
+    const db = t.store.db;
+    await sql`DELETE FROM processes; DELETE FROM emails`.execute(db);
+    await registerProcess(db, { id: 'mx-1:3:fed', roles: ['inbound'], version: '0.1.0', host: 'mx-1', pid: 3, storeKind: 'postgres' });
+    await registerProcess(db, { id: 'web-1:7:abc', roles: ['worker'], version: '0.1.0', host: 'web-1', pid: 7, storeKind: 'postgres' });
+    const projectId = await defaultProjectId(db);
+    const replies = [newId(), newId()];
+    await db.insertInto('inbound_messages').values(replies.map((id) => ({
+      id, project_id: projectId, email_id: null, kind: 'reply', mail_from: 'reader@example.org', rcpt_to: ['r@replies.example'], from_header: null, subject: null,
+      content_hash: id, size_bytes: 10, error: null, raw: Buffer.from('reply'), forward_state: 'pending' as const, forward_next_at: new Date(Date.now() - 1000),
+    }))).execute();
+    const id = newId();
+    await db.insertInto('emails').values({ id, project_id: projectId, from_address: 'a@example.com', to_address: 'b@example.org', subject: 's', text: 't', status: 'queued', priority: 0, next_attempt_at: new Date(Date.now() - 1000), message_id: `<${id}@x>` }).execute();
+    await claimDueForwards(db, 'mx-1:3:fed', 10, 600_000);
+    await claimDueEmails(db, 'web-1:7:abc', 10, 120_000);
+
+    const leases = Object.fromEntries((await get('/v1/system', viewer)).json().processes.map((p: { id: string; leases: unknown }) => [p.id, p.leases]));
+    expect(leases).toEqual({ 'mx-1:3:fed': { emails: 0, reply_forwards: 2 }, 'web-1:7:abc': { emails: 1, reply_forwards: 0 } });
   });
 
   it('says where the store is without its password', async () => {

@@ -6,7 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import type { ConfigEntryGroup } from '../../config/format-config.ts';
 import { listProcesses } from '../../processes/index.ts';
-import { readQueueSnapshot } from '../../delivery/index.ts';
+import { countHeldEmails, readQueueSnapshot } from '../../delivery/index.ts';
+import { countHeldForwards } from '../../inbound/index.ts';
 import { ErrorBody, errorResponses } from '../schemas.ts';
 import { sendError } from '../error-handler.ts';
 import { SettingsSchema, SystemSchema, type StoreSummary } from './system.schema.ts';
@@ -36,7 +37,12 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         response: { 200: SystemSchema, ...errorResponses, 403: ErrorBody },
       },
     }, async () => {
-      const [processes, queue] = await Promise.all([listProcesses(deps.db, deps.lostAfterMs), readQueueSnapshot(deps.db)]);
+      const [processes, queue, heldEmails, heldForwards] = await Promise.all([
+        listProcesses(deps.db, deps.lostAfterMs),
+        readQueueSnapshot(deps.db),
+        countHeldEmails(deps.db),
+        countHeldForwards(deps.db),
+      ]);
       return {
         server_time: new Date().toISOString(),
         heartbeat_ms: deps.heartbeatMs,
@@ -52,6 +58,7 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
           heartbeat_age_ms: p.heartbeatAgeMs,
           stopped_at: p.stoppedAt?.toISOString() ?? null,
           state: p.state,
+          leases: { emails: heldEmails.get(p.id) ?? 0, reply_forwards: heldForwards.get(p.id) ?? 0 },
         })),
         queue: { queued: queue.queued, scheduled: queue.scheduled, retrying: queue.retrying, due: queue.due, due_capped: queue.dueCapped, held: queue.held },
         store: deps.store,

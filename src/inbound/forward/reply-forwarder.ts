@@ -17,6 +17,8 @@ export type ReplyForwarding = {
 
 export type ReplyForwardingDeps = {
   db: Kysely<Database>;
+  /** This process's id (processes.id): the holder named in the leases it takes. */
+  holder: string;
   send(raw: Buffer): Promise<ForwardOutcome>;
   /** Backoff between attempts, and how long after its arrival a reply is given up on. */
   retry: RetryPolicy;
@@ -59,7 +61,7 @@ export function startReplyForwarding(deps: ReplyForwardingDeps): ReplyForwarding
     // The database is away: the claimed forwards stay due after their lease.
     log: deps.log && { error: (obj, msg) => deps.log?.warn(obj, msg) },
     async run(isStopping) {
-      const due = await claimDueForwards(deps.db, BATCH, LEASE_MS);
+      const due = await claimDueForwards(deps.db, deps.holder, BATCH, LEASE_MS);
       for (const [i, f] of due.entries()) {
         if (isStopping()) {
           // The rest go back unsent, due at once for the next forwarder rather than after the lease.
