@@ -84,6 +84,12 @@ export const domainsRoute = createRoute({
   component: lazyRouteComponent(() => import('./domains/domains-screen.tsx'), 'DomainsScreen'),
 });
 
+export const passwordRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/account/password',
+  component: lazyRouteComponent(() => import('./account/password-screen.tsx'), 'PasswordScreen'),
+});
+
 export const usersRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/users',
@@ -147,7 +153,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   shellRoute.addChildren([
     overviewRoute, emailLogsRoute, emailDetailRoute, campaignsRoute, campaignNewRoute, campaignRoute, suppressionsRoute,
-    inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, usersRoute, settingsRoute, systemRoute,
+    inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, usersRoute, settingsRoute, systemRoute, passwordRoute,
   ]),
 ]);
 
