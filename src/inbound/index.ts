@@ -5,3 +5,4 @@ export { startReplyForwarding, type ReplyForwarding } from './forward/reply-forw
 export { ingestMessage, type IngestDeps, type IngestResult, type Envelope } from './ingest/ingest-message.ts';
 export { listInboundMessages, findInboundMessage, type InboundRow, type InboundFilter } from './ingest/inbound.repository.ts';
 export { isInboundRecipient, unsubscribeTokenOf, type InboundDomains } from './inbound-addresses.ts';
+export { startInboundFeed, type InboundFeed, type InboundArrival } from './inbound-feed.ts';

@@ -1,13 +1,14 @@
 // Inbound: mail the inbound server received. By default what matched no email Sendtrail sent
 // (nothing was recorded from it, so a person may need to read it); matched mail one choice away.
+// Live: mail appears as the inbound server stores it.
 import { useId } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { useLiveStats } from '../live.ts';
 import { browserTimeZone } from '../period.ts';
 import { fieldClass, labelClass, quietButtonClass } from '../shell/controls.ts';
 import { LoadError, When, linkClass, numClass, tableClass, tdClass, thClass } from '../campaigns/parts.tsx';
 import { inboundListQuery, KIND_WORDS } from './inbound-api.ts';
+import { useLiveInbound } from './live-inbound.ts';
 
 type Search = { cursor?: string; matched?: 'true' | 'all'; tz?: string };
 
@@ -17,7 +18,7 @@ export function InboundScreen() {
   const navigate = useNavigate();
   const list = useQuery(inboundListQuery(search));
   const id = useId();
-  useLiveStats(tz);
+  useLiveInbound();
   const which = search.matched ?? 'false';
 
   return (
