@@ -1,9 +1,10 @@
-// GET /v1/inbound/stream over real HTTP, with the api and inbound roles running: each message the
-// inbound server stores is told at once, the unmatched ones (which record no event) included, and
-// a message received twice is told once.
+// GET /v1/inbound/stream over real HTTP, with the api role running: each message the inbound
+// ingest stores is told at once, the unmatched ones (which record no event) included, and a
+// message received twice is told once. (The SMTP path to it: test/dashboard-shell.browser.test.ts.)
 import { afterEach, describe, expect, it } from 'vitest';
-import nodemailer from 'nodemailer';
+import { classifyReturnedMessage } from '../../bounces/index.ts';
 import { loadConfig } from '../../config/load-config.ts';
+import { ingestMessage, type IngestDeps } from '../../inbound/index.ts';
 import { createMetrics } from '../../metrics/metrics.ts';
 import { ensureDefaultProject } from '../../projects/default-project.ts';
 import { startRoles, type RunningRoles } from '../../roles/index.ts';
@@ -24,26 +25,32 @@ describe.each(STORE_KINDS)('the live inbound stream on %s', (kind) => {
   it('tells of each message stored, matched or not, once', async () => {
     store = await createTestStore(kind);
     const { projectId, createdKey } = await ensureDefaultProject(store.db);
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', INBOUND_SMTP_PORT: '0', BOUNCE_DOMAIN: 'bounces.example.test', LOG_LEVEL: 'silent', PROVIDER_MX_LOOKUP: 'false' });
-    running = await startRoles(['api', 'inbound'], { config, store, secret: 'inbound-stream-secret', projectId, metrics: createMetrics(), workerId: 'inbound-stream-test' });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PROVIDER_MX_LOOKUP: 'false' });
+    running = await startRoles(['api'], { config, store, secret: 'inbound-stream-secret', projectId, metrics: createMetrics(), workerId: 'inbound-stream-test' });
     stream = await openSse(`${running.url}/v1/inbound/stream`, { authorization: `Bearer ${createdKey}` });
     expect(stream.status).toBe(200);
     expect(await stream.eventsWithin(300)).toEqual([]);
 
-    const smtp = nodemailer.createTransport({ url: running.inboundSmtpUrl! });
-    const raw = 'From: someone@elsewhere.example\r\nTo: postmaster@bounces.example.test\r\nSubject: Hello there\r\nMessage-ID: <hello-1@elsewhere.example>\r\n\r\nA message for a person.\r\n';
-    await smtp.sendMail({ envelope: { from: 'someone@elsewhere.example', to: ['postmaster@bounces.example.test'] }, raw });
+    const ingest: IngestDeps = {
+      db: store.db,
+      classify: classifyReturnedMessage,
+      secret: 'inbound-stream-secret',
+      domains: { bounceDomain: 'bounces.example.test', replyDomain: 'replies.example.test' },
+      fallbackProjectId: projectId,
+      softBounceSuppressCount: 0,
+    };
+    const envelope = { mailFrom: 'someone@elsewhere.example', rcptTo: ['postmaster@bounces.example.test'] };
+    const raw = Buffer.from('From: someone@elsewhere.example\r\nTo: postmaster@bounces.example.test\r\nSubject: Hello there\r\nMessage-ID: <hello-1@elsewhere.example>\r\n\r\nA message for a person.\r\n');
+    const stored = await ingestMessage(ingest, envelope, raw);
     const [frame] = await stream.events(1, 5000);
     expect(frame!.event).toBe('inbound');
-    const told = JSON.parse(frame!.data!) as { id: string; kind: string; matched: boolean };
-    expect(told.matched).toBe(false);
-    const listed = (await (await fetch(`${running.url}/v1/inbound/${told.id}`, { headers: { authorization: `Bearer ${createdKey}` } })).json()) as { subject: string };
+    expect(JSON.parse(frame!.data!)).toEqual({ id: stored.inboundId, kind: stored.kind, matched: false });
+    const listed = (await (await fetch(`${running.url}/v1/inbound/${stored.inboundId}`, { headers: { authorization: `Bearer ${createdKey}` } })).json()) as { subject: string };
     expect(listed.subject).toBe('Hello there');
 
     // The same message again is kept once, and told of once.
-    await smtp.sendMail({ envelope: { from: 'someone@elsewhere.example', to: ['postmaster@bounces.example.test'] }, raw });
-    expect(await stream.eventsWithin(1000)).toEqual([]);
-    smtp.close();
+    expect((await ingestMessage(ingest, envelope, raw)).duplicate).toBe(true);
+    expect(await stream.eventsWithin(1500)).toEqual([]);
   });
 
   it('refuses a request without credentials', async () => {
