@@ -57,9 +57,9 @@ export function InboundScreen() {
             <thead>
               <tr>
                 <th scope="col" className={thClass}>Subject</th>
-                <th scope="col" className={thClass}>From</th>
+                <th scope="col" className={`${thClass} hidden sm:table-cell`}>From</th>
                 <th scope="col" className={thClass}>Kind</th>
-                <th scope="col" className={`${thClass} ${numClass}`}>Size</th>
+                <th scope="col" className={`${thClass} ${numClass} hidden sm:table-cell`}>Size</th>
                 <th scope="col" className={thClass}>Received</th>
               </tr>
             </thead>
@@ -70,10 +70,12 @@ export function InboundScreen() {
                     <Link to="/inbound/$id" params={{ id: m.id }} search={(prev) => ({ tz: (prev as Search).tz })} className={linkClass}>
                       {m.subject || '(no subject)'}
                     </Link>
+                    {/* A phone has no room for a From column: the sender goes under the subject. */}
+                    <span className="block break-all text-xs text-slate-600 sm:hidden dark:text-slate-400">{m.from ?? m.mail_from ?? '<>'}</span>
                   </td>
-                  <td className={`${tdClass} break-all`}>{m.from ?? m.mail_from ?? '<>'}</td>
+                  <td className={`${tdClass} hidden break-all sm:table-cell`}>{m.from ?? m.mail_from ?? '<>'}</td>
                   <td className={tdClass}>{KIND_WORDS[m.kind] ?? m.kind}</td>
-                  <td className={`${tdClass} ${numClass}`}>{formatBytes(m.size_bytes)}</td>
+                  <td className={`${tdClass} ${numClass} hidden sm:table-cell`}>{formatBytes(m.size_bytes)}</td>
                   <td className={tdClass}>
                     <When iso={m.received_at} tz={tz} />
                   </td>
