@@ -115,7 +115,7 @@ function LinksCard({ id }: { id: string }) {
       {links.error && <LoadError what="read the links" error={links.error} />}
       {links.data && links.data.data.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No counted click yet. Machine clicks (scanners) are not counted here.</p>}
       {links.data && links.data.data.length > 0 && (
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Clicks per link">
+        <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Clicks per link">
           <table className={tableClass}>
             <thead>
               <tr>
@@ -149,7 +149,7 @@ function BouncesCard({ id }: { id: string }) {
       {d && d.data.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No bounce yet.</p>}
       {d && d.data.length > 0 && (
         <>
-          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Bounces by reason">
+          <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Bounces by reason">
             <table className={tableClass}>
               <thead>
                 <tr>
@@ -204,7 +204,7 @@ function EmailsCard({ id, tz }: { id: string; tz: string }) {
       {emails.error && <LoadError what="read the campaign's emails" error={emails.error} />}
       {emails.data && emails.data.data.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No email yet: a draft's recipients become emails when it is sent.</p>}
       {emails.data && emails.data.data.length > 0 && (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className={tableClass}>
             <thead>
               <tr>

@@ -62,7 +62,7 @@ export function RatesTable({ stats }: { stats: CampaignStats }) {
   ];
   return (
     <Card title="Rates" id="rates-title">
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Rates">
+      <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Rates">
         <table className={tableClass}>
           <thead>
             <tr>
@@ -100,7 +100,7 @@ export function PeopleAndMachines({ stats }: { stats: CampaignStats }) {
   return (
     <Card title="People and machines" id="people-title">
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">Privacy proxies and security scanners open and click too; they are shown here and left out of the rates.</p>
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Hits by people and by machines">
+      <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Hits by people and by machines">
         <table className={tableClass}>
           <thead>
             <tr>

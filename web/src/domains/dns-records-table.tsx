@@ -5,7 +5,7 @@ import type { DnsRecord } from './domains.ts';
 
 export function DnsRecordsTable({ domain, records }: { domain: string; records: DnsRecord[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="w-full table-fixed text-left text-sm">
         <caption className="sr-only">DNS records to publish for {domain}</caption>
         <colgroup>

@@ -51,7 +51,7 @@ export function InboundScreen() {
         </p>
       )}
       {list.data && list.data.data.length > 0 && (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className={tableClass}>
             <caption className="sr-only">Inbound mail, newest first</caption>
             <thead>

@@ -66,7 +66,7 @@ export function SuppressionsScreen() {
           </p>
         )}
         {list.data && list.data.data.length > 0 && (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className={tableClass}>
               <thead>
                 <tr>
