@@ -45,11 +45,14 @@ export function PasswordScreen() {
     <div className="mx-auto max-w-xl space-y-4">
       <div>
         <h1 className="text-2xl font-semibold">{title}</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">
-          {hasPassword
-            ? `For ${user.email}. Other browsers signed in as you are signed out when it changes.`
-            : `${user.email} has signed in by link only so far: set a password to sign in with it next time.`}
-        </p>
+        {/* Once done, the confirmation says what is true now. */}
+        {!done && (
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            {hasPassword
+              ? `For ${user.email}. Other browsers signed in as you are signed out when it changes.`
+              : `${user.email} has signed in by link only so far: set a password to sign in with it next time.`}
+          </p>
+        )}
       </div>
       {done ? (
         <Done message={done} />
