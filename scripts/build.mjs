@@ -3,7 +3,9 @@
 // not TypeScript (the scanner signature lists), copied beside the modules that read them; and the
 // dashboard, web/ built by Vite into web/dist. Runs at `npm ci` (prepare), before the tests and in
 // the benchmark's snapshot. Plain JavaScript: it must run before anything is built.
-//   node scripts/build.mjs [root] [--server] [--web]   (no flag: both)
+//   node scripts/build.mjs [root] [--server] [--web] [--dev-web]   (no --server/--web: both)
+// The dashboard is React's production build unless --dev-web asks for the development one (its
+// readable warnings, three times the size), whatever NODE_ENV the caller runs under (vitest: test).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const root = args.find((a) => !a.startsWith('--')) ?? join(dirname(fileURLToPath(import.meta.url)), '..');
-const only = new Set(args.filter((a) => a.startsWith('--')));
+const devWeb = args.includes('--dev-web');
+const only = new Set(args.filter((a) => a.startsWith('--') && a !== '--dev-web'));
 const src = join(root, 'src');
 const dist = join(root, 'dist');
 if (only.size === 0 || only.has('--server')) buildServer();
@@ -58,7 +61,13 @@ function buildWeb() {
   }
   const web = join(root, 'web');
   try {
-    execFileSync(process.execPath, [vite, 'build', web, '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+    // Vite keeps a NODE_ENV it finds set, and React's build follows it: set it, never inherit it.
+    const mode = devWeb ? 'development' : 'production';
+    execFileSync(process.execPath, [vite, 'build', web, '--config', join(web, 'vite.config.ts'), '--mode', mode, '--logLevel', 'warn'], {
+      stdio: 'inherit',
+      cwd: root,
+      env: { ...process.env, NODE_ENV: mode },
+    });
   } catch {
     console.error('sendtrail build: Vite could not build the dashboard (above); web/dist is incomplete, and / says so.');
     process.exit(1);

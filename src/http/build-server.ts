@@ -25,6 +25,7 @@ import { trackingHandler, type TrackingRouteDeps } from './routes/tracking.route
 import { unsubscribeRoutes } from './routes/unsubscribe.routes.ts';
 import { eventStreamRoutes } from './routes/event-stream.routes.ts';
 import { statsStreamRoutes } from './routes/stats-stream.routes.ts';
+import { inboundStreamRoutes } from './routes/inbound-stream.routes.ts';
 import { statsRoutes } from './routes/stats.routes.ts';
 import { webApp } from './web-app.ts';
 import { sessionRoutes, signInRoutes } from './routes/session.routes.ts';
@@ -36,6 +37,7 @@ import { OPENAPI_TAGS } from './openapi-tags.ts';
 import { systemClock, type Clock } from '../accounts/index.ts';
 import type { EventFeed } from '../events/index.ts';
 import type { StatsFeed } from '../analytics/index.ts';
+import type { InboundFeed } from '../inbound/index.ts';
 
 export type ServerDeps = {
   db: Kysely<Database>;
@@ -49,6 +51,8 @@ export type ServerDeps = {
   eventFeed?: EventFeed;
   /** Live stats for GET /v1/stats/stream (the api role starts it). */
   statsFeed?: StatsFeed;
+  /** Serves GET /v1/inbound/stream when given (the api role starts one). */
+  inboundFeed?: InboundFeed;
   /** Serve the pixel, click and unsubscribe endpoints (role tracking). */
   tracking?: TrackingRouteDeps;
   /** How the worker adds tracking, so an email's content reads as sent (rewritten links); absent: rendered untracked. */
@@ -143,6 +147,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         await v1.register(statsRoutes(deps.db));
         if (deps.eventFeed) await v1.register(eventStreamRoutes(deps.db, deps.eventFeed));
         if (deps.statsFeed) await v1.register(statsStreamRoutes(deps.db, deps.statsFeed));
+        if (deps.inboundFeed) await v1.register(inboundStreamRoutes(deps.inboundFeed));
         if (deps.system) await v1.register(systemRoutes({ db: deps.db, ...deps.system }));
       });
     }

@@ -100,6 +100,14 @@ describe('the dashboard served by the api role', () => {
     expect(overview?.isDynamicEntry).toBe(true);
     expect(entries).not.toContain(`/${overview!.file}`);
   });
+
+  it("ships React's production build, whatever NODE_ENV built it (the tests build under NODE_ENV=test)", async () => {
+    const entry = /<script type="module"[^>]*src="([^"]+\.js)"/.exec(indexHtml)![1]!;
+    const js = await readFile(join(WEB_DIST_DIR, entry), 'utf8');
+    // Production React replaces its messages by numbers; the development build carries its warnings.
+    expect(js).toContain('Minified React error');
+    expect(js).not.toContain('Each child in a list should have a unique');
+  });
 });
 
 describe('the dashboard when web/dist was not built', () => {

@@ -6,3 +6,4 @@ export { countHeldForwards, takeOverForwards } from './forward/reply-forwards.re
 export { ingestMessage, type IngestDeps, type IngestResult, type Envelope } from './ingest/ingest-message.ts';
 export { listInboundMessages, findInboundMessage, type InboundRow, type InboundFilter } from './ingest/inbound.repository.ts';
 export { isInboundRecipient, unsubscribeTokenOf, type InboundDomains } from './inbound-addresses.ts';
+export { startInboundFeed, type InboundFeed, type InboundArrival } from './inbound-feed.ts';

@@ -1,8 +1,9 @@
 // The api role: the REST API under /v1 (and its OpenAPI page at /docs) on the process's HTTP
 // server, the background task that follows the event log for its live event streams, and the
-// listener that tells its live stats streams when the rollups moved.
+// listeners that tell its live stats and inbound streams when the rollups moved or mail came in.
 import { startEventFeed } from '../events/index.ts';
 import { startStatsFeed } from '../analytics/index.ts';
+import { startInboundFeed } from '../inbound/index.ts';
 import type { Role } from './role.ts';
 
 export const apiRole: Role = {
@@ -12,6 +13,8 @@ export const apiRole: Role = {
     parts.add('event log follower', () => eventFeed.stop());
     const statsFeed = await startStatsFeed({ notifier: store.notifier });
     parts.add('live stats', () => statsFeed.stop());
-    return { http: { api: { eventFeed, statsFeed } } };
+    const inboundFeed = await startInboundFeed({ notifier: store.notifier });
+    parts.add('live inbound mail', () => inboundFeed.stop());
+    return { http: { api: { eventFeed, statsFeed, inboundFeed } } };
   },
 };

@@ -7,6 +7,7 @@ import type { Store } from '../store/open-store.ts';
 import type { HitRecorder } from '../tracking/index.ts';
 import type { EventFeed } from '../events/index.ts';
 import type { StatsFeed } from '../analytics/index.ts';
+import type { InboundFeed } from '../inbound/index.ts';
 
 export const ROLE_NAMES = ['api', 'tracking', 'worker', 'inbound', 'scheduler'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -41,7 +42,7 @@ export type RoleContext = {
 export type Parts = { add(name: string, stop: () => Promise<void> | void): void };
 
 /** What the api and tracking roles serve on the process's one HTTP server. */
-export type HttpShare = { api?: { eventFeed: EventFeed; statsFeed: StatsFeed }; tracking?: { keys: string[]; recorder: HitRecorder; log?: Logger } };
+export type HttpShare = { api?: { eventFeed: EventFeed; statsFeed: StatsFeed; inboundFeed: InboundFeed }; tracking?: { keys: string[]; recorder: HitRecorder; log?: Logger } };
 
 export type RoleOutput = {
   http?: HttpShare;

@@ -83,6 +83,7 @@ async function startHttpServer(ctx: RoleContext, share: HttpShare, parts: Parts)
     api: share.api !== undefined,
     eventFeed: share.api?.eventFeed,
     statsFeed: share.api?.statsFeed,
+    inboundFeed: share.api?.inboundFeed,
     tracking: share.tracking,
     trustProxy: commaList(config.TRACKING_TRUSTED_PROXIES),
     metricsAccess: metricsAccessOf(config),

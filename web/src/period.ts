@@ -9,6 +9,9 @@ export type Preset = keyof typeof PRESETS;
 export type PeriodChoice = Preset | 'custom';
 export const DEFAULT_PRESET: Preset = '7d';
 
+/** The top bar's pickers: the period of the stats; the time zone days, hours and times are read in. */
+export type Picker = 'period' | 'tz';
+
 export type PeriodSearch = { period?: PeriodChoice; from?: string; to?: string; tz?: string };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,9 +1,10 @@
 // The app's routes: sign-in on its own, every other screen inside the shell, which needs a session.
-// The period and time zone are search params of the shell, so every screen shares them.
+// The period and time zone are search params of the shell, so every screen shares them; a screen
+// names in its staticData the pickers of them that change what it shows, and only those appear.
 import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
 import type { QueryClient } from '@tanstack/react-query';
 import { sessionQuery } from './session.ts';
-import { validatePeriodSearch } from './period.ts';
+import { validatePeriodSearch, type Picker } from './period.ts';
 import { validateSettingsSearch } from './settings/settings.ts';
 import { AppShell } from './shell/app-shell.tsx';
 import { NotFound } from './shell/not-found.tsx';
@@ -37,6 +38,7 @@ export const shellRoute = createRoute({
 
 export const overviewRoute = createRoute({
   getParentRoute: () => shellRoute,
+  staticData: { pickers: ['period', 'tz'] },
   path: '/',
   component: lazyRouteComponent(() => import('./overview/overview-screen.tsx'), 'OverviewScreen'),
 });
@@ -82,6 +84,12 @@ export const domainsRoute = createRoute({
   component: lazyRouteComponent(() => import('./domains/domains-screen.tsx'), 'DomainsScreen'),
 });
 
+export const passwordRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/account/password',
+  component: lazyRouteComponent(() => import('./account/password-screen.tsx'), 'PasswordScreen'),
+});
+
 export const usersRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/users',
@@ -92,6 +100,7 @@ const cursorSearch = (raw: Record<string, unknown>): { cursor?: string } => (typ
 
 export const campaignsRoute = createRoute({
   getParentRoute: () => shellRoute,
+  staticData: { pickers: ['tz'] },
   path: '/campaigns',
   validateSearch: cursorSearch,
   component: lazyRouteComponent(() => import('./campaigns/campaigns-screen.tsx'), 'CampaignsScreen'),
@@ -99,18 +108,21 @@ export const campaignsRoute = createRoute({
 
 export const campaignNewRoute = createRoute({
   getParentRoute: () => shellRoute,
+  staticData: { pickers: ['tz'] },
   path: '/campaigns/new',
   component: lazyRouteComponent(() => import('./campaigns/campaign-new-screen.tsx'), 'CampaignNewScreen'),
 });
 
 export const campaignRoute = createRoute({
   getParentRoute: () => shellRoute,
+  staticData: { pickers: ['tz'] },
   path: '/campaigns/$id',
   component: lazyRouteComponent(() => import('./campaigns/campaign-detail-screen.tsx'), 'CampaignDetailScreen'),
 });
 
 export const suppressionsRoute = createRoute({
   getParentRoute: () => shellRoute,
+  staticData: { pickers: ['tz'] },
   path: '/suppressions',
   validateSearch: (raw: Record<string, unknown>): { cursor?: string; email?: string } => ({
     ...cursorSearch(raw),
@@ -121,6 +133,7 @@ export const suppressionsRoute = createRoute({
 
 export const inboundRoute = createRoute({
   getParentRoute: () => shellRoute,
+  staticData: { pickers: ['tz'] },
   path: '/inbound',
   validateSearch: (raw: Record<string, unknown>): { cursor?: string; matched?: 'true' | 'all' } => ({
     ...cursorSearch(raw),
@@ -131,6 +144,7 @@ export const inboundRoute = createRoute({
 
 export const inboundMessageRoute = createRoute({
   getParentRoute: () => shellRoute,
+  staticData: { pickers: ['tz'] },
   path: '/inbound/$id',
   component: lazyRouteComponent(() => import('./inbound/inbound-message-screen.tsx'), 'InboundMessageScreen'),
 });
@@ -139,7 +153,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   shellRoute.addChildren([
     overviewRoute, emailLogsRoute, emailDetailRoute, campaignsRoute, campaignNewRoute, campaignRoute, suppressionsRoute,
-    inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, usersRoute, settingsRoute, systemRoute,
+    inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, usersRoute, settingsRoute, systemRoute, passwordRoute,
   ]),
 ]);
 
@@ -156,5 +170,9 @@ export function createAppRouter(queryClient: QueryClient) {
 declare module '@tanstack/react-router' {
   interface Register {
     router: ReturnType<typeof createAppRouter>;
+  }
+  interface StaticDataRouteOption {
+    /** The pickers whose choice this screen reads; none: the top bar shows none. */
+    pickers?: readonly Picker[];
   }
 }

@@ -2,7 +2,8 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, isUnauthorized } from './api.ts';
 
-export type User = { id: string; email: string; role: 'admin' | 'viewer' };
+/** has_password: false after signing in by link only, until a password is set. */
+export type User = { id: string; email: string; role: 'admin' | 'viewer'; has_password: boolean };
 export type Session = { user: User };
 
 export const sessionQuery = queryOptions({

@@ -13,6 +13,7 @@ import { eventsForMessage, type Consequences } from './events-for-message.ts';
 import { resolveEmail } from './resolve-email.ts';
 import { advanceEmailStatus, findEmailsByIds, insertInboundMessage, type CorrelatedEmail } from './inbound.repository.ts';
 import { storableText, storableValue } from '../../shared/storable-text.ts';
+import { announceInbound } from '../inbound-feed.ts';
 
 export type IngestDeps = {
   db: Kysely<Database>;
@@ -79,6 +80,7 @@ export async function ingestMessage(deps: IngestDeps, envelope: Envelope, raw: B
     });
     if (!stored) return { inboundId, duplicate: true, kind, emailId: email?.id ?? null, events: [], forwardPending: false };
     if (email) await recordConsequences(trx, deps, email, consequences);
+    await announceInbound(trx, { id: inboundId, projectId: email?.project_id ?? deps.fallbackProjectId, kind, matched: Boolean(email) });
     return { inboundId, duplicate: false, kind, emailId: email?.id ?? null, events: consequences.events.map((e) => e.type), forwardPending: forward };
   });
 }

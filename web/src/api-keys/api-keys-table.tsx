@@ -11,7 +11,7 @@ type Props = { keys: ApiKey[]; canRevoke: boolean; onRevoke: (key: ApiKey) => Pr
 
 export function ApiKeysTable({ keys, canRevoke, onRevoke }: Props) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">API keys of the project</caption>
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">

@@ -59,7 +59,7 @@ export function CampaignDetailScreen() {
           <Card title="Over time" id="series-title">
             <StatsChart series={stats.data.series} tz={stats.data.period.tz} granularity={stats.data.period.granularity} />
           </Card>
-          <div className="grid gap-6 xl:grid-cols-2">
+          <div className="grid grid-cols-1 gap-6 xl:grid-cols-2">
             <RatesTable stats={stats.data} />
             <div className="space-y-6">
               <PeopleAndMachines stats={stats.data} />
@@ -115,24 +115,26 @@ function LinksCard({ id }: { id: string }) {
       {links.error && <LoadError what="read the links" error={links.error} />}
       {links.data && links.data.data.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No counted click yet. Machine clicks (scanners) are not counted here.</p>}
       {links.data && links.data.data.length > 0 && (
-        <table className={tableClass}>
-          <thead>
-            <tr>
-              <th scope="col" className={thClass}>Link</th>
-              <th scope="col" className={`${thClass} ${numClass}`}>Emails</th>
-              <th scope="col" className={`${thClass} ${numClass}`}>Clicks</th>
-            </tr>
-          </thead>
-          <tbody>
-            {links.data.data.map((l) => (
-              <tr key={l.index}>
-                <td className={`${tdClass} max-w-md break-all`}>{l.url}</td>
-                <td className={`${tdClass} ${numClass}`}>{formatCount(l.unique)}</td>
-                <td className={`${tdClass} ${numClass}`}>{formatCount(l.total)}</td>
+        <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Clicks per link">
+          <table className={tableClass}>
+            <thead>
+              <tr>
+                <th scope="col" className={thClass}>Link</th>
+                <th scope="col" className={`${thClass} ${numClass}`}>Emails</th>
+                <th scope="col" className={`${thClass} ${numClass}`}>Clicks</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {links.data.data.map((l) => (
+                <tr key={l.index}>
+                  <td className={`${tdClass} max-w-md break-all`}>{l.url}</td>
+                  <td className={`${tdClass} ${numClass}`}>{formatCount(l.unique)}</td>
+                  <td className={`${tdClass} ${numClass}`}>{formatCount(l.total)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Card>
   );
@@ -147,26 +149,28 @@ function BouncesCard({ id }: { id: string }) {
       {d && d.data.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No bounce yet.</p>}
       {d && d.data.length > 0 && (
         <>
-          <table className={tableClass}>
-            <thead>
-              <tr>
-                <th scope="col" className={thClass}>Type</th>
-                <th scope="col" className={thClass}>Reason</th>
-                <th scope="col" className={`${thClass} ${numClass}`}>Emails</th>
-                <th scope="col" className={thClass}>A server's reply</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.data.map((b) => (
-                <tr key={`${b.bounce_type}-${b.reason}`} data-bounce-reason={b.reason ?? ''}>
-                  <td className={tdClass}>{b.bounce_type ?? '–'}</td>
-                  <td className={tdClass}>{(b.reason ?? 'unknown').replace(/_/g, ' ')}</td>
-                  <td className={`${tdClass} ${numClass}`}>{formatCount(b.emails)}</td>
-                  <td className={`${tdClass} max-w-xs break-words font-mono text-xs`}>{b.example ?? ''}</td>
+          <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Bounces by reason">
+            <table className={tableClass}>
+              <thead>
+                <tr>
+                  <th scope="col" className={thClass}>Type</th>
+                  <th scope="col" className={thClass}>Reason</th>
+                  <th scope="col" className={`${thClass} ${numClass}`}>Emails</th>
+                  <th scope="col" className={thClass}>A server's reply</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {d.data.map((b) => (
+                  <tr key={`${b.bounce_type}-${b.reason}`} data-bounce-reason={b.reason ?? ''}>
+                    <td className={tdClass}>{b.bounce_type ?? '–'}</td>
+                    <td className={tdClass}>{(b.reason ?? 'unknown').replace(/_/g, ' ')}</td>
+                    <td className={`${tdClass} ${numClass}`}>{formatCount(b.emails)}</td>
+                    <td className={`${tdClass} max-w-xs break-words font-mono text-xs`}>{b.example ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           {d.emails_read >= d.limit && <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">From the newest {formatCount(d.limit)} bounced emails.</p>}
         </>
       )}
@@ -200,7 +204,7 @@ function EmailsCard({ id, tz }: { id: string; tz: string }) {
       {emails.error && <LoadError what="read the campaign's emails" error={emails.error} />}
       {emails.data && emails.data.data.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No email yet: a draft's recipients become emails when it is sent.</p>}
       {emails.data && emails.data.data.length > 0 && (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className={tableClass}>
             <thead>
               <tr>

@@ -62,28 +62,30 @@ export function RatesTable({ stats }: { stats: CampaignStats }) {
   ];
   return (
     <Card title="Rates" id="rates-title">
-      <table className={tableClass}>
-        <thead>
-          <tr>
-            <th scope="col" className={thClass}>What</th>
-            <th scope="col" className={`${thClass} ${numClass}`}>Count</th>
-            <th scope="col" className={`${thClass} ${numClass}`}>Rate</th>
-            <th scope="col" className={thClass}>Of</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(([id, label, n, of, ofWord, rate]) => (
-            <tr key={id} data-rate={id}>
-              <th scope="row" className={`${tdClass} font-normal`}>{label}</th>
-              <td className={`${tdClass} ${numClass}`}>{formatCount(n)}</td>
-              <td className={`${tdClass} ${numClass}`} title={rateTitle(n, of, ofWord, rate)}>{formatRate(rate)}</td>
-              <td className={`${tdClass} text-slate-600 dark:text-slate-400`}>
-                {formatCount(of)} {ofWord}
-              </td>
+      <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Rates">
+        <table className={tableClass}>
+          <thead>
+            <tr>
+              <th scope="col" className={thClass}>What</th>
+              <th scope="col" className={`${thClass} ${numClass}`}>Count</th>
+              <th scope="col" className={`${thClass} ${numClass}`}>Rate</th>
+              <th scope="col" className={thClass}>Of</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map(([id, label, n, of, ofWord, rate]) => (
+              <tr key={id} data-rate={id}>
+                <th scope="row" className={`${tdClass} font-normal`}>{label}</th>
+                <td className={`${tdClass} ${numClass}`}>{formatCount(n)}</td>
+                <td className={`${tdClass} ${numClass}`} title={rateTitle(n, of, ofWord, rate)}>{formatRate(rate)}</td>
+                <td className={`${tdClass} text-slate-600 dark:text-slate-400`}>
+                  {formatCount(of)} {ofWord}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Card>
   );
 }
@@ -98,7 +100,7 @@ export function PeopleAndMachines({ stats }: { stats: CampaignStats }) {
   return (
     <Card title="People and machines" id="people-title">
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">Privacy proxies and security scanners open and click too; they are shown here and left out of the rates.</p>
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Hits by people and by machines">
+      <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Hits by people and by machines">
         <table className={tableClass}>
           <thead>
             <tr>

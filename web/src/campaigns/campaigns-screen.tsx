@@ -36,7 +36,7 @@ export function CampaignsScreen() {
       {list.error && <LoadError what="read the campaigns" error={list.error} />}
       {list.data && list.data.data.length === 0 && !search.cursor && <NoCampaigns isAdmin={isAdmin} />}
       {list.data && list.data.data.length > 0 && (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className={tableClass}>
             <caption className="sr-only">Campaigns, newest first</caption>
             <thead>

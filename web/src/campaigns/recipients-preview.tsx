@@ -33,7 +33,7 @@ export function RecipientsPreview({ head, fields }: { head: CsvHead; fields: str
           No column for {missing.map((f) => `{{data.${f}}}`).join(', ')}: it will be empty in these emails.
         </p>
       )}
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className={tableClass} aria-label="First rows of the file">
           <thead>
             <tr>

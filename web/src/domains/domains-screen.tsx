@@ -71,7 +71,7 @@ export function DomainsScreen() {
 
 function DomainList({ domains, chosen, onChoose }: { domains: Domain[]; chosen?: string; onChoose: (name: string) => void }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Sending domains of the project</caption>
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">

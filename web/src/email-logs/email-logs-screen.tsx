@@ -75,7 +75,7 @@ function EmailTable({ emails }: { emails: Email[] }) {
   const navigate = useNavigate();
   const open = (id: string) => void navigate({ to: '/email-logs/$id', params: { id }, search: { tab: 'events' } });
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Emails, newest first</caption>
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">

@@ -19,7 +19,7 @@ export function HeadersTab({ id }: { id: string }) {
   return (
     <div className="space-y-3">
       <p className="text-sm text-slate-600 dark:text-slate-400">{SOURCE_WORDS[content.data.raw_source]}</p>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Headers, in the order sent</caption>
           <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">

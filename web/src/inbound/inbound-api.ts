@@ -27,11 +27,13 @@ export const KIND_WORDS: Record<string, string> = {
   other: 'other mail',
 };
 
-/** Under 'stats': what the inbound server parses becomes events, and the stats stream tells. */
+/** Every page of the list: what the inbound stream refetches (live-inbound.ts). */
+export const INBOUND_LIST_KEY = ['inbound', 'list'] as const;
+
 /** `matched`: absent for the mail that matched no email (what needs a person), 'true' or 'all'. */
 export const inboundListQuery = (search: { cursor?: string; matched?: 'true' | 'all' }) =>
   queryOptions({
-    queryKey: ['stats', 'inbound', search.cursor ?? null, search.matched ?? 'false'],
+    queryKey: [...INBOUND_LIST_KEY, search.cursor ?? null, search.matched ?? 'false'],
     queryFn: ({ signal }) =>
       api<{ data: InboundMessage[]; next_cursor: string | null }>(
         `/v1/inbound?${new URLSearchParams({ limit: '50', ...(search.matched === 'all' ? {} : { matched: search.matched ?? 'false' }), ...(search.cursor ? { cursor: search.cursor } : {}) })}`,

@@ -1,13 +1,14 @@
 // Inbound: mail the inbound server received. By default what matched no email Sendtrail sent
 // (nothing was recorded from it, so a person may need to read it); matched mail one choice away.
+// Live: mail appears as the inbound server stores it.
 import { useId } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { useLiveStats } from '../live.ts';
 import { browserTimeZone } from '../period.ts';
 import { fieldClass, labelClass, quietButtonClass } from '../shell/controls.ts';
 import { LoadError, When, linkClass, numClass, tableClass, tdClass, thClass } from '../campaigns/parts.tsx';
 import { inboundListQuery, KIND_WORDS } from './inbound-api.ts';
+import { useLiveInbound } from './live-inbound.ts';
 
 type Search = { cursor?: string; matched?: 'true' | 'all'; tz?: string };
 
@@ -17,7 +18,7 @@ export function InboundScreen() {
   const navigate = useNavigate();
   const list = useQuery(inboundListQuery(search));
   const id = useId();
-  useLiveStats(tz);
+  useLiveInbound();
   const which = search.matched ?? 'false';
 
   return (
@@ -50,15 +51,15 @@ export function InboundScreen() {
         </p>
       )}
       {list.data && list.data.data.length > 0 && (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className={tableClass}>
             <caption className="sr-only">Inbound mail, newest first</caption>
             <thead>
               <tr>
                 <th scope="col" className={thClass}>Subject</th>
-                <th scope="col" className={thClass}>From</th>
+                <th scope="col" className={`${thClass} hidden sm:table-cell`}>From</th>
                 <th scope="col" className={thClass}>Kind</th>
-                <th scope="col" className={`${thClass} ${numClass}`}>Size</th>
+                <th scope="col" className={`${thClass} ${numClass} hidden sm:table-cell`}>Size</th>
                 <th scope="col" className={thClass}>Received</th>
               </tr>
             </thead>
@@ -69,10 +70,12 @@ export function InboundScreen() {
                     <Link to="/inbound/$id" params={{ id: m.id }} search={(prev) => ({ tz: (prev as Search).tz })} className={linkClass}>
                       {m.subject || '(no subject)'}
                     </Link>
+                    {/* A phone has no room for a From column: the sender goes under the subject. */}
+                    <span className="block break-all text-xs text-slate-600 sm:hidden dark:text-slate-400">{m.from ?? m.mail_from ?? '<>'}</span>
                   </td>
-                  <td className={`${tdClass} break-all`}>{m.from ?? m.mail_from ?? '<>'}</td>
+                  <td className={`${tdClass} hidden break-all sm:table-cell`}>{m.from ?? m.mail_from ?? '<>'}</td>
                   <td className={tdClass}>{KIND_WORDS[m.kind] ?? m.kind}</td>
-                  <td className={`${tdClass} ${numClass}`}>{formatBytes(m.size_bytes)}</td>
+                  <td className={`${tdClass} ${numClass} hidden sm:table-cell`}>{formatBytes(m.size_bytes)}</td>
                   <td className={tdClass}>
                     <When iso={m.received_at} tz={tz} />
                   </td>

@@ -17,7 +17,7 @@ export function MachineTraffic({ totals }: { totals: StatsTotals }) {
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
         Privacy proxies and security scanners fetch images and follow links before (or instead of) a person. They are shown here and left out of the rates.
       </p>
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Hits by people and by machines">
+      <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Hits by people and by machines">
         <table className="w-full min-w-xl text-sm">
           <thead>
             <tr className="border-b border-slate-200 text-left text-slate-600 dark:border-slate-700 dark:text-slate-400">

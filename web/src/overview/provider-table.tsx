@@ -12,7 +12,7 @@ export function ProviderTable({ groups }: { groups: Array<{ key: string | null; 
   if (rows.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">No email sent in this period.</p>;
   const th = 'py-2 pr-4 font-medium';
   return (
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Rates by mailbox provider">
+    <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Rates by mailbox provider">
       <table className="w-full text-sm">
         <thead>
           <tr className="border-b border-slate-200 text-left text-slate-600 dark:border-slate-700 dark:text-slate-400">

@@ -1,7 +1,8 @@
-// The frame of every signed-in screen: the screens in a sidebar, the period, time zone and user
-// in a top bar, the screen in the middle.
-import { Link, Outlet } from '@tanstack/react-router';
+// The frame of every signed-in screen: the screens in a sidebar, the user and the pickers the
+// screen reads (period, time zone) in a top bar, the screen in the middle.
+import { Link, Outlet, useMatches } from '@tanstack/react-router';
 import { useQuery } from '@tanstack/react-query';
+import type { Picker } from '../period.ts';
 import { sessionQuery } from '../session.ts';
 import { PeriodPicker } from './period-picker.tsx';
 import { TimeZonePicker } from './time-zone-picker.tsx';
@@ -21,8 +22,12 @@ const SCREENS = [
   { to: '/system', label: 'System' },
 ] as const;
 
+const NO_PICKERS: readonly Picker[] = [];
+
 export function AppShell() {
   const user = useQuery(sessionQuery).data?.user;
+  // A picker that changes nothing on the screen would only mislead: the screen's route names its own.
+  const pickers = useMatches({ select: (matches) => matches.at(-1)?.staticData.pickers ?? NO_PICKERS });
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <a href="#main" className="sr-only rounded bg-teal-700 px-3 py-2 text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50">
@@ -51,8 +56,8 @@ export function AppShell() {
       </nav>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex flex-wrap items-end gap-4 border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
-          <PeriodPicker />
-          <TimeZonePicker />
+          {pickers.includes('period') && <PeriodPicker />}
+          {pickers.includes('tz') && <TimeZonePicker />}
           <div className="ml-auto">{user && <UserMenu user={user} />}</div>
         </header>
         <main id="main" tabIndex={-1} className="flex-1 px-4 py-6 md:px-8">

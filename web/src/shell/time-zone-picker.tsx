@@ -20,7 +20,7 @@ export function TimeZonePicker() {
       <label htmlFor={`${id}-tz`} className={labelClass}>
         Time zone
       </label>
-      <select id={`${id}-tz`} className={`${fieldClass} max-w-56`} value={value} onChange={(e) => update({ tz: e.target.value === own ? undefined : e.target.value })}>
+      <select id={`${id}-tz`} className={`${fieldClass} max-w-44 sm:max-w-56`} value={value} onChange={(e) => update({ tz: e.target.value === own ? undefined : e.target.value })}>
         {zones.map((z) => (
           <option key={z} value={z}>
             {z === own ? `${z} (this browser)` : z}

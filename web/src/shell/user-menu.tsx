@@ -1,4 +1,4 @@
-// Who is signed in, and signing out: of this browser, or of every browser at once.
+// Who is signed in, their password, and signing out: of this browser, or of every browser at once.
 import { useState } from 'react';
 import { DropdownMenu } from 'radix-ui';
 import { useQueryClient } from '@tanstack/react-query';
@@ -38,6 +38,10 @@ export function UserMenu({ user }: { user: User }) {
         </DropdownMenu.Trigger>
         <DropdownMenu.Portal>
           <DropdownMenu.Content align="end" sideOffset={6} className="z-50 min-w-48 rounded-md border border-slate-200 bg-white p-1 shadow-lg dark:border-slate-700 dark:bg-slate-800">
+            <DropdownMenu.Item className={itemClass} onSelect={() => void navigate({ to: '/account/password' })}>
+              {user.has_password ? 'Change password' : 'Set a password'}
+            </DropdownMenu.Item>
+            <DropdownMenu.Separator className="my-1 h-px bg-slate-200 dark:bg-slate-700" />
             <DropdownMenu.Item className={itemClass} onSelect={() => void signOut('/v1/session')}>
               Sign out
             </DropdownMenu.Item>

@@ -66,23 +66,29 @@ export function SuppressionsScreen() {
           </p>
         )}
         {list.data && list.data.data.length > 0 && (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className={tableClass}>
               <thead>
                 <tr>
                   <th scope="col" className={thClass}>Address</th>
-                  <th scope="col" className={thClass}>Why</th>
-                  <th scope="col" className={thClass}>Caused by</th>
-                  <th scope="col" className={thClass}>Added</th>
+                  <th scope="col" className={`${thClass} hidden sm:table-cell`}>Why</th>
+                  <th scope="col" className={`${thClass} hidden sm:table-cell`}>Caused by</th>
+                  <th scope="col" className={`${thClass} hidden sm:table-cell`}>Added</th>
                   {isAdmin && <th scope="col" className={thClass}><span className="sr-only">Actions</span></th>}
                 </tr>
               </thead>
               <tbody>
                 {list.data.data.map((s) => (
                   <tr key={s.email} data-suppression={s.email}>
-                    <td className={`${tdClass} break-all`}>{s.email}</td>
-                    <td className={tdClass}>{REASON_WORDS[s.reason] ?? s.reason}</td>
-                    <td className={tdClass}>
+                    <td className={`${tdClass} break-all`}>
+                      {s.email}
+                      {/* A phone has no room for the other columns: why and when go under the address. */}
+                      <span className="block break-normal text-xs text-slate-600 sm:hidden dark:text-slate-400">
+                        {REASON_WORDS[s.reason] ?? s.reason}, <When iso={s.created_at} tz={tz} />
+                      </span>
+                    </td>
+                    <td className={`${tdClass} hidden sm:table-cell`}>{REASON_WORDS[s.reason] ?? s.reason}</td>
+                    <td className={`${tdClass} hidden sm:table-cell`}>
                       {s.source_email_id ? (
                         <a href={`/email-logs/${s.source_email_id}`} className={linkClass} aria-label={`The email to ${s.email} that caused it`}>
                           the email
@@ -91,7 +97,7 @@ export function SuppressionsScreen() {
                         <span className="text-slate-600 dark:text-slate-400">–</span>
                       )}
                     </td>
-                    <td className={tdClass}>
+                    <td className={`${tdClass} hidden sm:table-cell`}>
                       <When iso={s.created_at} tz={tz} />
                     </td>
                     {isAdmin && (

@@ -18,7 +18,7 @@ const exact = (iso: string) => new Date(iso).toLocaleString();
 export function ProcessTable({ processes, sinceFetchMs, now, lostAfterMs }: { processes: SystemProcess[]; sinceFetchMs: number; now: number; lostAfterMs: number }) {
   const th = 'py-2 pr-4 font-medium';
   return (
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Sendtrail processes">
+    <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Sendtrail processes">
       <table className="w-full text-sm">
         <thead>
           <tr className="border-b border-slate-200 text-left text-slate-600 dark:border-slate-700 dark:text-slate-400">

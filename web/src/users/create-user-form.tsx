@@ -40,11 +40,11 @@ export function CreateUserForm({ onCreated }: { onCreated: (user: ListedUser) =>
             </label>
             <input id={`${id}-email`} name="email" type="email" required placeholder="ann@example.com" className={`${fieldClass} mt-1 w-72`} />
           </div>
-          <div>
+          <div className="max-w-full">
             <label htmlFor={`${id}-role`} className={labelClass}>
               Role
             </label>
-            <select id={`${id}-role`} name="role" defaultValue="viewer" className={`${fieldClass} mt-1`}>
+            <select id={`${id}-role`} name="role" defaultValue="viewer" className={`${fieldClass} mt-1 max-w-full`}>
               <option value="viewer">Viewer: reads everything, changes nothing</option>
               <option value="admin">Admin: everything, users included</option>
             </select>

@@ -11,7 +11,7 @@ type Change = (user: ListedUser, change: { role?: Role; disabled?: boolean }) =>
 
 export function UsersTable({ users, selfId, onChange }: { users: ListedUser[]; selfId?: string; onChange: Change }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Users of this installation</caption>
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">
