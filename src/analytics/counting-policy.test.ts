@@ -64,6 +64,9 @@ describe('counting policy', () => {
     ['a back-filled open withdrawn (its click was a scanner\'s) is nothing: neither an open nor machine traffic',
       [ev('click', 20, { counted: false, why: 'burst', link_index: 0 }), ev('open', 20, { counted: false, why: 'burst', backfilled: true })],
       { machine_clicks: [[0, 1]] }],
+    ['a back-filled open replaced by the person\'s real open (images loaded later) is one open; the opener dates from the click',
+      [click(20), ev('open', 20, { counted: false, why: 'backfill_replaced', backfilled: true }), open(150)],
+      { opens: [[2, 1]], openers: [[0, 1]], clicks: [[0, 1]], clickers: [[0, 1]] }],
     ['a person\'s repeat within the coalescing window is theirs: counted apart, neither an open nor machine traffic',
       [open(10), ev('open', 10.5, { counted: false, why: 'coalesced' }), click(11), ev('click', 11.2, { counted: false, why: 'coalesced', link_index: 0 })],
       { opens: [[0, 1]], openers: [[0, 1]], coalesced_opens: [[0, 1]], clicks: [[0, 1]], clickers: [[0, 1]], coalesced_clicks: [[0, 1]] }],
@@ -87,6 +90,16 @@ describe('counting policy', () => {
     expect(only(events, ['opens', 'openers', 'machine_opens'])).toEqual({ opens: [[2, 1]], openers: [[2, 1]], machine_opens: [[0, 1]] });
     const counts = tallyEmail(events).counts;
     expect(counts.get(`m|${hourOf(first.created_at)}|open|scanner`)).toBe(1);
+  });
+
+  it('a back-filled open counted when stored and replaced later by a reclassification adds one open, not two', () => {
+    const c = click(20);
+    const backfill = ev('open', 20, { counted: true, backfilled: true });
+    const real = open(150);
+    const before = only([c, backfill], ['opens', 'openers', 'backfilled_opens']);
+    expect(before).toEqual({ opens: [[0, 1]], openers: [[0, 1]], backfilled_opens: [[0, 1]] });
+    const after = [c, backfill, real, ev('reclassified', 150, { supersedes: backfill.id, kind: 'open', counted: false, why: 'backfill_replaced' })];
+    expect(only(after, ['opens', 'openers', 'backfilled_opens', 'machine_opens'])).toEqual({ opens: [[2, 1]], openers: [[0, 1]] });
   });
 
   it('of two reclassifications of a hit, the later one is in force', () => {

@@ -24,6 +24,8 @@ export type EmailTally = { counts: Map<string, number>; urls: Map<number, string
 const HOUR_MS = 3_600_000;
 /** The classifier's `why` for a person's repeat within the coalescing window. */
 export const COALESCED = 'coalesced';
+/** The classifier's `why` for a back-filled open once the person's real open arrived. */
+export const BACKFILL_REPLACED = 'backfill_replaced';
 export const hourOf = (at: Date): number => Math.floor(at.getTime() / HOUR_MS) * HOUR_MS;
 const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
 
@@ -82,7 +84,12 @@ export function tallyEmail(events: readonly PolicyEvent[]): EmailTally {
         const hour = hourOf(e.created_at);
         const verdict = verdicts.get(e.id)!;
         // A back-filled open is inferred, not fetched: withdrawn, it is nothing, not machine traffic.
-        if (!verdict.counted && m.backfilled === true) break;
+        // Replaced by the person's real open, that open is the one open; the person still opened
+        // the email when they clicked in it, so the opener dates from here.
+        if (!verdict.counted && m.backfilled === true) {
+          if (verdict.why === BACKFILL_REPLACED) first('openers', e.created_at);
+          break;
+        }
         // A person's repeat within the coalescing window is theirs, not a machine's: counted apart.
         if (!verdict.counted && verdict.why === COALESCED) {
           add(`h|${hour}|coalesced_${kind}s`);

@@ -1,4 +1,4 @@
-// The recorder's revisions of earlier hits (a burst, a honeypot) on PGlite and PostgreSQL: appended
+// The recorder's revisions of earlier hits (a burst, a honeypot, a replaced back-filled open) on PGlite and PostgreSQL: appended
 // as reclassified events, never rewritten, and seen by every later history read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
@@ -72,6 +72,25 @@ describe.each(STORE_KINDS)('recorder revisions on %s', (kind) => {
       expect(await reclassifiedOf(store.db, email)).toHaveLength(3);
     });
   }
+
+  it('a person who loads the images after clicking: their real open is stored counted and the back-filled open superseded (backfill_replaced)', async () => {
+    const { emailIds: [email] } = await createEmails(store.db, 1);
+    const cache = createHistoryCache({ ttlMs: 60_000 });
+    await commitHits(store.db, classifyHit, [clickHit(email!, 'https://shop.example/a', { at: at(0) })], cache);
+    await commitHits(store.db, classifyHit, [openHit(email!, { at: at(3600) })]);
+    const hits = (await eventsOf(store.db, email!)).filter((e) => e.hit_id !== null);
+    expect(hits.map((e) => [e.event_type, e.metadata.counted, e.metadata.backfilled])).toEqual([['click', true, undefined], ['open', true, true], ['open', true, undefined]]);
+    expect(await reclassifiedOf(store.db, email!)).toEqual([{ supersedes: hits[1]!.id, kind: 'open', counted: false, why: 'backfill_replaced' }]);
+    expect(await historyVerdicts(store.db, email!)).toEqual([['click', true, undefined], ['open', false, 'backfill_replaced'], ['open', true, undefined]]);
+  });
+
+  it('a link checker\'s address and UA, caught by a HEAD request, are stored as gateway_taint on their later GET', async () => {
+    const { emailIds: [email] } = await createEmails(store.db, 1);
+    const gw = { ip: '198.51.100.30', ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/80.0.3987.132 Safari/537.36' };
+    await commitHits(store.db, classifyHit, [clickHit(email!, 'https://shop.example/a', { ...gw, method: 'HEAD', at: at(10) })]);
+    await commitHits(store.db, classifyHit, [clickHit(email!, 'https://shop.example/a', { ...gw, at: at(40) })]);
+    expect(await historyVerdicts(store.db, email!)).toEqual([['click', false, 'head_request'], ['click', false, 'gateway_taint']]);
+  });
 
   it('a revision to the verdict already in force, or revised back within the batch, appends nothing', async () => {
     const { emailIds: [email] } = await createEmails(store.db, 1);

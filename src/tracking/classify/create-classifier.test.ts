@@ -106,6 +106,49 @@ describe('classifyHit', () => {
     expect(verdicts(hits)).toEqual(['honeypot', 'backfill:honeypot', 'honeypot', 'honeypot', 'counted', 'backfill']);
   });
 
+  it('taints a gateway caught at delivery: its second pass from the same address and UA just after the window is a machine too', () => {
+    const gw = { ua: CHROME_MAC, ip: '198.51.100.40' };
+    // One link: no burst to see, only the first pass inside the prefetch window (Proofpoint, Mimecast, Cisco).
+    const hits = [hit('click', 1.2, gw), hit('open', 1.3, gw), hit('click', 24, gw), hit('open', 24.1, gw), hit('click', 600, { ip: HOME_IP })];
+    expect(verdicts(hits)).toEqual(['prefetch_window', 'prefetch_window', 'gateway_taint', 'gateway_taint', 'counted', 'backfill']);
+    expect(verdicts(hits, { sentAt: SENT }, design)).toEqual(['prefetch_window', 'prefetch_window', 'counted', 'backfill', 'coalesced', 'counted']);
+  });
+
+  it('taints the address and UA of a burst for the rest of the day, and of a HEAD link check', () => {
+    const gw = { ua: CHROME_OLD_WIN7, ip: '198.51.100.20' };
+    const burst = [0, 1, 2].map((i) => hit('click', 40 + i * 0.5, { url: `https://shop.example/${i}`, linkIndex: i, ...gw }));
+    expect(verdicts([...burst, hit('click', 400, gw), hit('click', 90_000, gw)]).slice(-3)).toEqual(['gateway_taint', 'counted', 'backfill']);
+    expect(verdicts([hit('click', 300, { ...gw, method: 'HEAD' }), hit('click', 301, gw)])).toEqual(['head_request', 'gateway_taint']);
+  });
+
+  it('does not taint a person: another UA from the scan\'s address, or the reader whose open fell in the prefetch window', () => {
+    const gw = { ua: CHROME_OLD_WIN7, ip: '198.51.100.20' };
+    expect(verdicts([hit('click', 1, gw), hit('click', 300, { ip: gw.ip })])).toEqual(['prefetch_window', 'counted', 'backfill']);
+    // The accepted trade-off: an open 4 s after sending is lost, but the same browser's click later counts.
+    expect(verdicts([hit('open', 4), hit('click', 200)])).toEqual(['prefetch_window', 'counted', 'backfill']);
+  });
+
+  it('never taints a Gmail proxy open, which relays people from shared addresses', () => {
+    const proxy = { ua: GMAIL_PROXY, ip: '66.249.93.84' };
+    const hits = [hit('click', 300, { ...proxy, url: `https://example.com/#${HONEYPOT_URL_MARKER}`, linkIndex: -1 }), hit('open', 900, proxy)];
+    expect(verdicts(hits)).toEqual(['honeypot', 'counted']);
+  });
+
+  it('sees Defender/EOP detonating a link minutes later with a current browser UA as a machine (its published ranges)', () => {
+    expect(verdicts([hit('click', 420, { ip: '40.107.3.77' }), hit('open', 430, { ip: '104.47.12.9' })])).toEqual(['network', 'network']);
+    expect(verdicts([hit('click', 420, { ip: '40.107.3.77' })], { sentAt: SENT }, design)).toEqual(['counted', 'backfill']);
+  });
+
+  it('replaces a back-filled open by the person\'s real open when they load the images later: one open, not two', () => {
+    const hits = [hit('click', 300), hit('open', 2_000)];
+    expect(verdicts(hits)).toEqual(['counted', 'backfill:backfill_replaced', 'counted']);
+    expect(verdicts(hits, { sentAt: SENT }, design)).toEqual(['counted', 'backfill', 'counted']);
+    const counted = (c = classifyHit) => classifyEmailHits(c, hits, { sentAt: SENT }).filter((h) => h.kind === 'open' && h.counted).length;
+    expect([counted(), counted(design)]).toEqual([1, 2]);
+    // Within a minute of the click the image load is the same reading, coalesced: the back-fill stays.
+    expect(verdicts([hit('click', 300), hit('open', 330)])).toEqual(['counted', 'backfill', 'coalesced']);
+  });
+
   it('is a pure function: the same hit and history give the same answer, and the history is not changed', () => {
     const history = { sentAt: SENT, hits: [{ ...hit('click', 40), counted: true }, { ...hit('click', 41, { linkIndex: 1 }), counted: true }] };
     const before = structuredClone(history);

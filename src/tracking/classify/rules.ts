@@ -16,6 +16,8 @@ export type ClassifierOptions = {
   burstMinIps: number;
   burstIpWindowMs: number;
   honeypotWindowMs: number;
+  /** How long an address and UA caught scanning an email stay a machine on it (gateway-taint.ts). */
+  taintWindowMs: number;
 };
 
 export type RuleContext = {

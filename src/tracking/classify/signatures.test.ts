@@ -1,4 +1,5 @@
 // Signature files: every shipped row parses, a bad row is refused with its line, and a directory can be swapped in.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,11 +30,29 @@ describe('signature files', () => {
     expect(ipIn(sigs.appleRelay, 'not an ip')).toBe(false);
   });
 
+  it('ships every gateway and relay range with its source and the date it was read', () => {
+    const text = readFileSync(new URL('./signatures/networks.tsv', import.meta.url), 'utf8');
+    const rows = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => l.split('\t'));
+    expect(rows.length).toBeGreaterThan(15);
+    for (const [kind, cidr, , source, asOf] of rows) {
+      expect(source, `${kind} ${cidr}`).toMatch(/^S\d+/);
+      expect(asOf, `${kind} ${cidr}`).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+    // Microsoft's published Exchange Online Protection ranges (S30), where Defender detonates links.
+    const sigs = loadSignatures();
+    for (const ip of ['40.92.4.1', '40.93.250.9', '40.107.218.12', '52.100.1.1', '52.103.255.254', '104.47.126.1', '2a01:111:f400::1', '2a01:111:f403:ffff::9']) {
+      expect(ipIn(sigs.gatewayAll, ip), ip).toBe(true);
+    }
+    for (const ip of ['40.94.16.3', '104.47.128.1', '52.104.0.1', '20.72.100.79']) expect(ipIn(sigs.gatewayAll, ip), ip).toBe(false);
+  });
+
   it('refuses a bad row and says which line', () => {
     expect(() => parseUserAgentSignatures('# c\nscanner\tsometimes\tx\tS1\n', 'ua.tsv')).toThrow(/ua\.tsv:2: "how" is exact, contains or regex/);
     expect(() => parseUserAgentSignatures('scanner\tregex\t(\tS1\n', 'ua.tsv')).toThrow(SignatureFileError);
     expect(() => parseNetworkSignatures('gateway\t40.107.0.0/33\tall\tS4\n', 'n.tsv')).toThrow(/n\.tsv:1: "40\.107\.0\.0\/33" is not a CIDR range/);
     expect(() => parseNetworkSignatures('gateway\t10.0.0.0/8\n', 'n.tsv')).toThrow(/expected 4 tab-separated columns/);
+    expect(() => parseNetworkSignatures('gateway\t10.0.0.0/8\tall\tS4\tlast week\n', 'n.tsv')).toThrow(/n\.tsv:1: as_of is a date/);
+    expect(() => parseNetworkSignatures('gateway\t10.0.0.0/8\tall\tS4\t2026-11-23\n', 'n.tsv')).not.toThrow();
   });
 
   it('reads a swapped-in directory, falling back to the built-in file it lacks', async () => {

@@ -66,8 +66,9 @@ export function parseNetworkSignatures(text: string, file = NETWORKS_FILE): Pick
   const appleRelay = new BlockList();
   const gatewayAll = new BlockList();
   const gatewayClicks = new BlockList();
-  for (const { line, cells: [kind, cidr, scope] } of rowsOf(text, file, 4)) {
+  for (const { line, cells: [kind, cidr, scope, , asOf] } of rowsOf(text, file, 4)) {
     const where = `${file}:${line}`;
+    if (asOf !== undefined && asOf.trim() !== '' && !isDate(asOf.trim())) throw new SignatureFileError(`${where}: as_of is a date (YYYY-MM-DD), not "${asOf}"`);
     const [addr, bits] = cidr!.split('/');
     const family = isIPv4(addr!) ? 'ipv4' : isIPv6(addr!) ? 'ipv6' : undefined;
     const prefix = Number(bits);
@@ -81,6 +82,8 @@ export function parseNetworkSignatures(text: string, file = NETWORKS_FILE): Pick
   }
   return { appleRelay, gatewayAll, gatewayClicks };
 }
+
+const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 
 /** Loads both lists from a directory; a file missing there falls back to the built-in one. */
 export function loadSignatures(dir?: string): Signatures {

@@ -145,4 +145,34 @@ describe.each(STORE_KINDS)('reclassifying stored hits on %s', (kind) => {
     expect((await hitsOf(store, email)).map((h) => [h.counted, h.why])).toEqual([[false, 'burst'], [false, 'coalesced'], [false, 'burst']]);
     expect(await eventCount(store)).toBe(before);
   });
+  it('brings verdicts stored under older rules in line with gateway taint and replaced back-fills, by appending', async () => {
+    // Stored before the taint rule: a gateway's pass at delivery caught by the window, its second
+    // pass from the same address and UA 20 s later counted (with the open back-filled from it).
+    const scanned = randomUUID();
+    const gw = { ua: CHROME, ip: '198.18.7.7', method: 'GET' };
+    await addEvent(store, scanned, 'sent', 0);
+    await addEvent(store, scanned, 'click', 1, { ...gw, url: URL_A, link_index: 0, counted: false, why: 'prefetch_window' });
+    const rescan = await addEvent(store, scanned, 'click', 21, { ...gw, url: URL_A, link_index: 0, counted: true });
+    const rescanBackfill = await addEvent(store, scanned, 'open', 21, { ...gw, counted: true, backfilled: true });
+    // Stored before back-fills were replaced: a click with images blocked, the images loaded later.
+    const blocked = randomUUID();
+    const person = { ua: CHROME, ip: '203.0.113.44', method: 'GET' };
+    await addEvent(store, blocked, 'sent', 0);
+    await addEvent(store, blocked, 'click', 600, { ...person, url: URL_A, link_index: 0, counted: true });
+    const backfill = await addEvent(store, blocked, 'open', 600, { ...person, counted: true, backfilled: true });
+    await addEvent(store, blocked, 'open', 4000, { ...person, counted: true });
+
+    const before = await eventCount(store);
+    await reclassifyStoredHits(store.db, builtIn);
+    expect(await reclassifiedOf(store, scanned)).toEqual([
+      { supersedes: rescan, kind: 'click', counted: false, why: 'gateway_taint' },
+      { supersedes: rescanBackfill, kind: 'open', counted: false, why: 'gateway_taint' },
+    ]);
+    expect(await reclassifiedOf(store, blocked)).toEqual([{ supersedes: backfill, kind: 'open', counted: false, why: 'backfill_replaced' }]);
+    expect((await hitsOf(store, blocked)).filter((h) => h.type === 'open' && h.counted)).toHaveLength(1);
+    expect(await eventCount(store)).toBe(before + 3);
+    // A second run finds them in line and appends nothing.
+    await reclassifyStoredHits(store.db, builtIn);
+    expect(await eventCount(store)).toBe(before + 3);
+  });
 });

@@ -11,6 +11,8 @@ const WORDS: Record<string, string> = {
   honeypot: 'followed a hidden link only machines see',
   head_request: 'link checker (HEAD request)',
   backfill_withdrawn: 'inferred open withdrawn',
+  backfill_replaced: 'inferred open replaced by the real one',
+  gateway_taint: 'same address and browser as a scan of this email',
   coalesced: 'repeat within seconds',
 };
 
