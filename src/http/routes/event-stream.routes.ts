@@ -10,6 +10,7 @@ import { AppError } from '../../shared/app-error.ts';
 import { commaList } from '../../shared/comma-list.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { errorResponses } from '../schemas.ts';
+import { openSse, SSE_KEEPALIVE_MS, SSE_MAX_UNSENT_BYTES } from '../sse-stream.ts';
 
 const EventId = Type.String({ pattern: '^[0-9]{1,18}$' });
 
@@ -23,10 +24,6 @@ const StreamQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** Comments that keep proxies from closing an idle stream. */
-const KEEPALIVE_MS = 15_000;
-/** Unsent bytes past which a client that does not read is cut off rather than let memory grow. */
-const MAX_UNSENT_BYTES = 1024 * 1024;
 const REPLAY_PAGE = 500;
 /** Live events held while a reconnecting client catches up, past which it is cut off. */
 const MAX_WAITING_EVENTS = 50_000;
@@ -34,8 +31,8 @@ const MAX_WAITING_EVENTS = 50_000;
 export type EventStreamOptions = { keepaliveMs?: number; maxUnsentBytes?: number };
 
 export function eventStreamRoutes(db: Kysely<Database>, feed: EventFeed, options: EventStreamOptions = {}): FastifyPluginAsyncTypebox {
-  const keepaliveMs = options.keepaliveMs ?? KEEPALIVE_MS;
-  const maxUnsent = options.maxUnsentBytes ?? MAX_UNSENT_BYTES;
+  const keepaliveMs = options.keepaliveMs ?? SSE_KEEPALIVE_MS;
+  const maxUnsent = options.maxUnsentBytes ?? SSE_MAX_UNSENT_BYTES;
   return async (app) => {
     app.get(
       '/v1/events/stream',
@@ -66,52 +63,32 @@ export function eventStreamRoutes(db: Kysely<Database>, feed: EventFeed, options
         const lastSeen = request.headers['last-event-id'] ?? q.after;
         const resumeFrom = lastSeen === undefined ? undefined : await cursorAfterEvent(db, Number(lastSeen));
 
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
-        res.write(': sendtrail event stream\n\n');
-
-        let closed = false;
+        const stream = openSse(reply, { greeting: 'sendtrail event stream', keepaliveMs, maxUnsentBytes: maxUnsent });
         // Live events that arrive while the missed ones are read from the log wait here.
         let waiting: LoggedEvent[] | undefined = resumeFrom ? [] : undefined;
         const send = (events: readonly LoggedEvent[]) => {
-          if (closed) return;
-          for (const e of events) if (matches(e, filter)) res.write(frame(e));
-          if (res.writableLength > maxUnsent) cutOff(res);
+          for (const e of events) if (matches(e, filter)) stream.write(frame(e));
         };
         const { from, unsubscribe } = await feed.subscribe((events) => {
-          if (closed) return;
+          if (stream.closed) return;
           if (!waiting) return send(events);
           waiting.push(...events.filter((e) => matches(e, filter)));
-          if (waiting.length > MAX_WAITING_EVENTS) cutOff(res);
+          // A client that does not read: end the stream; it may reconnect with Last-Event-ID and catch up.
+          if (waiting.length > MAX_WAITING_EVENTS) stream.cutOff();
         });
-        const keepalive = setInterval(() => !closed && res.write(': keep-alive\n\n'), keepaliveMs);
-        const close = () => {
-          closed = true;
-          clearInterval(keepalive);
-          unsubscribe();
-        };
-        res.on('close', close);
-        // A write racing the client's disconnect fails quietly; 'close' ends the stream.
-        res.on('error', () => {});
-        if (res.destroyed) close();
+        stream.onClose(unsubscribe);
 
         if (resumeFrom) {
           try {
-            await replay(db, res, resumeFrom, from, filter, () => closed);
+            await replay(db, stream.res, resumeFrom, from, filter, () => stream.closed);
           } catch (err) {
             request.log.error({ err }, 'replaying the event log failed');
-            res.destroy();
+            stream.cutOff();
             return;
           }
           const live = waiting!;
           waiting = undefined;
-          if (!closed) send(live);
+          send(live);
         }
       },
     );
@@ -152,9 +129,4 @@ function parseEventTypes(value: string | undefined): EventType[] | undefined {
     throw new AppError('validation_error', `Unknown event_type: ${unknown.join(', ') || value}; one or more of ${EVENT_TYPES.join(', ')}`);
   }
   return types as EventType[];
-}
-
-/** A client that does not read: end the stream; it may reconnect with Last-Event-ID and catch up. */
-function cutOff(res: ServerResponse) {
-  res.destroy();
 }

@@ -4,13 +4,11 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { InboundFeed } from '../../inbound/index.ts';
 import { errorResponses } from '../schemas.ts';
+import { openSse, SSE_KEEPALIVE_MS } from '../sse-stream.ts';
 
-const KEEPALIVE_MS = 15_000;
-/** Frames are tiny: a client this far behind does not read. */
-const MAX_UNSENT_BYTES = 1024 * 1024;
 
 export function inboundStreamRoutes(feed: InboundFeed, options: { keepaliveMs?: number } = {}): FastifyPluginAsyncTypebox {
-  const keepaliveMs = options.keepaliveMs ?? KEEPALIVE_MS;
+  const keepaliveMs = options.keepaliveMs ?? SSE_KEEPALIVE_MS;
   return async (app) => {
     app.get(
       '/v1/inbound/stream',
@@ -27,29 +25,12 @@ export function inboundStreamRoutes(feed: InboundFeed, options: { keepaliveMs?: 
       },
       async (request, reply) => {
         const { projectId } = request;
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
-        res.write(': sendtrail inbound stream\n\n');
+        const stream = openSse(reply, { greeting: 'sendtrail inbound stream', keepaliveMs });
         const unsubscribe = feed.subscribe((arrival) => {
           if (arrival.projectId !== projectId) return;
-          res.write(`event: inbound\ndata: ${JSON.stringify({ id: arrival.id, kind: arrival.kind, matched: arrival.matched })}\n\n`);
-          if (res.writableLength > MAX_UNSENT_BYTES) res.destroy();
+          stream.write(`event: inbound\ndata: ${JSON.stringify({ id: arrival.id, kind: arrival.kind, matched: arrival.matched })}\n\n`);
         });
-        const keepalive = setInterval(() => res.write(': keep-alive\n\n'), keepaliveMs);
-        const close = () => {
-          clearInterval(keepalive);
-          unsubscribe();
-        };
-        res.on('close', close);
-        // A write racing the client's disconnect fails quietly; 'close' ends the stream.
-        res.on('error', () => {});
-        if (res.destroyed) close();
+        stream.onClose(unsubscribe);
       },
     );
   };

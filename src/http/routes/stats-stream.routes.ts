@@ -8,6 +8,7 @@ import { campaignStats } from '../../campaigns/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { errorResponses } from '../schemas.ts';
+import { openSse, SSE_KEEPALIVE_MS } from '../sse-stream.ts';
 
 const StreamQuery = Type.Object(
   {
@@ -17,13 +18,10 @@ const StreamQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const KEEPALIVE_MS = 15_000;
 const MIN_INTERVAL_MS = 1000;
-/** Stats are small and each replaces the last: a client this far behind does not read. */
-const MAX_UNSENT_BYTES = 1024 * 1024;
 
 export function statsStreamRoutes(db: Kysely<Database>, feed: StatsFeed, options: { keepaliveMs?: number } = {}): FastifyPluginAsyncTypebox {
-  const keepaliveMs = options.keepaliveMs ?? KEEPALIVE_MS;
+  const keepaliveMs = options.keepaliveMs ?? SSE_KEEPALIVE_MS;
   return async (app) => {
     app.get(
       '/v1/stats/stream',
@@ -55,14 +53,7 @@ export function statsStreamRoutes(db: Kysely<Database>, feed: StatsFeed, options
         // Errors (no such campaign, a bad time zone) answer the request before it becomes a stream.
         const first = JSON.stringify(await read());
 
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
+        const stream = openSse(reply, { greeting: 'sendtrail stats stream', keepaliveMs });
         // At most one frame a second per client, whatever the feed hands on: a change that comes
         // sooner waits for the second to end, and only the latest of those is sent.
         let last = first;
@@ -74,10 +65,9 @@ export function statsStreamRoutes(db: Kysely<Database>, feed: StatsFeed, options
           if (json === last) return;
           last = json;
           sentAt = Date.now();
-          res.write(`event: stats\ndata: ${json}\n\n`);
-          if (res.writableLength > MAX_UNSENT_BYTES) res.destroy();
+          stream.write(`event: stats\ndata: ${json}\n\n`);
         };
-        res.write(`event: stats\ndata: ${first}\n\n`);
+        stream.write(`event: stats\ndata: ${first}\n\n`);
         const stopWatching = feed.watch({ key: `${projectId}|${campaignId ?? ''}|${tz}`, campaignId, read }, (json) => {
           if (json instanceof Error) {
             request.log.error({ err: json }, 'reading live stats failed');
@@ -91,16 +81,10 @@ export function statsStreamRoutes(db: Kysely<Database>, feed: StatsFeed, options
             if (pending !== undefined) push(pending);
           }, wait);
         });
-        const keepalive = setInterval(() => res.write(': keep-alive\n\n'), keepaliveMs);
-        const close = () => {
-          clearInterval(keepalive);
+        stream.onClose(() => {
           clearTimeout(held);
           stopWatching();
-        };
-        res.on('close', close);
-        // A write racing the client's disconnect fails quietly; 'close' ends the stream.
-        res.on('error', () => {});
-        if (res.destroyed) close();
+        });
       },
     );
   };
