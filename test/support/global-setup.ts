@@ -1,6 +1,7 @@
 // Once per run: build dist/ when stale (the process tests run it), build a migrated PGlite snapshot
-// (initdb costs seconds; loading a snapshot ~0.3 s) and check that the PostgreSQL the store suites
-// need is reachable: missing, the run fails.
+// (initdb costs seconds; loading a snapshot ~0.3 s), check that the PostgreSQL the store suites
+// need is reachable (missing, the run fails) and migrate a template database there, which each
+// test's PostgreSQL database is copied from instead of running every migration again.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { openStore } from '../../src/store/open-store.ts';
 import { ensureBuilt } from './ensure-built.ts';
+import { PG_TEMPLATE_ENV } from './test-store.ts';
 import { REPO_ROOT } from './sendtrail-process.ts';
 
 export const SNAPSHOT_ENV = 'SENDTRAIL_TEST_PGLITE_SNAPSHOT';
@@ -29,8 +31,27 @@ export default async function setup() {
     await client.connect();
     await client.query('SELECT 1');
   } catch (err) {
-    throw new Error(`The PostgreSQL suites need a server at ${url} (set TEST_DATABASE_URL): ${String(err)}`);
-  } finally {
     await client.end().catch(() => {});
+    throw new Error(`The PostgreSQL suites need a server at ${url} (set TEST_DATABASE_URL): ${String(err)}`);
   }
+  // Named after this run: other runs on the same server (other checkouts) keep their own.
+  const template = `sendtrail_test_template_${process.pid}`;
+  const dropTemplate = () => client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+  try {
+    await dropTemplate();
+    await client.query(`CREATE DATABASE ${template}`);
+    const templateUrl = new URL(url);
+    templateUrl.pathname = `/${template}`;
+    // Closed before any test copies it: PostgreSQL copies no database that has a session open.
+    await (await openStore({ databaseUrl: templateUrl.toString(), poolSize: 1 })).close();
+  } catch (err) {
+    await dropTemplate().catch(() => {});
+    await client.end().catch(() => {});
+    throw err;
+  }
+  process.env[PG_TEMPLATE_ENV] = template;
+  return async () => {
+    await dropTemplate().catch(() => {});
+    await client.end().catch(() => {});
+  };
 }

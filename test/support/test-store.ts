@@ -9,6 +9,8 @@ export type StoreKind = 'pglite' | 'postgres';
 export const STORE_KINDS: StoreKind[] = ['pglite', 'postgres'];
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The run's migrated PostgreSQL database (global setup), the template of every test store. */
+export const PG_TEMPLATE_ENV = 'SENDTRAIL_TEST_PG_TEMPLATE';
 
 export type TestStore = Store & { url?: string };
 
@@ -20,18 +22,27 @@ export async function createTestStore(kind: StoreKind): Promise<TestStore> {
     const store = await openStore({ pglite });
     return { ...store, close: async () => { await store.close(); await pglite.close(); } };
   }
-  const { url, drop } = await createTestDatabase();
+  const template = process.env[PG_TEMPLATE_ENV];
+  if (!template) throw new Error('no PostgreSQL template: run tests through vitest (global setup)');
+  // A copy of the migrated template: migrating here finds nothing left to do.
+  const { url, drop } = await createTestDatabase({ template });
   const store = await openStore({ databaseUrl: url });
   return { ...store, url, close: async () => { await store.close(); await drop(); } };
 }
 
-/** A new empty PostgreSQL database, for tests that start their own Sendtrail processes on it. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A new PostgreSQL database: empty, for tests that start their own Sendtrail processes on it (their
+ * first start migrates it), or a copy of `template`.
+ */
+export async function createTestDatabase(options: { template?: string } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `sendtrail_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  try {
+    await admin.query(`CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${options.template}` : ''}`);
+  } finally {
+    await admin.end();
+  }
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {
