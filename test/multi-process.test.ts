@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 import { startSendtrailProcess, type SendtrailProcess } from './support/sendtrail-process.ts';
-import { createTestDatabase } from './support/test-store.ts';
+import { createMigratedDataDir, createTestDatabase } from './support/test-store.ts';
 
 const API_KEY = 'st_multi_process_test_key_0123456789';
 const auth = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
@@ -123,7 +123,8 @@ describe.each(['postgres', 'pglite'] as const)('kill -9 during a 10,000-email ca
   beforeAll(async () => {
     sink = await startSmtpSink();
     if (kind === 'postgres') db = await createTestDatabase();
-    dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-crash-'));
+    // The first start is not the subject: on PGlite, a migrated copy skips its initdb.
+    dataDir = kind === 'pglite' ? await createMigratedDataDir('sendtrail-crash-') : await mkdtemp(join(tmpdir(), 'sendtrail-crash-'));
   });
   afterAll(async () => {
     await proc?.stop();
@@ -199,7 +200,7 @@ describe.each(['postgres', 'pglite'] as const)('a worker killed with -9 while it
     hung = await startSmtpSink({ hangAtRecipient: true });
     sink = await startSmtpSink();
     if (kind === 'postgres') db = await createTestDatabase();
-    dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-takeover-'));
+    dataDir = kind === 'pglite' ? await createMigratedDataDir('sendtrail-takeover-') : await mkdtemp(join(tmpdir(), 'sendtrail-takeover-'));
   });
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop()));

@@ -1,6 +1,8 @@
 // Fresh, migrated stores for tests: PGlite from the run's snapshot, PostgreSQL as a new database.
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { openStore, type Store } from '../../src/store/open-store.ts';
@@ -9,14 +11,17 @@ export type StoreKind = 'pglite' | 'postgres';
 export const STORE_KINDS: StoreKind[] = ['pglite', 'postgres'];
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-/** The run's migrated PostgreSQL database (global setup), the template of every test store. */
+// What the global setup makes once per run, migrated: a PGlite snapshot for in-process stores, the
+// same PGlite data directory on disk, and a PostgreSQL database to copy.
+export const PGLITE_SNAPSHOT_ENV = 'SENDTRAIL_TEST_PGLITE_SNAPSHOT';
+export const PGLITE_DATA_DIR_ENV = 'SENDTRAIL_TEST_PGLITE_DATA_DIR';
 export const PG_TEMPLATE_ENV = 'SENDTRAIL_TEST_PG_TEMPLATE';
 
 export type TestStore = Store & { url?: string };
 
 export async function createTestStore(kind: StoreKind): Promise<TestStore> {
   if (kind === 'pglite') {
-    const file = process.env.SENDTRAIL_TEST_PGLITE_SNAPSHOT;
+    const file = process.env[PGLITE_SNAPSHOT_ENV];
     if (!file) throw new Error('no PGlite snapshot: run tests through vitest (global setup)');
     const pglite = await PGlite.create({ loadDataDir: new Blob([await readFile(file)]) });
     const store = await openStore({ pglite });
@@ -54,4 +59,17 @@ export async function createTestDatabase(options: { template?: string } = {}): P
       await c.end();
     },
   };
+}
+
+/**
+ * A new SENDTRAIL_DATA_DIR whose embedded database exists and is migrated already (a copy of the
+ * run's): `sendtrail start` on it skips initdb and the migrations, seconds on a busy machine. For
+ * tests whose subject is not the first start; those keep an empty directory.
+ */
+export async function createMigratedDataDir(prefix: string): Promise<string> {
+  const pgdata = process.env[PGLITE_DATA_DIR_ENV];
+  if (!pgdata) throw new Error('no PGlite data directory: run tests through vitest (global setup)');
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await cp(pgdata, join(dir, 'pgdata'), { recursive: true });
+  return dir;
 }
