@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSendtrailProcess, type SendtrailProcess } from './support/sendtrail-process.ts';
-import { createTestDatabase, STORE_KINDS } from './support/test-store.ts';
+import { createMigratedDataDir, createTestDatabase, STORE_KINDS } from './support/test-store.ts';
 import { launchChromium, screenshot, seriousAxeViolations, watchPage, type PageWatch } from './support/browser.ts';
 
 const ADMIN = { email: 'admin@example.com', password: 'a long enough password for tests' };
@@ -24,7 +24,8 @@ describe.each(STORE_KINDS)('the admin screens in a real browser on %s', (kind) =
   let base: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-admin-'));
+    // Not this file's subject, a first start's initdb is skipped: the embedded database is a migrated copy.
+    dataDir = kind === 'pglite' ? await createMigratedDataDir('sendtrail-admin-') : await mkdtemp(join(tmpdir(), 'sendtrail-admin-'));
     const database = kind === 'postgres' ? await createTestDatabase() : undefined;
     dropDatabase = database?.drop;
     proc = await startSendtrailProcess({

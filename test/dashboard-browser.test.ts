@@ -2,11 +2,10 @@
 // meets it: sign in as the admin the environment created, find a new install's lesson, send
 // simulator mail through the API and watch the Overview count it without a reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { startSendtrailProcess, type SendtrailProcess } from './support/sendtrail-process.ts';
+import { createMigratedDataDir } from './support/test-store.ts';
 import { launchChromium, screenshot, seriousAxeViolations, watchPage, type PageWatch } from './support/browser.ts';
 
 const ADMIN = { email: 'admin@example.com', password: 'a long enough password for tests' };
@@ -22,7 +21,8 @@ describe('the dashboard in a real browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-dashboard-'));
+    // Not this file's subject, a first start's initdb is skipped: the embedded database is a migrated copy.
+    dataDir = await createMigratedDataDir('sendtrail-dashboard-');
     proc = await startSendtrailProcess({
       SENDTRAIL_DATA_DIR: dataDir,
       SENDTRAIL_API_KEY: API_KEY,

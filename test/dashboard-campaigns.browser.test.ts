@@ -11,7 +11,7 @@ import nodemailer from 'nodemailer';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort, startSendtrailProcess, type SendtrailProcess } from './support/sendtrail-process.ts';
 import { launchChromium, screenshot, seriousAxeViolations, watchPage, type PageWatch } from './support/browser.ts';
-import { createTestDatabase, STORE_KINDS, type StoreKind } from './support/test-store.ts';
+import { createMigratedDataDir, createTestDatabase, STORE_KINDS, type StoreKind } from './support/test-store.ts';
 
 const ADMIN = { email: 'admin@example.com', password: 'a long enough password for tests' };
 const VIEWER = { email: 'viewer@example.com', password: 'another long password for tests' };
@@ -43,7 +43,8 @@ describe.each(STORE_KINDS)('campaigns, suppressions and inbound in a real browse
   beforeAll(async () => {
     let store: Record<string, string>;
     if (kind === 'pglite') {
-      const dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-campaigns-'));
+      // Not this file's subject, a first start's initdb is skipped: the embedded database is a migrated copy.
+      const dataDir = await createMigratedDataDir('sendtrail-campaigns-');
       store = { SENDTRAIL_DATA_DIR: dataDir };
       cleanup = () => rm(dataDir, { recursive: true, force: true });
     } else {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSendtrailProcess, type SendtrailProcess } from './support/sendtrail-process.ts';
 import { launchChromium, screenshot, seriousAxeViolations, watchPage } from './support/browser.ts';
-import { createTestDatabase } from './support/test-store.ts';
+import { createMigratedDataDir, createTestDatabase } from './support/test-store.ts';
 
 const ADMIN = { email: 'admin@example.com', password: 'a long enough password for tests' };
 const API_KEY = 'st_dashboard_email_logs_test_key_0123456789';
@@ -26,7 +26,8 @@ describe.each(['pglite', 'postgres'] as const)('Email Logs in a real browser on 
   const shot = (page: Page, name: string) => screenshot(page, kind === 'pglite' ? name : `${name}-postgres`);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-email-logs-'));
+    // Not this file's subject, a first start's initdb is skipped: the embedded database is a migrated copy.
+    dataDir = kind === 'pglite' ? await createMigratedDataDir('sendtrail-email-logs-') : await mkdtemp(join(tmpdir(), 'sendtrail-email-logs-'));
     const database = kind === 'postgres' ? await createTestDatabase() : undefined;
     dropDatabase = database?.drop;
     proc = await startSendtrailProcess({

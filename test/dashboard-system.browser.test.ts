@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startSendtrailProcess, type SendtrailProcess } from './support/sendtrail-process.ts';
 import { launchChromium, screenshot, seriousAxeViolations, watchPage } from './support/browser.ts';
-import { createTestDatabase } from './support/test-store.ts';
+import { createMigratedDataDir, createTestDatabase } from './support/test-store.ts';
 import pg from 'pg';
 
 const ADMIN = { email: 'admin@example.com', password: 'a long enough password for tests' };
@@ -26,7 +26,8 @@ describe.each(['pglite', 'postgres'] as const)('System and Settings in a real br
   let browser: Browser;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-system-'));
+    // Not this file's subject, a first start's initdb is skipped: the embedded database is a migrated copy.
+    dataDir = kind === 'pglite' ? await createMigratedDataDir('sendtrail-system-') : await mkdtemp(join(tmpdir(), 'sendtrail-system-'));
     if (kind === 'postgres') {
       db = await createTestDatabase();
       // The test server trusts local connections, so a password in the URL is accepted and ignored.

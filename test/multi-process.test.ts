@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 import { startSendtrailProcess, type SendtrailProcess } from './support/sendtrail-process.ts';
-import { createTestDatabase } from './support/test-store.ts';
+import { createMigratedDataDir, createTestDatabase } from './support/test-store.ts';
 
 const API_KEY = 'st_multi_process_test_key_0123456789';
 const auth = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
@@ -110,8 +110,11 @@ describe('two workers on one PostgreSQL', () => {
   }, 240_000);
 });
 
-describe.each(['postgres', 'pglite'] as const)('kill -9 during a 20,000-email campaign on %s', (kind) => {
+// 10,000 emails: a kill -9 after the first 2,000 leaves thousands queued, leased and in flight at
+// once, which is what the restart must sort out; twice the campaign proves nothing more.
+describe.each(['postgres', 'pglite'] as const)('kill -9 during a 10,000-email campaign on %s', (kind) => {
   const CONCURRENCY = 64;
+  const COUNT = 10_000;
   let sink: SmtpSink;
   let db: { url: string; drop: () => Promise<void> } | undefined;
   let dataDir: string;
@@ -120,7 +123,8 @@ describe.each(['postgres', 'pglite'] as const)('kill -9 during a 20,000-email ca
   beforeAll(async () => {
     sink = await startSmtpSink();
     if (kind === 'postgres') db = await createTestDatabase();
-    dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-crash-'));
+    // The first start is not the subject: on PGlite, a migrated copy skips its initdb.
+    dataDir = kind === 'pglite' ? await createMigratedDataDir('sendtrail-crash-') : await mkdtemp(join(tmpdir(), 'sendtrail-crash-'));
   });
   afterAll(async () => {
     await proc?.stop();
@@ -139,19 +143,19 @@ describe.each(['postgres', 'pglite'] as const)('kill -9 during a 20,000-email ca
       ...(db ? { DATABASE_URL: db.url } : {}),
     };
     proc = await startSendtrailProcess(env);
-    const campaignId = await createCampaign(proc.url!, 20_000);
-    await waitForSink(sink, 4_000, 120_000);
+    const campaignId = await createCampaign(proc.url!, COUNT);
+    await waitForSink(sink, COUNT / 5, 120_000);
     await proc.kill();
     const beforeCrash = sink.messages.length;
-    expect(beforeCrash).toBeLessThan(20_000);
+    expect(beforeCrash).toBeLessThan(COUNT);
 
     proc = await startSendtrailProcess(env);
     const url = proc.url!;
     const stats = await waitUntilFinal(db?.url, () => `${url}/v1/campaigns/${campaignId}/stats`, 180_000);
-    expect(stats.sent).toBe(20_000);
+    expect(stats.sent).toBe(COUNT);
     await new Promise((r) => setTimeout(r, 500));
     const ids = receivedIds(sink);
-    expect(ids.size).toBe(20_000);
+    expect(ids.size).toBe(COUNT);
     const duplicates = [...ids.values()].reduce((sum, n) => sum + (n - 1), 0);
     expect(duplicates).toBeLessThanOrEqual(CONCURRENCY);
     console.log(`${kind}: ${beforeCrash} delivered before kill -9, ${duplicates} duplicates after restart`);
@@ -196,7 +200,7 @@ describe.each(['postgres', 'pglite'] as const)('a worker killed with -9 while it
     hung = await startSmtpSink({ hangAtRecipient: true });
     sink = await startSmtpSink();
     if (kind === 'postgres') db = await createTestDatabase();
-    dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-takeover-'));
+    dataDir = kind === 'pglite' ? await createMigratedDataDir('sendtrail-takeover-') : await mkdtemp(join(tmpdir(), 'sendtrail-takeover-'));
   });
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop()));

@@ -297,10 +297,8 @@ describe.each(STORE_KINDS)('stats read side on %s', (kind) => {
         rows.push({ project_id: p, hour: new Date(base + h * 3_600_000), tag: 'x', provider, sent: 1 });
       }
     }
-    for (let i = 0; i < rows.length; i += 2_000) {
-      await insertHourly(db(), rows.slice(i, i + 2_000));
-      await insertMachine(db(), rows.slice(i, i + 2_000).map(({ sent: _, ...key }) => ({ ...key, kind: 'open' as const, why: 'scanner', n: 1 })));
-    }
+    await insertHourly(db(), rows);
+    await insertMachine(db(), rows.map(({ sent: _, ...key }) => ({ ...key, kind: 'open' as const, why: 'scanner', n: 1 })));
     const week = { start: new Date(base + 10 * 86_400_000), end: new Date(base + 17 * 86_400_000) };
     const explain = async (statement: { compile: unknown }) => {
       const [row] = (await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${statement as ReturnType<typeof sql>}`.execute(db())).rows;
