@@ -18,6 +18,7 @@ import * as m015 from './migrations/015-dashboard-users.ts';
 import * as m016 from './migrations/016-project-rollups.ts';
 import * as m017 from './migrations/017-api-key-usage.ts';
 import * as m018 from './migrations/018-processes.ts';
+import * as m020 from './migrations/020-webhooks.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '016-project-rollups': m016,
   '017-api-key-usage': m017,
   '018-processes': m018,
+  '020-webhooks': m020,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -7,7 +7,7 @@ import { notify } from '../../store/open-store.ts';
 import { readLogWithEmails, type LogCursor, type LoggedEventWithEmail } from '../../events/index.ts';
 import type { Client } from '../clients.ts';
 import { STATS_CHANNEL, statsPayload } from '../stats-channel.ts';
-import { lockCursor, saveCursor } from './rollup-cursors.repository.ts';
+import { lockCursor, saveCursor } from '../../store/log-cursors.repository.ts';
 import { dimensionsOf, loadEmailLogs, type LoggedEmailEvent } from './email-log.repository.ts';
 import type { CachedEmail, EmailLogCache } from './email-log-cache.ts';
 import { domainOf, foldBatch, NO_CAMPAIGN, type EmailToFold } from './fold-batch.ts';
