@@ -17,6 +17,8 @@ import { SENDTRAIL_VERSION, startProcessHeartbeat } from '../processes/index.ts'
 import { takeOverLeases } from '../delivery/index.ts';
 import { systemInfoOf } from './system-info.ts';
 import { trackingSettingsOf } from './tracking-settings.ts';
+import { webhookSettingsOf } from './webhook-settings.ts';
+import { takeOverDeliveries } from '../webhooks/index.ts';
 
 // Tracking first: its spool admits one process, and a second one should fail before starting
 // anything. Inbound before the worker, whose simulated recipients send to it (and stops after it).
@@ -50,7 +52,8 @@ export async function startRoles(names: readonly RoleName[], ctx: RoleContext): 
       heartbeatMs: ctx.config.PROCESS_HEARTBEAT_MS,
       lostAfterMs: ctx.config.PROCESS_LOST_AFTER_MS,
       soleProcess: ctx.soleProcess,
-      takeOverLeases,
+      // Emails and webhook deliveries: a dead process's leases on both are released at once.
+      takeOverLeases: async (db, from) => (await takeOverLeases(db, from)) + (await takeOverDeliveries(db, from)),
       log: ctx.log,
     });
     parts.add('process heartbeat', heartbeat.stop);
@@ -90,6 +93,7 @@ async function startHttpServer(ctx: RoleContext, share: HttpShare, parts: Parts)
     system: share.api ? systemInfoOf(ctx) : undefined,
     sentTracking: trackingSettingsOf(config, secret),
     bounceDomain: config.BOUNCE_DOMAIN,
+    webhooks: share.api ? webhookSettingsOf(config, secret, ctx.webhookResolver) : undefined,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   parts.add('HTTP server', () => app.close());
