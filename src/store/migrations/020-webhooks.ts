@@ -11,6 +11,10 @@
 // keeps a second write of the same pair out should a batch ever be folded twice. `seq` orders an
 // email's deliveries to one endpoint: a delivery waits while an earlier one of its email to that
 // endpoint is still pending (webhook_deliveries_pending_email finds those).
+//
+// The outbox's cursor starts at the end of the log: no endpoint exists yet, and an endpoint hears
+// only of events logged after it was made, so an installation with years of events does not walk
+// them all once to queue nothing.
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -75,5 +79,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       error text
     );
     CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
+
+    INSERT INTO rollup_cursors (name, txid, event_id)
+    SELECT 'webhooks', txid, id FROM events ORDER BY txid DESC, id DESC LIMIT 1
+    ON CONFLICT (name) DO NOTHING;
   `.execute(db);
 }

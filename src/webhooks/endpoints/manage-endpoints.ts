@@ -9,6 +9,7 @@ import type { SecretBox } from '../secret-box.ts';
 import { WEBHOOK_EVENT_TYPES } from '../webhook-event-types.ts';
 import { checkWebhookUrl, type UrlRules } from './check-url.ts';
 import { findEndpoint, insertEndpoint, updateEndpoint, type EndpointChanges, type EndpointRow } from './endpoints.repository.ts';
+import { pauseDeliveries } from '../sending/deliveries.repository.ts';
 
 /** How long a rotated-out secret still signs, so receivers can switch without losing a request. */
 export const PREVIOUS_SECRET_MS = 24 * 3_600_000;
@@ -53,14 +54,20 @@ export async function changeEndpoint(db: Kysely<Database>, settings: EndpointSet
     if (input.enabled) Object.assign(changes, { disabled_reason: null, failing_since: null });
     else changes.disabled_reason = 'disabled by a user';
   }
-  const row = await updateEndpoint(db, projectId, id, changes);
-  if (!row) throw new AppError('not_found', 'This project has no webhook endpoint with this id');
-  return row;
+  return db.transaction().execute(async (trx) => {
+    const row = await updateEndpoint(trx, projectId, id, changes);
+    if (!row) throw new AppError('not_found', 'This project has no webhook endpoint with this id');
+    if (input.enabled !== undefined) await pauseDeliveries(trx, id, !input.enabled);
+    return row;
+  });
 }
 
 export async function deleteEndpoint(db: Kysely<Database>, projectId: string, id: string): Promise<void> {
-  const row = await updateEndpoint(db, projectId, id, { deleted_at: new Date(), enabled: false, disabled_reason: 'deleted' });
-  if (!row) throw new AppError('not_found', 'This project has no webhook endpoint with this id');
+  await db.transaction().execute(async (trx) => {
+    const row = await updateEndpoint(trx, projectId, id, { deleted_at: new Date(), enabled: false, disabled_reason: 'deleted' });
+    if (!row) throw new AppError('not_found', 'This project has no webhook endpoint with this id');
+    await pauseDeliveries(trx, id, true);
+  });
 }
 
 export async function rotateEndpointSecret(db: Kysely<Database>, settings: EndpointSettings, projectId: string, id: string, now: Date): Promise<{ row: EndpointRow; secret: string }> {

@@ -15,14 +15,14 @@ export type NewDelivery = {
 /** Queues deliveries, due now, in the order given (their seq follows it). */
 export async function insertDeliveries(db: Kysely<Database>, deliveries: readonly NewDelivery[]): Promise<void> {
   if (deliveries.length === 0) return;
-  // Raw SQL: the batch as one JSON parameter, one round trip whatever its size; WITH ORDINALITY keeps
-  // the log's order in seq. ON CONFLICT names the unique index of (endpoint, event): a pair queued
-  // already is left as it is.
-  const batch = JSON.stringify(deliveries.map((d) => ({ i: d.id, w: d.endpointId, p: d.projectId, v: d.eventId, e: d.emailId, t: d.eventType, b: d.payload })));
+  // Raw SQL: the batch as one JSON parameter, one round trip whatever its size; each row's place (n)
+  // keeps the log's order in seq. ON CONFLICT names the unique index of (endpoint, event): a pair
+  // queued already is left as it is.
+  const batch = JSON.stringify(deliveries.map((d, n) => ({ n, i: d.id, w: d.endpointId, p: d.projectId, v: d.eventId, e: d.emailId, t: d.eventType, b: d.payload })));
   await sql`
     INSERT INTO webhook_deliveries (id, endpoint_id, project_id, event_id, email_id, event_type, payload, next_attempt_at)
     SELECT r.i, r.w, r.p, r.v, r.e, r.t, r.b, now()
-    FROM jsonb_to_recordset(${batch}::jsonb) WITH ORDINALITY AS r(i uuid, w uuid, p uuid, v bigint, e uuid, t text, b jsonb, n bigint)
+    FROM jsonb_to_recordset(${batch}::jsonb) AS r(n integer, i uuid, w uuid, p uuid, v bigint, e uuid, t text, b jsonb)
     ORDER BY r.n
     ON CONFLICT (endpoint_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
   `.execute(db);

@@ -73,7 +73,10 @@ export async function recordAttempt(db: Kysely<Database>, id: string, attempt: A
     }).execute();
     await trx.updateTable('webhook_deliveries').set({
       state: outcome.state,
-      next_attempt_at: outcome.state === 'pending' ? outcome.nextAt : null,
+      // An endpoint turned off while this attempt ran: the retry waits, held, until it is on again.
+      next_attempt_at: outcome.state === 'pending'
+        ? sql<Date>`CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.id = webhook_deliveries.endpoint_id AND w.enabled) THEN ${outcome.nextAt}::timestamptz END`
+        : null,
       finished_at: outcome.state === 'pending' ? null : attempt.attemptedAt,
       locked_by: null,
       locked_until: null,
@@ -88,6 +91,19 @@ export async function failPendingDeliveries(db: Kysely<Database>, endpointId: st
   await db.updateTable('webhook_deliveries')
     .set({ state: 'failed', next_attempt_at: null, finished_at: new Date(), last_error: reason })
     .where('endpoint_id', '=', endpointId).where('state', '=', 'pending').where('locked_by', 'is', null).execute();
+}
+
+/**
+ * Takes an endpoint's pending deliveries out of the queue while it is off (a user disabled or
+ * deleted it), so claims do not walk past them, or puts them back, due now, when it is on again.
+ * Those being sent finish as they are.
+ */
+export async function pauseDeliveries(db: Kysely<Database>, endpointId: string, paused: boolean): Promise<void> {
+  const query = db.updateTable('webhook_deliveries').where('endpoint_id', '=', endpointId).where('state', '=', 'pending');
+  await (paused
+    ? query.set({ next_attempt_at: null }).where('locked_by', 'is', null)
+    : query.set({ next_attempt_at: sql<Date>`now()` }).where('next_attempt_at', 'is', null)
+  ).execute();
 }
 
 export type DeliveryRow = {
