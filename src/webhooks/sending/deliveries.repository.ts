@@ -51,6 +51,13 @@ export function releaseDeliveries(db: Kysely<Database>, ids: readonly string[]):
   return deliveryQueue.release(db, ids);
 }
 
+/** Gives a claimed delivery back unsent and out of the queue: its endpoint was turned off meanwhile. */
+export async function holdDelivery(db: Kysely<Database>, id: string): Promise<void> {
+  await db.updateTable('webhook_deliveries')
+    .set((eb) => ({ next_attempt_at: null, locked_by: null, locked_until: null, attempts: eb('attempts', '-', 1) }))
+    .where('id', '=', id).where('state', '=', 'pending').execute();
+}
+
 /** Releases the deliveries held by dead processes (the heartbeat's sweep). */
 export function takeOverDeliveries(db: Kysely<Database>, from: { holders: readonly string[] } | { allBut: string }): Promise<number> {
   return deliveryQueue.takeOver(db, from);

@@ -12,7 +12,7 @@ import { disableEndpoint, endpointForSending, markEndpointHealth, type EndpointR
 import { signingSecrets } from '../endpoints/manage-endpoints.ts';
 import type { SecretBox } from '../secret-box.ts';
 import { webhookHeaders } from '../signature.ts';
-import { claimDueDeliveries, failPendingDeliveries, MAX_IN_FLIGHT_PER_ENDPOINT, recordAttempt, releaseDeliveries, type DueDelivery } from './deliveries.repository.ts';
+import { claimDueDeliveries, failPendingDeliveries, holdDelivery, MAX_IN_FLIGHT_PER_ENDPOINT, recordAttempt, releaseDeliveries, type DueDelivery } from './deliveries.repository.ts';
 import { decideDelivery, DISABLE_AFTER_FAILING_MS } from './decide-delivery.ts';
 import type { Poster, PostResult } from './post-webhook.ts';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from './retry-schedule.ts';
@@ -49,8 +49,8 @@ export async function startWebhookSender(deps: WebhookSenderDeps): Promise<Webho
 
   async function attempt(d: DueDelivery): Promise<void> {
     const endpoint = await endpointForSending(deps.db, d.endpoint_id);
-    // Disabled or deleted since the claim: back to the queue, where it waits for the endpoint.
-    if (!endpoint) return releaseDeliveries(deps.db, [d.id]);
+    // Disabled or deleted since the claim: held back, out of the queue, until it is enabled again.
+    if (!endpoint) return holdDelivery(deps.db, d.id);
     const at = now();
     let result: PostResult;
     try {
@@ -62,25 +62,29 @@ export async function startWebhookSender(deps: WebhookSenderDeps): Promise<Webho
       result = { kind: 'no_answer', error: `cannot sign: ${(err as Error).message}; rotate the endpoint's secret`, durationMs: 0 };
     }
     const decision = decideDelivery(result, d.attempts, now(), deps.schedule ?? DEFAULT_RETRY_SCHEDULE);
+    // The endpoint is judged first: when it is to be disabled, that happens before this delivery
+    // stops being pending, so the email's next delivery is never claimed in between.
+    const disabled = await judgeEndpoint(endpoint, decision.ok, decision.disable, at);
     await recordAttempt(deps.db, d.id, {
       attemptedAt: at,
       status: result.kind === 'answered' ? result.status : null,
       durationMs: result.durationMs,
       excerpt: result.kind === 'answered' ? result.excerpt : null,
-      error: decision.error,
-    }, decision.outcome);
-    await judgeEndpoint(endpoint, decision.ok, decision.disable, at);
+      error: disabled && !decision.disable ? `${decision.error}; endpoint disabled: ${disabled}` : decision.error,
+    }, disabled ? { state: 'failed' } : decision.outcome);
   }
 
-  async function judgeEndpoint(endpoint: EndpointRow, ok: boolean, disable: string | undefined, at: Date): Promise<void> {
+  /** Records the endpoint's health; disables it (giving up its other pending deliveries) when it must be, and says why. */
+  async function judgeEndpoint(endpoint: EndpointRow, ok: boolean, disable: string | undefined, at: Date): Promise<string | undefined> {
     const health = await markEndpointHealth(deps.db, endpoint.id, ok, at);
     const failingSince = health?.failing_since ?? endpoint.failing_since;
     const reason = disable ?? (!ok && failingSince && at.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS
       ? `every attempt failed for 5 days, since ${failingSince.toISOString()}` : undefined);
-    if (!reason) return;
+    if (!reason) return undefined;
     await disableEndpoint(deps.db, endpoint.id, reason);
     await failPendingDeliveries(deps.db, endpoint.id, `endpoint disabled: ${reason}`);
     deps.log?.warn({ endpointId: endpoint.id, reason }, 'webhook endpoint disabled');
+    return reason;
   }
 
   function pump(endpointId: string): void {
