@@ -11,6 +11,7 @@ import { validateLogSearch } from './email-logs/log-search.ts';
 import { validateDetailSearch } from './email-logs/detail-search.ts';
 import { validateKeysSearch } from './api-keys/api-keys.ts';
 import { validateDomainsSearch } from './domains/domains.ts';
+import { validateWebhooksSearch } from './webhooks/webhooks.ts';
 
 type RouterContext = { queryClient: QueryClient };
 
@@ -82,6 +83,13 @@ export const domainsRoute = createRoute({
   component: lazyRouteComponent(() => import('./domains/domains-screen.tsx'), 'DomainsScreen'),
 });
 
+export const webhooksRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/webhooks',
+  validateSearch: validateWebhooksSearch,
+  component: lazyRouteComponent(() => import('./webhooks/webhooks-screen.tsx'), 'WebhooksScreen'),
+});
+
 export const usersRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/users',
@@ -139,7 +147,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   shellRoute.addChildren([
     overviewRoute, emailLogsRoute, emailDetailRoute, campaignsRoute, campaignNewRoute, campaignRoute, suppressionsRoute,
-    inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, usersRoute, settingsRoute, systemRoute,
+    inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, webhooksRoute, usersRoute, settingsRoute, systemRoute,
   ]),
 ]);
 
