@@ -61,7 +61,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       finished_at timestamptz
     );
     CREATE UNIQUE INDEX webhook_deliveries_once ON webhook_deliveries (endpoint_id, event_id) WHERE event_id IS NOT NULL;
-    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+    -- The claim's order: due first, then the log's.
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, seq) WHERE next_attempt_at IS NOT NULL;
     CREATE INDEX webhook_deliveries_pending_email ON webhook_deliveries (endpoint_id, email_id, seq) WHERE state = 'pending';
     -- The delivery log, newest first: ids are UUIDv7, in creation order.
     CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id DESC);

@@ -98,8 +98,10 @@ export async function startWebhookSender(deps: WebhookSenderDeps): Promise<Webho
         .finally(() => {
           lane.active--;
           inFlight.delete(p);
-          if (lane.active === 0 && lane.waiting.length === 0) lanes.delete(endpointId);
-          else pump(endpointId);
+          if (lane.waiting.length > 0) return pump(endpointId);
+          if (lane.active === 0) lanes.delete(endpointId);
+          // Claim again only once the lane has nothing waiting: until then its endpoint counts as
+          // full in the claim (its waiting rows are leased), and a claim walks the due rows for nothing.
           task?.wake();
         });
       inFlight.add(p);
