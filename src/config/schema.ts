@@ -91,6 +91,8 @@ export const ConfigSchema = Type.Object({
   SENDTRAIL_ADMIN_PASSWORD: str('', 'Password (12 characters or more) of the first admin, with SENDTRAIL_ADMIN_EMAIL, for scripted installs and tests; change it in the dashboard afterwards. Empty: the first start prints a sign-in link instead.', { ...security, secret: true }),
   TRACKING_TRUSTED_PROXIES: str('', 'Comma-separated IPs or CIDRs of your reverse proxies: only their X-Forwarded-For is believed, for the client address of tracking hits, /metrics requests and the dashboard\'s sign-in rate limits. Empty: the connection\'s own address.', security),
   METRICS_ALLOWED_NETWORKS: str('127.0.0.0/8,::1', 'Comma-separated IPs or CIDRs of the clients /metrics answers; others get 404 unless they present METRICS_TOKEN.', security),
+  WEBHOOK_ALLOWED_NETWORKS: str('', 'Comma-separated IPs or CIDRs that webhook endpoints may reach although they are not public (loopback, private, link-local ...), e.g. 10.0.0.0/8 for receivers on your own network. Empty: public addresses only, checked when an endpoint is saved and at every connection.', security),
+  WEBHOOK_ALLOW_HTTP: bool(false, 'Accept http:// webhook URLs as well as https://: for receivers on your own network, where TLS is not set up. false: https:// only.', security),
   METRICS_TOKEN: str('', 'Bearer token that admits a /metrics request from any address (Authorization: Bearer <token>). Empty: only METRICS_ALLOWED_NETWORKS.', { ...security, secret: true }),
 
   // Advanced: tuning and test knobs
@@ -108,6 +110,9 @@ export const ConfigSchema = Type.Object({
   TRACKING_COMMIT_LINGER_MS: int(200, 'Milliseconds spooled tracking hits gather before they are classified and stored, unless a full batch is waiting: larger batches cost the database less per hit, and this is the delay before a hit shows in stats.', advanced),
   TRACKING_COMMIT_TIMEOUT_MS: int(2_000, 'Milliseconds after which a batch of tracking hits the database has not committed stays in the disk spool, to be committed later.', { ...advanced, min: 50 }),
   TRACKING_COMMIT_THREAD: bool(true, 'On PostgreSQL, classify and store tracking hits in a worker thread with its own connections, apart from the thread that answers tracking requests. false: all in one thread. On PGlite they are always stored on the main thread, where the database runs.', advanced),
+  WEBHOOK_CONNECT_TIMEOUT_MS: int(5_000, 'Milliseconds a webhook request may take to connect before the attempt fails (and is retried).', { ...advanced, min: 100 }),
+  WEBHOOK_TIMEOUT_MS: int(15_000, 'Milliseconds a webhook request may take in all, connection to answer, before the attempt fails (and is retried).', { ...advanced, min: 100 }),
+  WEBHOOK_CONCURRENCY: int(32, 'Webhook requests one worker process makes at once, over all endpoints (at most 4 at once to any one endpoint).', { ...advanced, min: 1 }),
   PROVIDER_MX_LOOKUP: bool(true, 'Look up the MX hosts of recipient domains that are not well-known consumer ones (once per domain, then kept) to tell their mailbox provider in stats: Google, Microsoft, Yahoo, Apple or other. false: no DNS lookups; such domains are recorded as other for good.', advanced),
 });
 

@@ -29,7 +29,15 @@ export function readLog(
   db: Kysely<Database>,
   options: { after: LogCursor; upTo?: LogCursor; limit: number; filter?: LogFilter },
 ): Promise<LoggedEvent[]> {
-  return readEvents(db, options);
+  return readEvents<LoggedEvent>(db, options, 'campaign_id');
+}
+
+/** An event with its email's sender, recipient and tags: what a webhook's payload tells of it. */
+export type LoggedEventWithEmail = LoggedEvent & { from_address: string; to_address: string; tags: unknown };
+
+/** readLog, each event with its email's sender, recipient and tags as well. */
+export function readLogWithEmails(db: Kysely<Database>, options: { after: LogCursor; limit: number }): Promise<LoggedEventWithEmail[]> {
+  return readEvents<LoggedEventWithEmail>(db, options, 'campaign_id, from_address, to_address, tags');
 }
 
 /** An event of the log as it is stored, without its email's columns. */
@@ -50,10 +58,12 @@ export async function readLogEvents(db: Kysely<Database>, options: { after: LogC
   return rows.map((r) => ({ ...r, id: Number(r.id), created_at: new Date(r.created_at) }));
 }
 
-async function readEvents(
+async function readEvents<T extends LoggedEvent>(
   db: Kysely<Database>,
   options: { after: LogCursor; upTo?: LogCursor; limit: number; filter?: LogFilter },
-): Promise<LoggedEvent[]> {
+  emailColumns: 'campaign_id' | 'campaign_id, from_address, to_address, tags',
+): Promise<T[]> {
+  const columns = sql.raw(emailColumns);
   const f = options.filter ?? {};
   const upTo = options.upTo ? sql`AND (e.txid, e.id) <= (${options.upTo.txid}::xid8, ${options.upTo.id})` : sql``;
   // Raw SQL: a row comparison over xid8, which walks events_commit_order from the cursor. Without a
@@ -61,9 +71,9 @@ async function readEvents(
   // planner cannot estimate the row comparison, and guessing a third of the log, it would hash the
   // whole emails table to join a page of events (seen in EXPLAIN on PGlite without statistics).
   const { rows } = f.campaignId
-    ? await sql<LoggedEvent>`
+    ? await sql<T>`
       SELECT e.id, e.txid::text AS txid, e.project_id, e.email_id, e.event_type, e.metadata, e.created_at, em.*
-      FROM events e CROSS JOIN LATERAL (SELECT campaign_id FROM emails WHERE id = e.email_id) em
+      FROM events e CROSS JOIN LATERAL (SELECT ${columns} FROM emails WHERE id = e.email_id) em
       WHERE (e.txid, e.id) > (${options.after.txid}::xid8, ${options.after.id}) ${upTo} AND ${visibleToAll}
         ${f.projectId ? sql`AND e.project_id = ${f.projectId}` : sql``}
         ${f.emailId ? sql`AND e.email_id = ${f.emailId}` : sql``}
@@ -72,7 +82,7 @@ async function readEvents(
       ORDER BY e.txid, e.id
       LIMIT ${options.limit}
     `.execute(db)
-    : await sql<LoggedEvent>`
+    : await sql<T>`
       SELECT e.id, e.txid::text AS txid, e.project_id, e.email_id, e.event_type, e.metadata, e.created_at, em.*
       FROM (
         SELECT * FROM events e
@@ -84,7 +94,7 @@ async function readEvents(
         LIMIT ${options.limit}
       ) e
       -- OFFSET 0 keeps the lateral a lookup per event rather than a join the planner may reorder.
-      CROSS JOIN LATERAL (SELECT campaign_id FROM emails WHERE id = e.email_id OFFSET 0) em
+      CROSS JOIN LATERAL (SELECT ${columns} FROM emails WHERE id = e.email_id OFFSET 0) em
       ORDER BY e.txid, e.id
     `.execute(db);
   return rows.map((r) => ({ ...r, created_at: new Date(r.created_at) }));

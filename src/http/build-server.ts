@@ -33,6 +33,8 @@ import { userRoutes } from './routes/users.routes.ts';
 import { systemRoutes, type SystemRouteDeps } from './routes/system.routes.ts';
 import { apiKeyRoutes } from './routes/api-keys.routes.ts';
 import { domainRoutes } from './routes/domains.routes.ts';
+import { webhookRoutes } from './routes/webhooks.routes.ts';
+import type { EndpointSettings } from '../webhooks/index.ts';
 import { OPENAPI_TAGS } from './openapi-tags.ts';
 import { systemClock, type Clock } from '../accounts/index.ts';
 import type { EventFeed } from '../events/index.ts';
@@ -67,6 +69,8 @@ export type ServerDeps = {
   system?: Omit<SystemRouteDeps, 'db'>;
   /** BOUNCE_DOMAIN: the SPF and MX records of a sending domain added without a bounce domain of its own. */
   bounceDomain?: string;
+  /** /v1/webhooks: the box that seals endpoint secrets and the rules their URLs must meet. */
+  webhooks?: EndpointSettings;
   /** Tests age sessions, links and sign-in attempts with their own clock. */
   clock?: Clock;
   /** Tests read the server's log lines here. */
@@ -138,6 +142,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         await v1.register(userRoutes(accounts));
         await v1.register(apiKeyRoutes(deps.db, accounts.clock));
         await v1.register(domainRoutes({ db: deps.db, bounceDomain: deps.bounceDomain, publicUrl: accounts.publicUrl }));
+        if (deps.webhooks) await v1.register(webhookRoutes(deps.db, deps.webhooks, accounts.clock));
         await v1.register(emailRoutes(deps.db));
         await v1.register(emailContentRoutes(deps.db, deps.sentTracking));
         await v1.register(emailExportRoutes(deps.db));

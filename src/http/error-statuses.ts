@@ -22,6 +22,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   user_exists: 409,
   last_admin: 409,
   domain_exists: 409,
+  invalid_webhook_url: 422,
+  webhook_address_refused: 422,
   not_found: 404,
   raw_not_available: 404,
   content_unavailable: 409,

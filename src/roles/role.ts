@@ -8,6 +8,7 @@ import type { HitRecorder } from '../tracking/index.ts';
 import type { EventFeed } from '../events/index.ts';
 import type { StatsFeed } from '../analytics/index.ts';
 import type { InboundFeed } from '../inbound/index.ts';
+import type { Resolver } from '../webhooks/index.ts';
 
 export const ROLE_NAMES = ['api', 'tracking', 'worker', 'inbound', 'scheduler'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -32,6 +33,8 @@ export type RoleContext = {
   env?: Record<string, string | undefined>;
   /** Where this process's inbound SMTP server listens, once the inbound role has started. */
   inboundSmtpUrl?: string;
+  /** Tests: resolves webhook hosts without DNS (default: the system resolver). */
+  webhookResolver?: Resolver;
   /** Tests: how often idle loops look for work, and how long simulated people take to open mail. */
   pollMs?: number;
   simulatorHumanDelayMs?: number;

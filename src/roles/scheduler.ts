@@ -1,9 +1,11 @@
 // The scheduler role: work on the whole installation's data that runs on a beat rather than per
-// request. Today the rollups of the event log (stats); alerts and webhooks will join it. Several
-// processes may run it: a batch holds the rollup cursor's lock, so each event is folded once.
+// request: the rollups of the event log (stats) and the webhook outbox (a delivery per event and
+// endpoint); alerts will join them. Several processes may run it: a batch holds its cursor's lock,
+// so each event is folded, and queued for each endpoint, once.
 import { startRollups } from '../analytics/rollups/index.ts';
 import { clientOf } from '../analytics/clients.ts';
 import { createProviderLookup } from '../analytics/providers.ts';
+import { startOutbox } from '../webhooks/index.ts';
 import type { Role } from './role.ts';
 
 export const schedulerRole: Role = {
@@ -18,6 +20,8 @@ export const schedulerRole: Role = {
       log,
     });
     parts.add('rollups', () => rollups.stop());
+    const outbox = await startOutbox({ db: store.db, notifier: store.notifier, pollMs: pollMs === undefined ? undefined : Math.min(pollMs, 500), log });
+    parts.add('webhook outbox', () => outbox.stop());
     return {};
   },
 };

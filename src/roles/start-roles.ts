@@ -17,6 +17,7 @@ import { SENDTRAIL_VERSION, startProcessHeartbeat } from '../processes/index.ts'
 import { takeOverAllLeases } from './take-over-leases.ts';
 import { systemInfoOf } from './system-info.ts';
 import { trackingSettingsOf } from './tracking-settings.ts';
+import { webhookSettingsOf } from './webhook-settings.ts';
 
 // Tracking first: its spool admits one process, and a second one should fail before starting
 // anything. Inbound before the worker, whose simulated recipients send to it (and stops after it).
@@ -91,6 +92,7 @@ async function startHttpServer(ctx: RoleContext, share: HttpShare, parts: Parts)
     system: share.api ? systemInfoOf(ctx) : undefined,
     sentTracking: trackingSettingsOf(config, secret),
     bounceDomain: config.BOUNCE_DOMAIN,
+    webhooks: share.api ? webhookSettingsOf(config, secret, ctx.webhookResolver) : undefined,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   parts.add('HTTP server', () => app.close());

@@ -1,11 +1,14 @@
 // The worker role: the mailbox simulator (an SMTP server for @simulator.test), the transports, and
-// three background tasks: the delivery worker (claims due emails and sends them), the campaign
-// expander (turns staged recipients into emails) and the expiry of idempotency keys.
+// four background tasks: the delivery worker (claims due emails and sends them), the webhook
+// sender (claims due deliveries and posts them), the campaign expander (turns staged recipients
+// into emails) and the expiry of idempotency keys.
 import { inboundSmtpUrlOf, publicUrlOf } from '../config/public-urls.ts';
 import { createDkimSigner, createMessageSigner, createTransportRouter, startDeliveryWorker, startSimulatorServer, watchDomainChanges } from '../delivery/index.ts';
 import { loadCampaignContent, startCampaignExpander } from '../campaigns/index.ts';
 import { startIdempotencyKeyExpiry } from '../sending/index.ts';
 import { trackingSettingsOf } from './tracking-settings.ts';
+import { createPoster, startWebhookSender } from '../webhooks/index.ts';
+import { webhookSettingsOf } from './webhook-settings.ts';
 import type { Role } from './role.ts';
 
 // Every deployment runs a worker, and a sweep by several is harmless.
@@ -50,6 +53,20 @@ export const workerRole: Role = {
       tracking: trackingSettingsOf(config, ctx.secret),
     });
     parts.add('delivery worker', () => delivery.stop());
+    // Webhooks are sent by the workers: like emails, a queue that scales out with them, whose
+    // leases the processes' heartbeats take over from a dead one.
+    const hooks = webhookSettingsOf(config, ctx.secret, ctx.webhookResolver);
+    const webhooks = await startWebhookSender({
+      db: store.db,
+      notifier: store.notifier,
+      poster: createPoster({ policy: hooks.policy, resolver: hooks.resolver, connectTimeoutMs: config.WEBHOOK_CONNECT_TIMEOUT_MS, timeoutMs: config.WEBHOOK_TIMEOUT_MS }),
+      box: hooks.box,
+      holder: ctx.workerId,
+      concurrency: config.WEBHOOK_CONCURRENCY,
+      pollMs: ctx.pollMs,
+      log,
+    });
+    parts.add('webhook sender', () => webhooks.stop());
     const expander = await startCampaignExpander({ db: store.db, notifier: store.notifier, log, pollMs: ctx.pollMs });
     parts.add('campaign expander', () => expander.stop());
     const keyExpiry = startIdempotencyKeyExpiry({ db: store.db, intervalMs: KEY_EXPIRY_SWEEP_MS, log });

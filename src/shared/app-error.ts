@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   user_exists: 'A user with this email exists already.',
   last_admin: 'This would leave no enabled admin.',
   domain_exists: 'The project has this sending domain already: read its records with GET /v1/domains/{domain}.',
+  invalid_webhook_url: 'The webhook url is not an https:// URL (http:// only with WEBHOOK_ALLOW_HTTP), carries credentials or a fragment, or its host does not resolve.',
+  webhook_address_refused: 'The webhook url\'s host resolves to a loopback, private, link-local or otherwise non-public address; an operator may allow such networks with WEBHOOK_ALLOWED_NETWORKS.',
   not_found: 'No such resource in this project.',
   raw_not_available: 'This email has no message to show yet: no worker has handed it to a transport (queued, scheduled, rejected or cancelled).',
   content_unavailable: 'This email\'s message cannot be rebuilt from what is stored (its row or its campaign\'s content cannot be rendered); the email itself is unaffected.',

@@ -271,6 +271,58 @@ export interface ProcessesTable {
   stop_kind: 'stopped' | 'lost' | null;
 }
 
+/** A project's webhook endpoint (migration 020); secrets sealed (webhooks/secret-box.ts), never in clear. */
+export interface WebhookEndpointsTable {
+  id: string;
+  project_id: string;
+  url: string;
+  description: Generated<string>;
+  /** email.* names; empty: every type. */
+  event_types: ColumnType<string[], string[] | undefined, string[]>;
+  counted_only: Generated<boolean>;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_until: NullableTimestamp;
+  failing_since: NullableTimestamp;
+  deleted_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** One event for one endpoint: the outbox, also a lease queue (migration 020). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  seq: ColumnType<string, never, never>;
+  endpoint_id: string;
+  project_id: string;
+  event_id: ColumnType<string | null, number | null | undefined, never>;
+  email_id: string | null;
+  event_type: string;
+  payload: Json<Record<string, unknown>>;
+  state: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: NullableTimestamp;
+  locked_by: string | null;
+  locked_until: NullableTimestamp;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+}
+
+/** Each attempt at a delivery: what the receiver answered, or why none came (migration 020). */
+export interface WebhookAttemptsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempted_at: Generated<Date>;
+  status: number | null;
+  duration_ms: number;
+  response_excerpt: string | null;
+  error: string | null;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -299,4 +351,7 @@ export interface Database {
   sign_in_links: SignInLinksTable;
   sign_in_attempts: SignInAttemptsTable;
   processes: ProcessesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

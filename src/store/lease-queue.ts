@@ -1,8 +1,8 @@
 // A table used as a work queue under leases: rows are claimed with FOR UPDATE SKIP LOCKED, so any
 // number of processes share the queue without handing a row to two of them; a claim moves the
 // row's due time to the end of its lease, so the row of a process that died comes due again when
-// the lease runs out (reclaimed by the next claim, with no sweeper). Emails, reply forwards (and,
-// later, webhook deliveries) are queues of this one kind.
+// the lease runs out (reclaimed by the next claim, with no sweeper). Emails, reply forwards and
+// webhook deliveries are queues of this one kind.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './database.ts';
 
@@ -11,13 +11,18 @@ import type { Database } from './database.ts';
  * names, conditions), never input: they are spliced into the statements as they are.
  */
 export type LeaseQueueSpec = {
-  table: 'emails' | 'inbound_messages';
+  table: 'emails' | 'inbound_messages' | 'webhook_deliveries';
   /** The table's alias in the claim: `alsoSet` and `returning` may use it. */
   alias: string;
   /** When a row is next due; NULL keeps it out of the queue. */
   dueAt: string;
   /** What else a due row must meet (unqualified columns). */
   where?: string;
+  /**
+   * What else a row must meet to be claimed, but not to be renewed, released or taken over: rules
+   * about other rows (an earlier row to finish first, a cap on rows held); the table is unaliased.
+   */
+  claimWhere?: string;
   /** Claim order among due rows (unqualified columns; an index should give it). */
   orderBy: string;
   /** Counts claims: a claim adds one, a release takes it back. */
@@ -53,6 +58,7 @@ const leaseEnd = (leaseMs: number) => sql`now() + make_interval(secs => ${leaseM
 export function defineLeaseQueue<Row>(spec: LeaseQueueSpec): LeaseQueue<Row> {
   const { alias: a, dueAt, holder } = spec;
   const extra = spec.where ? raw(` AND ${spec.where}`) : raw('');
+  const claimExtra = spec.claimWhere ? raw(` AND ${spec.claimWhere}`) : raw('');
 
   const claimStatement = ({ limit, leaseMs, holder: by }: { limit: number; leaseMs: number; holder?: string }) => {
     if (holder && by === undefined) throw new Error(`claims of ${spec.table} name their holder`);
@@ -66,7 +72,7 @@ export function defineLeaseQueue<Row>(spec: LeaseQueueSpec): LeaseQueue<Row> {
     return sql<Row>`
       WITH due AS (
         SELECT id FROM ${raw(spec.table)}
-        WHERE ${raw(dueAt)} IS NOT NULL AND ${raw(dueAt)} <= now()${extra}
+        WHERE ${raw(dueAt)} IS NOT NULL AND ${raw(dueAt)} <= now()${extra}${claimExtra}
         ORDER BY ${raw(spec.orderBy)}
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED

@@ -28,7 +28,7 @@ export type DashboardApp = {
   close(): Promise<void>;
 };
 
-export async function createDashboardApp(kind: StoreKind, options: { publicUrl?: string; system?: ServerDeps['system']; bounceDomain?: string; trustProxy?: string[] } = {}): Promise<DashboardApp> {
+export async function createDashboardApp(kind: StoreKind, options: { publicUrl?: string; system?: ServerDeps['system']; bounceDomain?: string; trustProxy?: string[]; webhooks?: ServerDeps['webhooks'] } = {}): Promise<DashboardApp> {
   const store = await createTestStore(kind);
   const { createdKey } = await ensureDefaultProject(store.db);
   const clock = { now: new Date('2030-01-01T00:00:00Z'), advance(ms: number) { clock.now = new Date(clock.now.getTime() + ms); } };
@@ -37,7 +37,7 @@ export async function createDashboardApp(kind: StoreKind, options: { publicUrl?:
   const publicUrl = options.publicUrl ?? PUBLIC_URL;
   // The event stream's route is served, so that its refusals can be tested; nothing here follows the log.
   const eventFeed = {} as EventFeed;
-  const app = await buildServer({ db: store.db, metrics: createMetrics(), publicUrl, clock: () => clock.now, logLevel: 'debug', logStream, eventFeed, system: options.system, bounceDomain: options.bounceDomain, trustProxy: options.trustProxy });
+  const app = await buildServer({ db: store.db, metrics: createMetrics(), publicUrl, clock: () => clock.now, logLevel: 'debug', logStream, eventFeed, system: options.system, bounceDomain: options.bounceDomain, trustProxy: options.trustProxy, webhooks: options.webhooks });
   await app.ready();
   const origin = new URL(publicUrl).origin;
   const t: DashboardApp = {

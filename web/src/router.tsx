@@ -12,6 +12,7 @@ import { validateLogSearch } from './email-logs/log-search.ts';
 import { validateDetailSearch } from './email-logs/detail-search.ts';
 import { validateKeysSearch } from './api-keys/api-keys.ts';
 import { validateDomainsSearch } from './domains/domains.ts';
+import { validateWebhooksSearch } from './webhooks/webhooks.ts';
 
 type RouterContext = { queryClient: QueryClient };
 
@@ -90,6 +91,13 @@ export const passwordRoute = createRoute({
   component: lazyRouteComponent(() => import('./account/password-screen.tsx'), 'PasswordScreen'),
 });
 
+export const webhooksRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/webhooks',
+  validateSearch: validateWebhooksSearch,
+  component: lazyRouteComponent(() => import('./webhooks/webhooks-screen.tsx'), 'WebhooksScreen'),
+});
+
 export const usersRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/users',
@@ -153,7 +161,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   shellRoute.addChildren([
     overviewRoute, emailLogsRoute, emailDetailRoute, campaignsRoute, campaignNewRoute, campaignRoute, suppressionsRoute,
-    inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, usersRoute, settingsRoute, systemRoute, passwordRoute,
+    inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, webhooksRoute, usersRoute, settingsRoute, systemRoute, passwordRoute,
   ]),
 ]);
 

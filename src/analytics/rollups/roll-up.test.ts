@@ -12,7 +12,7 @@ import { appendEvents, endOfLog, reclassifiedEvent, type NewEvent } from '../../
 import type { Database } from '../../store/database.ts';
 import type { Kysely } from 'kysely';
 import { catchUpRollups, createEmailLogCache, rollUpBatch, STATS_CURSOR, STATS_HOURLY_COUNTERS, type RollupDeps } from './index.ts';
-import { readCursor } from './rollup-cursors.repository.ts';
+import { readCursor } from '../../store/log-cursors.repository.ts';
 import { createProviderLookup } from '../providers.ts';
 import { clientOf } from '../clients.ts';
 

@@ -7,7 +7,7 @@ import { notify } from '../../store/open-store.ts';
 import { readLogEvents, type LogCursor, type LogEvent } from '../../events/index.ts';
 import type { Client } from '../clients.ts';
 import { STATS_CHANNEL, statsPayload } from '../stats-channel.ts';
-import { lockCursor, saveCursor } from './rollup-cursors.repository.ts';
+import { lockCursor, saveCursor } from '../../store/log-cursors.repository.ts';
 import { loadEmailDimensions, loadEmailLogs, type LoggedEmailEvent } from './email-log.repository.ts';
 import { FIRST_EVENTS, type CachedEmail, type CachedLogs, type EmailLogCache } from './email-log-cache.ts';
 import { foldBatch, NO_CAMPAIGN, type EmailToFold } from './fold-batch.ts';

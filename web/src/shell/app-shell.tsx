@@ -17,6 +17,7 @@ const SCREENS = [
   { to: '/inbound', label: 'Inbound' },
   { to: '/domains', label: 'Domains' },
   { to: '/api-keys', label: 'API keys' },
+  { to: '/webhooks', label: 'Webhooks' },
   { to: '/users', label: 'Users', adminOnly: true },
   { to: '/settings', label: 'Settings' },
   { to: '/system', label: 'System' },

@@ -1,8 +1,11 @@
-// Where a reader of the log has folded it up to, held under a row lock for the length of a batch:
-// two schedulers never fold the same events, and the second continues from where the first committed.
+// Where a reader of the event log (the rollups, the webhook outbox) has got to, each under its own
+// name in rollup_cursors, held under a row lock for the length of a batch: two schedulers never
+// take the same events, and the second continues from where the first committed.
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../store/database.ts';
-import type { LogCursor } from '../../events/index.ts';
+import type { Database } from './database.ts';
+
+/** The (txid, id) of the last event read: events/'s LogCursor, declared here since store/ imports no domain. */
+export type LogCursor = { txid: string; id: number };
 
 /** The cursor named `name`, locked until the transaction ends (created at the start of the log). */
 export async function lockCursor(trx: Kysely<Database>, name: string): Promise<LogCursor> {
