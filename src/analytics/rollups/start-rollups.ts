@@ -24,15 +24,23 @@ export async function startRollups(
   const batchSize = deps.batchSize ?? DEFAULT_BATCH;
   const batch = { ...deps, cache: deps.cache ?? createEmailLogCache(), interner: deps.interner ?? createDimsInterner() };
   let gathering = false;
+  // An announcement let be while gathering may be of an event that committed after the running
+  // batch read the log: that batch can come back empty, and without this the event would wait for
+  // the idle timer instead of the next gathered batch.
+  let announcedDuringRun = false;
   return startNotifiedTask(deps.notifier, EVENTS_CHANNEL, {
     name: 'rolling up the event log',
     intervalMs: pollMs,
     log: deps.log,
-    wakeOnNotify: () => !gathering,
+    wakeOnNotify: () => {
+      announcedDuringRun = true;
+      return !gathering;
+    },
     async run() {
+      announcedDuringRun = false;
       const { events } = await rollUpBatch(batch);
-      gathering = events > 0 && events < batchSize;
       if (events === batchSize) return 0;
+      gathering = events > 0 || announcedDuringRun;
       return gathering ? gatherMs : pollMs;
     },
   });
