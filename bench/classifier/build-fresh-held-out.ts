@@ -6,6 +6,8 @@
 // seeing how the classifier scores it (docs/benchmarks.md, "Tracking classifier"): a fix prompted by its
 // misses needs another fresh set to be measured on.
 // Run: node --import tsx bench/classifier/build-fresh-held-out.ts  (seeded: the same file every time)
+// Another fresh set from the same generator: ... build-fresh-held-out.ts --seed N --out ./FILE.jsonl
+// (FILE relative to this folder; the defaults are 20261208 and ./labelled-hits.fresh.jsonl).
 //
 // What differs from the other sets, all from the notes: one recipient's mailbox decides who fetches
 // (Gmail, Yahoo/AOL, Apple Mail with and without MPP, Outlook.com, a corporate mailbox behind one of
@@ -17,7 +19,9 @@
 import { writeFileSync } from 'node:fs';
 
 // xorshift128+ seeded through splitmix32: a PRNG of its own, so this set shares no stream with the others.
-const SEED = 20261208;
+const flag = (name: string) => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
+const SEED = Number(flag('--seed') ?? 20261208);
+if (!Number.isSafeInteger(SEED)) throw new Error('--seed: an integer');
 let s0 = 0;
 let s1 = 0;
 let s2 = 0;
@@ -264,4 +268,4 @@ function build(emails: number, file: string): void {
   console.log(`${rows.length} hits of ${new Set(hits.map((h) => h.email.id)).size} emails with hits (${emails} sent) -> ${out.pathname}`);
 }
 
-build(1000, './labelled-hits.fresh.jsonl');
+build(1000, flag('--out') ?? './labelled-hits.fresh.jsonl');

@@ -1,6 +1,6 @@
 // npm run bench:classifier: precision and recall of "counted" on the labelled sets, the base rules (rules: 'design') vs the full classifier,
 // and the emails whose counted opens and clicks match what people did.
-// Usage: node --import tsx bench/classifier/run.ts [FILE.jsonl ...] [--by-actor]  (default: the fresh held-out set, the first held-out set, the development set)
+// Usage: node --import tsx bench/classifier/run.ts [FILE.jsonl ...] [--by-actor]  (default: the unseen set, the fresh held-out set, the first held-out set, the development set)
 import { readFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -10,7 +10,7 @@ import { classifyRecorded, countMessage, type NumberedHit } from '../../src/trac
 
 const args = process.argv.slice(2);
 const given = args.filter((a) => !a.startsWith('--'));
-const files = given.length > 0 ? given : ['./labelled-hits.fresh.jsonl', './labelled-hits.held-out.jsonl', './labelled-hits.jsonl'].map((f) => new URL(f, import.meta.url).pathname);
+const files = given.length > 0 ? given : ['./labelled-hits.unseen.jsonl', './labelled-hits.fresh.jsonl', './labelled-hits.held-out.jsonl', './labelled-hits.jsonl'].map((f) => new URL(f, import.meta.url).pathname);
 
 type Truth = { expected: boolean; actor: string; kind: string; email: string };
 type LabelledSet = { file: string; entries: NumberedHit[]; truth: Map<number, Truth> };
