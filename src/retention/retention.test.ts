@@ -128,6 +128,10 @@ describe.each(STORE_KINDS)('retention on %s', (kind) => {
       [inbound.old, 0, 'Undelivered', true],
       [inbound.recent, 4, 'Undelivered', false],
     ]);
+    const removed = await get(`/v1/inbound/${inbound.old}/raw`);
+    expect(removed.status).toBe(409);
+    expect(removed.body.error.message).toMatch(/raw message was removed on .*keeps raw inbound mail for 30 days \(retention\)/);
+    expect((await t.app.inject({ method: 'GET', url: `/v1/inbound/${inbound.recent}/raw`, headers: t.auth })).body).toBe('raw!');
   });
 
   it('finds nothing more on a second run, and takes the waiting email once it has gone out', async () => {
