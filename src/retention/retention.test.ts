@@ -108,7 +108,7 @@ describe.each(STORE_KINDS)('retention on %s', (kind) => {
     expect(content.body.error.message).toMatch(/removed on \d{4}-\d{2}-\d{2}: this project keeps message bodies for 30 days \(retention\)/);
     expect((await get(`/v1/emails/${ids.trimmed}/preview`)).status).toBe(409);
     expect((await get(`/v1/emails/${ids.trimmed}/raw`)).status).toBe(409);
-    expect((await get(`/v1/emails/${ids.trimmed}`)).body).toMatchObject({ id: ids.trimmed, subject: 'Hello 100', status: 'delivered' });
+    expect((await get(`/v1/emails/${ids.trimmed}`)).body).toMatchObject({ id: ids.trimmed, subject: 'Hello 100', status: 'delivered', html: null, text: null, data: {}, content_removed_at: expect.any(String) });
     expect((await get(`/v1/emails/${ids.trimmed}/events`)).body.data.map((e: { event_type: string }) => e.event_type)).toEqual(['queued', 'sent', 'delivered', 'open']);
   });
 
