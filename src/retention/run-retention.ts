@@ -18,9 +18,9 @@ import {
 } from './retention.repository.ts';
 
 const DAY_MS = 86_400_000;
-/** Emails per batch: an email has a handful of events, so a batch deletes a few thousand rows. */
-export const EMAILS_PER_BATCH = 1000;
-export const ROWS_PER_BATCH = 2000;
+/** Emails per batch: an email has a handful of events, so a batch deletes a few thousand rows; on PGlite a batch holds the one thread that also sends (bench:retention). */
+export const EMAILS_PER_BATCH = 500;
+export const ROWS_PER_BATCH = 1000;
 
 export type RetentionCounts = { bodies: number; captured: number; emails: number; events: number; raw_inbound: number };
 export type RetentionRun = RetentionCounts & { projects: number; duration_ms: number };
