@@ -23,7 +23,7 @@ export function RetentionPanel() {
           Could not read the retention: {retention.error.message}
         </p>
       )}
-      {retention.data && (isAdmin ? <RetentionForm key={JSON.stringify(retention.data)} current={retention.data} /> : <RetentionList current={retention.data} />)}
+      {retention.data && (isAdmin ? <RetentionForm current={retention.data} /> : <RetentionList current={retention.data} />)}
     </section>
   );
 }
