@@ -128,8 +128,8 @@ const COMMANDS: Record<string, Command> = {
     try {
       const r = await runRetention(store.db, { now });
       console.log(
-        `Retention over ${r.projects} project(s) in ${r.duration_ms} ms: ${r.emails} email(s) deleted with ${r.events} event(s), ` +
-          `${r.bodies} bod(y/ies) and ${r.captured} captured message(s) removed, ${r.raw_inbound} raw inbound message(s) emptied.`,
+        `Retention over ${r.projects} project(s) in ${r.duration_ms} ms: emails deleted ${r.emails} (events ${r.events}), ` +
+          `bodies emptied ${r.bodies}, captured messages removed ${r.captured}, raw inbound messages emptied ${r.raw_inbound}.`,
       );
     } finally {
       await store.close();
