@@ -145,7 +145,7 @@ describe.each(STORE_KINDS)('the admin screens in a real browser on %s', (kind) =
     await viewerPage.goto(`${base}${new URL(link).pathname}${new URL(link).hash}`);
     await viewerPage.getByRole('heading', { name: 'Overview' }).waitFor();
     const nav = viewerPage.getByRole('navigation', { name: 'Screens' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Email Logs', 'Campaigns', 'Suppressions', 'Inbound', 'Domains', 'API keys', 'Webhooks', 'Settings', 'System']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Email Logs', 'Campaigns', 'Suppressions', 'Inbound', 'Domains', 'API keys', 'Webhooks', 'Alerts', 'Settings', 'System']);
     await nav.getByRole('link', { name: 'API keys' }).click();
     await viewerPage.getByRole('rowheader', { name: 'browser test' }).waitFor();
     expect(await viewerPage.getByRole('button', { name: 'Create key' }).count()).toBe(0);

@@ -235,6 +235,7 @@ describe.each(STORE_KINDS)('the dashboard shell in a real browser on %s', (kind)
       { name: 'domains', path: '/domains?domain=news.example.com', ready: (p) => p.getByRole('heading', { name: 'Records for news.example.com' }) },
       { name: 'api-keys', path: '/api-keys', ready: (p) => p.getByRole('rowheader').first() },
       { name: 'webhooks', path: '/webhooks', ready: (p) => p.getByRole('heading', { name: 'Webhooks', level: 1 }) },
+      { name: 'alerts', path: '/alerts', ready: (p) => p.getByRole('region', { name: 'Alert rules' }) },
       { name: 'users', path: '/users', ready: (p) => p.locator(`[data-user="${ADMIN.email}"]`) },
       { name: 'settings', path: '/settings', ready: (p) => p.getByRole('heading', { name: 'Settings', level: 1 }) },
       { name: 'system', path: '/system', ready: (p) => p.getByRole('heading', { name: 'System', level: 1 }) },
@@ -260,7 +261,7 @@ describe.each(STORE_KINDS)('the dashboard shell in a real browser on %s', (kind)
     expect(sideways, 'screens that scroll sideways (pixels)').toEqual({});
     // Every screen stays one tap away: the sidebar's links are on the page, none cut off.
     const links = page.getByRole('navigation', { name: 'Screens' }).getByRole('link');
-    expect(await links.count()).toBe(11);
+    expect(await links.count()).toBe(12);
     for (const link of await links.all()) {
       const box = (await link.boundingBox())!;
       expect(box.x).toBeGreaterThanOrEqual(0);

@@ -11,3 +11,4 @@ export { changePassword } from './change-password.ts';
 export { changeUser, createUser, disableUserByEmail, listUsers, newSignInLinkFor, type CreatedUser } from './manage-users.ts';
 export { DEFAULT_ADMIN_EMAIL, ensureFirstAdmin, type FirstAdmin } from './first-admin.ts';
 export { ROLES, normalizeEmail, type Role, type User } from './users.repository.ts';
+export { createAdminNotifier, type AdminNotifier, type AdminMail, type MailSender } from './notify-admins.ts';

@@ -8,3 +8,4 @@ export { readStats, MAX_GROUPS, DEFAULT_PERIOD_MS, type StatsGroup, type StatsRe
 export { readCampaignRollups, MAX_CLIENT_ROWS, type CampaignRollups, type ClientCount, type ProviderStats } from './campaign-rollups.ts';
 export { PROVIDERS } from './providers.ts';
 export { startStatsFeed, type StatsFeed, type StatsWatch } from './stats-feed.ts';
+export { providerOfDomain } from './providers.ts';

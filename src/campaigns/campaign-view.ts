@@ -11,6 +11,8 @@ export function campaignSummaryJson(c: CampaignWithProgress) {
     reply_to: c.reply_to,
     subject: c.subject,
     status: campaignStatus(c.status, c.scheduled_at, c.has_pending),
+    paused_at: c.paused_at?.toISOString() ?? null,
+    paused_reason: c.paused_reason,
     scheduled_at: c.scheduled_at?.toISOString() ?? null,
     recipient_count: c.recipient_count,
     tags: c.tags ?? [],

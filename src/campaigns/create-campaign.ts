@@ -101,6 +101,8 @@ function buildCampaignRow(projectId: string, input: CreateCampaignInput): Campai
     scheduled_at: scheduledAt,
     recipient_count: 0,
     on_missing_field: input.on_missing_field ?? 'send',
+    paused_at: null,
+    paused_reason: null,
     created_at: now,
     updated_at: now,
   };

@@ -12,3 +12,4 @@ export { type CampaignJson, type CampaignSummaryJson } from './campaign-view.ts'
 export { type RecipientsFormat, type BadLine } from './parse-recipients-stream.ts';
 export { MAX_INLINE_RECIPIENTS } from './campaign-limits.ts';
 export { expandNextBatch, startCampaignExpander, type CampaignExpander } from './expand-campaigns.ts';
+export { pauseCampaign, pauseStragglers, resumeCampaign, type PausedCampaign, type ResumedCampaign } from './pause-campaign.ts';

@@ -13,3 +13,4 @@ export { fromError } from './transports/smtp-transport.ts';
 export { decideRetry, type RetryPolicy } from './retry-policy.ts';
 export { renderSentContent, rebuildRawMessage, headerLines, type SentContent, type SentEmail, type HeaderLine } from './sent-message.ts';
 export { findCapturedRaw } from './captured-messages.repository.ts';
+export { createRelayMailer, type RelayMailer } from './transports/relay-mailer.ts';

@@ -29,6 +29,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   content_unavailable: 409,
   email_not_cancellable: 409,
   campaign_not_editable: 409,
+  campaign_not_paused: 409,
   no_recipients: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -3,12 +3,13 @@
 // sender (claims due deliveries and posts them), the campaign expander (turns staged recipients
 // into emails) and the expiry of idempotency keys.
 import { inboundSmtpUrlOf, publicUrlOf } from '../config/public-urls.ts';
-import { createDkimSigner, createMessageSigner, createTransportRouter, startDeliveryWorker, startSimulatorServer, watchDomainChanges } from '../delivery/index.ts';
+import { createDkimSigner, createMessageSigner, createRelayMailer, createTransportRouter, startDeliveryWorker, startSimulatorServer, watchDomainChanges } from '../delivery/index.ts';
 import { loadCampaignContent, startCampaignExpander } from '../campaigns/index.ts';
 import { startIdempotencyKeyExpiry } from '../sending/index.ts';
 import { trackingSettingsOf } from './tracking-settings.ts';
 import { createPoster, startWebhookSender } from '../webhooks/index.ts';
 import { webhookSettingsOf } from './webhook-settings.ts';
+import { createAdminNotifier } from '../accounts/index.ts';
 import type { Role } from './role.ts';
 
 // Every deployment runs a worker, and a sweep by several is harmless.
@@ -56,6 +57,10 @@ export const workerRole: Role = {
     // Webhooks are sent by the workers: like emails, a queue that scales out with them, whose
     // leases the processes' heartbeats take over from a dead one.
     const hooks = webhookSettingsOf(config, ctx.secret, ctx.webhookResolver);
+    // Admins are told by email of an endpoint disabled when a relay is configured.
+    const mailer = config.SMTP_URL ? createRelayMailer(config.SMTP_URL, `Sendtrail <postmaster@${config.REPLY_DOMAIN}>`) : undefined;
+    if (mailer) parts.add('admin mailer', () => mailer.close());
+    const notifyAdmins = mailer && createAdminNotifier(store.db, mailer.send);
     const webhooks = await startWebhookSender({
       db: store.db,
       notifier: store.notifier,
@@ -65,6 +70,14 @@ export const workerRole: Role = {
       concurrency: config.WEBHOOK_CONCURRENCY,
       pollMs: ctx.pollMs,
       log,
+      onEndpointDisabled: notifyAdmins && (async (endpoint, reason) => {
+        await notifyAdmins(`Sendtrail: webhook endpoint disabled: ${endpoint.url}`, [
+          `Sendtrail stopped sending webhooks to ${endpoint.url}: ${reason}.`,
+          'Its pending deliveries were given up. Fix the receiver, then enable the endpoint again (PATCH /v1/webhooks/{id} with enabled: true, or the Webhooks page) and replay what it missed.',
+          '',
+          `${publicUrlOf(config).replace(/\/+$/, '')}/webhooks?endpoint=${endpoint.id}`,
+        ].join('\n'));
+      }),
     });
     parts.add('webhook sender', () => webhooks.stop());
     const expander = await startCampaignExpander({ db: store.db, notifier: store.notifier, log, pollMs: ctx.pollMs });

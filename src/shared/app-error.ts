@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   content_unavailable: 'This email\'s message cannot be shown: its body was removed by the project\'s retention, or what is stored cannot be rendered; the email itself and its events are unaffected.',
   email_not_cancellable: 'The email is no longer queued or scheduled: sending has started or it is final.',
   campaign_not_editable: 'The campaign has started sending, finished or been cancelled.',
+  campaign_not_paused: 'The campaign is not paused: only a paused campaign is resumed.',
   no_recipients: 'A campaign is sent or scheduled with at least one recipient; only a draft may be empty.',
   payload_too_large: 'The request body is larger than allowed.',
   unsupported_media_type: 'The Content-Type is not supported here.',

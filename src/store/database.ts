@@ -60,6 +60,9 @@ export interface CampaignsTable {
   recipient_count: number;
   /** 'send' or 'reject' a recipient whose data lacks a templated field (migration 012). */
   on_missing_field: Generated<'send' | 'reject'>;
+  /** When and why an alert (or a user) paused it (migration 021); null while not paused. */
+  paused_at: NullableTimestamp;
+  paused_reason: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -327,6 +330,45 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+/** A project's alert rule settings over the defaults, and its last evaluation (migration 021). */
+export interface AlertSettingsTable {
+  project_id: string;
+  rules: Json<Record<string, Record<string, unknown>>>;
+  evaluated_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
+/** One episode of one alert: triggered, perhaps changing level, resolved (migration 021). */
+export interface AlertsTable {
+  id: string;
+  project_id: string;
+  rule: string;
+  subject: string;
+  window: string;
+  level: 'warning' | 'critical';
+  state: 'triggered' | 'resolved';
+  value: number;
+  volume: ColumnType<string, number, number>;
+  threshold: number;
+  message: string;
+  campaign_id: string | null;
+  triggered_at: Timestamp;
+  resolved_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+/** What the rollups do not keep for two rules: authentication refusals and unsubscribes (migration 021). */
+export interface AlertSignalsTable {
+  id: Generated<string>;
+  project_id: string;
+  kind: 'auth_refusal' | 'unsubscribe';
+  provider: string;
+  address: string;
+  email_id: string;
+  code: string | null;
+  at: Timestamp;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -360,6 +402,9 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   retention_settings: RetentionSettingsTable;
   retention_progress: RetentionProgressTable;
+  alert_settings: AlertSettingsTable;
+  alerts: AlertsTable;
+  alert_signals: AlertSignalsTable;
 }
 
 /** A project's retention, in days (migration 023); no row: the defaults. */

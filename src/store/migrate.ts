@@ -21,6 +21,7 @@ import * as m018 from './migrations/018-processes.ts';
 import * as m019 from './migrations/019-reply-forward-holders.ts';
 import * as m020 from './migrations/020-webhooks.ts';
 import * as m023 from './migrations/023-retention.ts';
+import * as m021 from './migrations/021-alerts.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '019-reply-forward-holders': m019,
   '020-webhooks': m020,
   '023-retention': m023,
+  '021-alerts': m021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -14,3 +14,4 @@ export { createPoster, MAX_EXCERPT_BYTES, type Poster } from './sending/post-web
 export { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from './sending/retry-schedule.ts';
 export { listDeliveries, replayDeliveries, findDelivery, takeOverDeliveries, MAX_IN_FLIGHT_PER_ENDPOINT, type DeliveryRow, type AttemptRow } from './sending/deliveries.repository.ts';
 export { queueTestDelivery } from './outbox/queue-test-delivery.ts';
+export { queueAlertDeliveries, type AlertPayload } from './outbox/queue-alert-deliveries.ts';

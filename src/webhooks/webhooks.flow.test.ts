@@ -13,7 +13,7 @@ import { eventually } from '../../test/support/test-worker.ts';
 import { startWebhookReceiver, type HookAnswer, type WebhookReceiver } from '../../test/support/webhook-receiver.ts';
 import { tableResolver, testWebhookSettings } from '../../test/support/webhook-settings.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
-import { createAddressPolicy, createEndpoint, createPoster, fillOutbox, rotateEndpointSecret, startWebhookSender, type EndpointInput, type RetrySchedule, type WebhookSender } from './index.ts';
+import { createAddressPolicy, createEndpoint, createPoster, fillOutbox, rotateEndpointSecret, startWebhookSender, type EndpointInput, type RetrySchedule, type WebhookSender, type WebhookSenderDeps } from './index.ts';
 
 const FAST: RetrySchedule = { delaysMs: [50, 50, 50], jitter: 0, retryAfterCapMs: 3_000 };
 const resolver = tableResolver({ 'hooks.example.com': ['127.0.0.1'] });
@@ -39,7 +39,7 @@ describe.each(STORE_KINDS)('webhooks on %s', (kind) => {
   });
 
   const db = () => t.store.db;
-  const startSender = async (options: { policy?: ReturnType<typeof createAddressPolicy>; timeoutMs?: number } = {}) => {
+  const startSender = async (options: { policy?: ReturnType<typeof createAddressPolicy>; timeoutMs?: number; onEndpointDisabled?: WebhookSenderDeps['onEndpointDisabled'] } = {}) => {
     sender = await startWebhookSender({
       db: db(),
       notifier: t.store.notifier,
@@ -48,6 +48,7 @@ describe.each(STORE_KINDS)('webhooks on %s', (kind) => {
       holder: 'test-sender',
       schedule: FAST,
       pollMs: 50,
+      onEndpointDisabled: options.onEndpointDisabled,
     });
     return sender;
   };
@@ -188,13 +189,17 @@ describe.each(STORE_KINDS)('webhooks on %s', (kind) => {
     await events(email, ['sent']);
     await events(email, ['sent']);
     await drainOutbox();
-    await startSender();
+    // The admins are told (the worker role mails them when SMTP_URL is set).
+    const told: string[] = [];
+    await startSender({ onEndpointDisabled: async (e, reason) => void told.push(`${e.id}: ${reason}`) });
     await receiver.waitFor(1);
     const disabled = await eventually(async () => {
       const e = await db().selectFrom('webhook_endpoints').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
       return !e.enabled && e.disabled_reason !== null ? e : undefined;
     });
     expect(disabled.disabled_reason).toContain('410');
+    await eventually(async () => told.length > 0);
+    expect(told).toEqual([`${row.id}: ${disabled.disabled_reason}`]);
     await eventually(async () => (await deliveriesOf(row.id)).every((d) => d.state === 'failed'));
     expect(receiver.received).toHaveLength(1);
   });

@@ -98,6 +98,12 @@ export const webhooksRoute = createRoute({
   component: lazyRouteComponent(() => import('./webhooks/webhooks-screen.tsx'), 'WebhooksScreen'),
 });
 
+export const alertsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts',
+  component: lazyRouteComponent(() => import('./alerts/alerts-screen.tsx'), 'AlertsScreen'),
+});
+
 export const usersRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/users',
@@ -161,7 +167,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   shellRoute.addChildren([
     overviewRoute, emailLogsRoute, emailDetailRoute, campaignsRoute, campaignNewRoute, campaignRoute, suppressionsRoute,
-    inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, webhooksRoute, usersRoute, settingsRoute, systemRoute, passwordRoute,
+    inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, webhooksRoute, usersRoute, alertsRoute, settingsRoute, systemRoute, passwordRoute,
   ]),
 ]);
 

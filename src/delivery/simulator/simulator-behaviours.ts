@@ -29,6 +29,11 @@ export const SIMULATOR_BEHAVIOURS: SimulatorBehaviour[] = [
     description: 'greylisted once (451 4.7.1), then accepted',
     onRecipient: (seen) => (seen === 0 ? { code: 451, message: '4.7.1 Greylisted, please try again later' } : 'accept'),
   },
+  {
+    local: 'authfail',
+    description: 'refused for failed authentication: 550 5.7.26 (DMARC), a hard bounce an alert reports',
+    onRecipient: () => ({ code: 550, message: '5.7.26 Unauthenticated email from this domain is not accepted due to its DMARC policy' }),
+  },
   { local: 'suppressed', description: 'on the suppression list: rejected by Sendtrail, never sent', onRecipient: () => 'accept' },
   // Issue 4: recipients whose mail comes back later, over SMTP to the inbound server, like real mail.
   {

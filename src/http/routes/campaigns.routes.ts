@@ -3,7 +3,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import {
-  addRecipients, campaignBounces, cancelCampaign, campaignLinks, campaignStats, createCampaign, getCampaign, listCampaignPage, sendCampaign,
+  addRecipients, campaignBounces, cancelCampaign, resumeCampaign, campaignLinks, campaignStats, createCampaign, getCampaign, listCampaignPage, sendCampaign,
   MAX_BOUNCES_READ, MAX_INLINE_RECIPIENTS, type RecipientsFormat,
 } from '../../campaigns/index.ts';
 import { AppError } from '../../shared/app-error.ts';
@@ -55,7 +55,9 @@ const CampaignSummary = Type.Object({
   from: Type.String(),
   reply_to: Type.Union([Type.String(), Type.Null()]),
   subject: Type.String(),
-  status: Type.Union(['draft', 'scheduled', 'sending', 'completed', 'cancelled'].map((s) => Type.Literal(s))),
+  status: Type.Union(['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled'].map((s) => Type.Literal(s)), { description: 'paused: an alert (a critical hard-bounce rate) stopped it; POST /v1/campaigns/{id}/resume sends the rest.' }),
+  paused_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  paused_reason: Type.Union([Type.String(), Type.Null()], { description: 'Why it was paused, while it is.' }),
   scheduled_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   recipient_count: Type.Integer(),
   tags: Type.Array(Type.String()),
@@ -181,6 +183,20 @@ export function campaignRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => cancelCampaign(db, request.projectId, campaignId(request.params.id)),
+    );
+
+    app.post(
+      '/v1/campaigns/:id/resume',
+      {
+        schema: {
+          summary: 'Resume a paused campaign',
+          description: 'A campaign paused by an alert (a critical hard-bounce rate) sends again: its waiting emails are due at once (scheduled ones at their time) and recipients added while it was paused go out. The alert stays until the rate falls back; it pauses the campaign again only when it is triggered anew.',
+          tags: ['campaigns'],
+          params: UuidParam,
+          response: { 200: Type.Object({ id: Type.String(), status: Type.Union([Type.Literal('sending'), Type.Literal('scheduled')]), resumed: Type.Integer({ description: 'Emails put back in the queue.' }) }), ...errorResponses },
+        },
+      },
+      async (request) => resumeCampaign(db, request.projectId, campaignId(request.params.id)),
     );
 
     app.get(

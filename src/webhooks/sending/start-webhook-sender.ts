@@ -30,6 +30,8 @@ export type WebhookSenderDeps = {
   pollMs?: number;
   log?: TaskLog & { warn(obj: unknown, msg?: string): void };
   now?: () => Date;
+  /** Told when the sender disables an endpoint (a 410, 5 days of failures): the admins' email. */
+  onEndpointDisabled?: (endpoint: EndpointRow, reason: string) => Promise<void>;
 };
 
 // Longer than a claimed delivery can wait in memory behind its endpoint's cap and then take (the
@@ -84,6 +86,7 @@ export async function startWebhookSender(deps: WebhookSenderDeps): Promise<Webho
     await disableEndpoint(deps.db, endpoint.id, reason);
     await failPendingDeliveries(deps.db, endpoint.id, `endpoint disabled: ${reason}`);
     deps.log?.warn({ endpointId: endpoint.id, reason }, 'webhook endpoint disabled');
+    await deps.onEndpointDisabled?.(endpoint, reason).catch((err: unknown) => deps.log?.error({ err, endpointId: endpoint.id }, 'telling the admins of a disabled endpoint failed'));
     return reason;
   }
 

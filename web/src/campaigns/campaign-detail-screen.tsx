@@ -51,6 +51,12 @@ export function CampaignDetailScreen() {
         </div>
         {isAdmin && status && <Actions id={id} status={status} />}
       </div>
+      {status === 'paused' && (
+        <p role="status" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+          Paused by an alert: {c?.paused_reason ?? 'its hard-bounce rate crossed the critical line'}. Nothing more is sent until it is resumed
+          {isAdmin ? '.' : ' by an admin.'}
+        </p>
+      )}
       {stats.error && <LoadError what="read the campaign's stats" error={stats.error} />}
       {stats.data && progress && (
         <>
@@ -78,11 +84,11 @@ function Actions({ id, status }: { id: string; status: string }) {
   const queryClient = useQueryClient();
   const [error, setError] = useState<string>();
   const act = useMutation({
-    mutationFn: (what: 'send' | 'cancel') => api(`/v1/campaigns/${id}/${what}`, { method: 'POST' }),
+    mutationFn: (what: 'send' | 'cancel' | 'resume') => api(`/v1/campaigns/${id}/${what}`, { method: 'POST' }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['stats', 'campaigns'] }),
     onError: (err) => setError((err as Error).message),
   });
-  const cancellable = status === 'draft' || status === 'scheduled' || status === 'sending';
+  const cancellable = status === 'draft' || status === 'scheduled' || status === 'sending' || status === 'paused';
   return (
     <div className="ml-auto flex flex-wrap items-center gap-2">
       {error && (
@@ -93,6 +99,11 @@ function Actions({ id, status }: { id: string; status: string }) {
       {status === 'draft' && (
         <button type="button" className={buttonClass} disabled={act.isPending} onClick={() => act.mutate('send')}>
           Send campaign
+        </button>
+      )}
+      {status === 'paused' && (
+        <button type="button" className={buttonClass} disabled={act.isPending} onClick={() => act.mutate('resume')}>
+          Resume campaign
         </button>
       )}
       {cancellable && (

@@ -4,7 +4,7 @@ import { queryOptions, keepPreviousData } from '@tanstack/react-query';
 import { api, ApiError } from '../api.ts';
 import type { RateName, StatsSeries } from '../overview/stats.ts';
 
-export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'completed' | 'cancelled';
+export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
 
 export type CampaignSummary = {
   id: string;
@@ -13,6 +13,8 @@ export type CampaignSummary = {
   subject: string;
   status: CampaignStatus;
   scheduled_at: string | null;
+  /** Why an alert paused it, while it is paused. */
+  paused_reason?: string | null;
   recipient_count: number;
   tags: string[];
   created_at: string;

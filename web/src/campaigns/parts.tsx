@@ -35,6 +35,7 @@ const STATUS_TONES: Record<string, string> = {
   delivered: 'bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100',
   sent: 'bg-teal-50 text-teal-900 dark:bg-teal-950 dark:text-teal-100',
   cancelled: 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200',
+  paused: 'bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-200',
   bounced: 'bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-200',
   rejected: 'bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-200',
   failed: 'bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-200',

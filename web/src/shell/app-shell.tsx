@@ -7,6 +7,7 @@ import { sessionQuery } from '../session.ts';
 import { PeriodPicker } from './period-picker.tsx';
 import { TimeZonePicker } from './time-zone-picker.tsx';
 import { UserMenu } from './user-menu.tsx';
+import { AlertBanner } from './alert-banner.tsx';
 
 /** Only screens that exist: each joins the list when it is built. */
 const SCREENS = [
@@ -18,6 +19,7 @@ const SCREENS = [
   { to: '/domains', label: 'Domains' },
   { to: '/api-keys', label: 'API keys' },
   { to: '/webhooks', label: 'Webhooks' },
+  { to: '/alerts', label: 'Alerts' },
   { to: '/users', label: 'Users', adminOnly: true },
   { to: '/settings', label: 'Settings' },
   { to: '/system', label: 'System' },
@@ -61,6 +63,7 @@ export function AppShell() {
           {pickers.includes('tz') && <TimeZonePicker />}
           <div className="ml-auto">{user && <UserMenu user={user} />}</div>
         </header>
+        <AlertBanner />
         <main id="main" tabIndex={-1} className="flex-1 px-4 py-6 md:px-8">
           <Outlet />
         </main>
