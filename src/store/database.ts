@@ -323,6 +323,33 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+/** One audited action (migration 022): append-only, each row's hash chained to the previous one. */
+export interface AuditLogTable {
+  seq: ColumnType<string, string, never>;
+  created_at: ColumnType<Date, Date, never>;
+  actor_type: 'user' | 'api_key' | 'system';
+  actor_id: string | null;
+  actor_label: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: 'success' | 'denied' | 'failed';
+  reason: string | null;
+  project_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The audit chain's last row (one row): every append locks and moves it (migration 022). */
+export interface AuditChainHeadTable {
+  id: Generated<boolean>;
+  seq: string;
+  hash: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -354,4 +381,6 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
 }
