@@ -14,7 +14,7 @@ export const AUDIT_DETAIL_FIELDS = {
   'user.password_change': ['had_password'],
   'suppression.add': ['email', 'reason'],
   'suppression.remove': ['email'],
-  'suppression.import': ['added', 'skipped', 'format'],
+  'suppression.import': ['added', 'already_listed', 'invalid', 'format'],
   'domain.add': ['domain', 'algorithm', 'bounce_domain'],
   'domain.remove': ['domain'],
   'webhook.create': ['url', 'event_types', 'counted_only', 'enabled'],

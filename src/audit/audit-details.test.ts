@@ -39,6 +39,7 @@ describe('audit details', () => {
     expect(details).not.toHaveProperty('event_types');
     expect(details).not.toHaveProperty('counted_only');
     expect(details.enabled).toBe(false);
+    expect(auditDetails('webhook.create', { event_types: ['email.sent', 'email.bounced'] }).event_types).toEqual(['email.sent', 'email.bounced']);
   });
 
   it('make text storable: a NUL becomes U+FFFD', () => {

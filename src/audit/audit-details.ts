@@ -25,7 +25,7 @@ function detailValue(value: unknown): AuditDetailValue | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
   if (typeof value === 'string') return shortText(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.slice(0, MAX_LIST).map(shortText);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.slice(0, MAX_LIST).map((s) => shortText(s));
   return undefined;
 }
 

@@ -57,10 +57,10 @@ export async function selectAuditPage(db: Kysely<Database>, filter: AuditFilter,
   if (bounds.atLeast !== undefined) query = query.where('seq', '>=', String(bounds.atLeast));
   if (filter.action) query = query.where('action', '=', filter.action);
   if (filter.actorId) query = query.where('actor_id', '=', filter.actorId);
-  if (filter.actorType) query = query.where('actor_type', '=', filter.actorType as 'user');
+  if (filter.actorType) query = query.where('actor_type', '=', filter.actorType);
   if (filter.targetId) query = query.where('target_id', '=', filter.targetId);
   if (filter.targetType) query = query.where('target_type', '=', filter.targetType);
-  if (filter.outcome) query = query.where('outcome', '=', filter.outcome as 'success');
+  if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
   const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
   return rows.map((r) => ({ ...r, seq: String(r.seq) }));
 }

@@ -1,4 +1,4 @@
-// The `sendtrail` command: start, migrate, keys create, users, domains add, config, bounce classify, tracking replay|reclassify.
+// The `sendtrail` command: start, migrate, keys create, users, domains add, config, bounce classify, tracking replay|reclassify, audit verify.
 import { parseArgs } from 'node:util';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { formatConfig } from '../config/format-config.ts';
@@ -8,6 +8,7 @@ import { openConfiguredStore } from '../store/open-configured-store.ts';
 import type { Config } from '../config/schema.ts';
 import { TRACKING_USAGE, trackingCommand } from './tracking-command.ts';
 import { USERS_USAGE, usersCommand } from './users-command.ts';
+import { AUDIT_USAGE, auditCommand } from './audit-command.ts';
 
 const USAGE = `Usage: sendtrail <command> [options]
 
@@ -21,6 +22,7 @@ ${USERS_USAGE}
   config                            Print every key by group: value (secrets masked), set or default, meaning
   bounce classify FILE...           Classify bounce, complaint and reply files (.eml or mbox): one JSON line each
 ${TRACKING_USAGE}
+${AUDIT_USAGE}
 
 Configuration comes from environment variables; see \`sendtrail config\`.`;
 
@@ -116,6 +118,7 @@ const COMMANDS: Record<string, Command> = {
     return classifyFiles(files, { out: (line) => console.log(line), err: (line) => console.error(line) });
   },
   tracking: trackingCommand,
+  audit: (config, args) => auditCommand(config, args, { out: (line) => console.log(line), err: (line) => console.error(line) }),
   users: (config, args) => usersCommand(config, args, { out: (line) => console.log(line), err: (line) => console.error(line), readStdin }),
 
   async config(config) {

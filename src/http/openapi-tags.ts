@@ -11,4 +11,5 @@ export const OPENAPI_TAGS = [
   { name: 'webhooks', description: 'Webhook endpoints: every event pushed out, signed (Standard Webhooks), retried; delivery logs, replays, test events.' },
   { name: 'session', description: 'Signing in to the dashboard and out.' },
   { name: 'users', description: 'The installation\'s dashboard users (admins only).' },
+  { name: 'audit', description: 'The installation\'s audit log: who did what, when and from where, hash-chained (admins only).' },
 ];

@@ -327,13 +327,13 @@ export interface WebhookAttemptsTable {
 export interface AuditLogTable {
   seq: ColumnType<string, string, never>;
   created_at: ColumnType<Date, Date, never>;
-  actor_type: 'user' | 'api_key' | 'system';
+  actor_type: string;
   actor_id: string | null;
   actor_label: string | null;
   action: string;
   target_type: string | null;
   target_id: string | null;
-  outcome: 'success' | 'denied' | 'failed';
+  outcome: string;
   reason: string | null;
   project_id: string | null;
   ip: string | null;
