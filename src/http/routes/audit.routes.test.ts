@@ -97,6 +97,11 @@ describe.each(STORE_KINDS)('the audit log over HTTP on %s', (kind) => {
     expect((await t.app.inject({ url: '/v1/audit', headers: { authorization: `Bearer ${t.apiKey}` } })).statusCode).toBe(403);
   });
 
+  it('is in the OpenAPI document with its filters', async () => {
+    const doc = (await t.app.inject({ url: '/docs/json' })).json() as { paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> };
+    expect(doc.paths['/v1/audit']?.get?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['actor', 'action', 'target', 'from', 'to', 'cursor']));
+  });
+
   it('keeps a chain that verifies', async () => {
     expect(await verifyAuditChain(t.store.db)).toMatchObject({ ok: true, rows: 11 });
   });

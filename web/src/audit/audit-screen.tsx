@@ -45,7 +45,14 @@ function AdminAudit() {
           Who changed what, and who tried to, newest first. Rows are never changed or removed; each is hash-chained to the one before (check with <code>sendtrail audit verify</code>).
         </p>
       </div>
-      <Filters search={search} onApply={go} onClear={() => void navigate({ to: '/audit', search: (prev) => ({ tz: (prev as { tz?: string }).tz }) })} filtered={filtered} />
+      {/* Keyed by the URL's filters: a link that sets one (an actor, a target) shows in the fields too. */}
+      <Filters
+        key={[search.actor, search.target, search.from, search.to].join('|')}
+        search={search}
+        onApply={go}
+        onClear={() => go({ action: undefined, outcome: undefined, actor: undefined, target: undefined, from: undefined, to: undefined })}
+        filtered={filtered}
+      />
       <Card title="Entries" id="audit-entries-title">
         {list.error && <LoadError what="read the audit log" error={list.error} />}
         {list.isPending && <p className="text-sm text-slate-600 dark:text-slate-400">Reading the audit log…</p>}
