@@ -171,6 +171,12 @@ describe.each(STORE_KINDS)('the admin screens in a real browser on %s', (kind) =
     const listed = await fetch(`${base}/v1/api-keys`, { headers: { cookie: await cookieOf(context), origin: base } });
     expect(((await listed.json()) as { data: Array<{ name: string }> }).data.map((k) => k.name)).not.toContain('sneaky');
 
+    // The audit log is the admins': the viewer has no link to it, is told so by address, and the API says no.
+    expect((await fetch(`${base}/v1/audit`, { headers: { cookie: await cookieOf(viewerContext), origin: base } })).status).toBe(403);
+    await viewerPage.goto(`${base}/audit`);
+    await viewerPage.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await viewerPage.getByText('Admins only', { exact: false }).waitFor();
+
     // The admin disables the viewer (confirmed in the row): their session ends at once; enabled again.
     await page.getByRole('button', { name: 'Disable viewer@example.com' }).click();
     await page.getByRole('group', { name: 'Confirm disabling viewer@example.com' }).waitFor();
@@ -185,12 +191,6 @@ describe.each(STORE_KINDS)('the admin screens in a real browser on %s', (kind) =
     await page.getByText('Could not change admin@example.com: This is the last enabled admin: make another user admin first').waitFor();
     expect(await page.getByLabel('Role of admin@example.com').inputValue()).toBe('admin');
 
-    // The audit log is the admins': the viewer has no link to it, is told so by address, and the API says no.
-    expect((await fetch(`${base}/v1/audit`, { headers: { cookie: await cookieOf(viewerContext), origin: base } })).status).toBe(403);
-    await viewerPage.goto(`${base}/audit`);
-    await viewerPage.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
-    await viewerPage.getByText('Admins only', { exact: false }).waitFor();
-
     // The admin reads what happened above in the audit log, filters it (the filter is in the URL), in both themes.
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
@@ -200,9 +200,12 @@ describe.each(STORE_KINDS)('the admin screens in a real browser on %s', (kind) =
     }
     // The viewer's attempt to create a key, and the admin's refused demotion of the last admin.
     await page.locator('tr[data-audit-action="api_key.create"][data-audit-outcome="denied"]').getByText('viewer@example.com').waitFor();
-    await page.locator('tr[data-audit-action="user.update"][data-audit-outcome="failed"]').getByText('last_admin').waitFor();
+    await page.locator('tr[data-audit-action="user.update"][data-audit-outcome="failed"]').getByText('last_admin', { exact: true }).waitFor();
     await screenshot(page, 'audit');
-    await expectClean(page, watch);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await watch.cspViolations()).toEqual([]);
+    // The refused demotion above answered 409, which Chromium logs; nothing else may have failed.
+    expect(watch.errors.filter((e) => !/status of 409 .*\/v1\/users\//.test(e))).toEqual([]);
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'audit-dark');
     expect(await seriousAxeViolations(page)).toEqual([]);

@@ -102,7 +102,7 @@ function Row({ entry: e, tz }: { entry: AuditEntry; tz: string }) {
   return (
     <tr data-audit-action={e.action} data-audit-outcome={e.outcome}>
       <td className={`${tdClass} whitespace-nowrap`}><When iso={e.created_at} tz={tz} /></td>
-      <td className={`${tdClass} break-all`}>
+      <td className={`${tdClass} min-w-[10rem] [overflow-wrap:anywhere]`}>
         {e.actor.id ? (
           <Link to="/audit" search={(prev) => ({ ...prev, cursor: undefined, actor: e.actor.id! })} className={linkClass} aria-label={`Only the entries of ${who}`}>
             {who}
@@ -118,10 +118,10 @@ function Row({ entry: e, tz }: { entry: AuditEntry; tz: string }) {
         {e.outcome !== 'success' && <span className="block text-xs text-red-700 sm:hidden dark:text-red-300">{e.outcome}{e.reason ? `: ${e.reason}` : ''}</span>}
         {details && <span className="block max-w-md break-words text-xs text-slate-600 dark:text-slate-400">{details}</span>}
       </td>
-      <td className={`${tdClass} hidden break-all md:table-cell`}>
+      <td className={`${tdClass} hidden whitespace-nowrap md:table-cell`}>
         {e.target ? (
           <Link to="/audit" search={(prev) => ({ ...prev, cursor: undefined, target: e.target!.id })} className={linkClass} aria-label={`Only the entries on ${e.target.type} ${e.target.id}`}>
-            {e.target.type} {e.target.id}
+            {e.target.type} <span title={e.target.id}>{shortId(e.target.id)}</span>
           </Link>
         ) : (
           <span className="text-slate-600 dark:text-slate-400">–</span>
@@ -133,11 +133,14 @@ function Row({ entry: e, tz }: { entry: AuditEntry; tz: string }) {
       </td>
       <td className={`${tdClass} hidden text-xs lg:table-cell`}>
         {e.ip ?? '–'}
-        {e.user_agent && <span className="block max-w-xs truncate text-slate-600 dark:text-slate-400" title={e.user_agent}>{e.user_agent}</span>}
+        {e.user_agent && <span className="block max-w-[14rem] truncate text-slate-600 dark:text-slate-400" title={e.user_agent}>{e.user_agent}</span>}
       </td>
     </tr>
   );
 }
+
+/** A uuid's first block is enough to tell rows apart on screen; the whole id is in its title and link. */
+const shortId = (id: string) => (/^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(id) ? `${id.slice(0, 8)}…` : id);
 
 function Filters({ search, onApply, onClear, filtered }: { search: AuditSearch; onApply: (s: Partial<AuditSearch>) => void; onClear: () => void; filtered: boolean }) {
   const id = useId();
