@@ -64,7 +64,7 @@ function AdminAudit() {
             <table className={tableClass}>
               <thead>
                 <tr>
-                  <th scope="col" className={thClass}>When</th>
+                  <th scope="col" className={`${thClass} hidden sm:table-cell`}>When</th>
                   <th scope="col" className={thClass}>Who</th>
                   <th scope="col" className={thClass}>What</th>
                   <th scope="col" className={`${thClass} hidden md:table-cell`}>On</th>
@@ -101,8 +101,8 @@ function Row({ entry: e, tz }: { entry: AuditEntry; tz: string }) {
   const details = Object.entries(e.details).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${Array.isArray(v) ? v.join(', ') : String(v)}`).join('; ');
   return (
     <tr data-audit-action={e.action} data-audit-outcome={e.outcome}>
-      <td className={`${tdClass} whitespace-nowrap`}><When iso={e.created_at} tz={tz} /></td>
-      <td className={`${tdClass} min-w-[10rem] [overflow-wrap:anywhere]`}>
+      <td className={`${tdClass} hidden whitespace-nowrap sm:table-cell`}><When iso={e.created_at} tz={tz} /></td>
+      <td className={`${tdClass} min-w-[7rem] [overflow-wrap:anywhere] sm:min-w-[10rem]`}>
         {e.actor.id ? (
           <Link to="/audit" search={(prev) => ({ ...prev, cursor: undefined, actor: e.actor.id! })} className={linkClass} aria-label={`Only the entries of ${who}`}>
             {who}
@@ -114,9 +114,10 @@ function Row({ entry: e, tz }: { entry: AuditEntry; tz: string }) {
       </td>
       <td className={tdClass}>
         <code className="text-xs">{e.action}</code>
-        {/* A phone has no room for the outcome's column: a refusal shows under the action. */}
+        {/* A phone has no room for the time's and the outcome's columns: they show under the action. */}
+        <span className="block text-xs text-slate-600 sm:hidden dark:text-slate-400"><When iso={e.created_at} tz={tz} /></span>
         {e.outcome !== 'success' && <span className="block text-xs text-red-700 sm:hidden dark:text-red-300">{e.outcome}{e.reason ? `: ${e.reason}` : ''}</span>}
-        {details && <span className="block max-w-md break-words text-xs text-slate-600 dark:text-slate-400">{details}</span>}
+        {details && <span className="block max-w-md text-xs [overflow-wrap:anywhere] text-slate-600 dark:text-slate-400">{details}</span>}
       </td>
       <td className={`${tdClass} hidden whitespace-nowrap md:table-cell`}>
         {e.target ? (
