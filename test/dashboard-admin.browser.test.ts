@@ -1,7 +1,8 @@
 // The admin screens in a real Chromium against `sendtrail start`, on the embedded store and on
 // PostgreSQL: an admin creates an API key (shown once), sends with it, revokes it (then 401); adds a
 // sending domain and reads its records; invites a viewer, who signs in by the link and finds
-// nothing to change, and whose cookie is refused (403) when it tries anyway.
+// nothing to change, and whose cookie is refused (403) when it tries anyway; the admin reads all of it
+// in the audit log, which the viewer may not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -170,6 +171,12 @@ describe.each(STORE_KINDS)('the admin screens in a real browser on %s', (kind) =
     const listed = await fetch(`${base}/v1/api-keys`, { headers: { cookie: await cookieOf(context), origin: base } });
     expect(((await listed.json()) as { data: Array<{ name: string }> }).data.map((k) => k.name)).not.toContain('sneaky');
 
+    // The audit log is the admins': the viewer has no link to it, is told so by address, and the API says no.
+    expect((await fetch(`${base}/v1/audit`, { headers: { cookie: await cookieOf(viewerContext), origin: base } })).status).toBe(403);
+    await viewerPage.goto(`${base}/audit`);
+    await viewerPage.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await viewerPage.getByText('Admins only', { exact: false }).waitFor();
+
     // The admin disables the viewer (confirmed in the row): their session ends at once; enabled again.
     await page.getByRole('button', { name: 'Disable viewer@example.com' }).click();
     await page.getByRole('group', { name: 'Confirm disabling viewer@example.com' }).waitFor();
@@ -183,6 +190,32 @@ describe.each(STORE_KINDS)('the admin screens in a real browser on %s', (kind) =
     await page.getByLabel('Role of admin@example.com').selectOption('viewer');
     await page.getByText('Could not change admin@example.com: This is the last enabled admin: make another user admin first').waitFor();
     expect(await page.getByLabel('Role of admin@example.com').inputValue()).toBe('admin');
+
+    // The admin reads what happened above in the audit log, filters it (the filter is in the URL), in both themes.
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await page.locator('tr[data-audit-action="user.enable"]').waitFor();
+    for (const action of ['user.sign_in', 'api_key.create', 'api_key.revoke', 'domain.add', 'user.create', 'user.disable']) {
+      expect(await page.locator(`tr[data-audit-action="${action}"][data-audit-outcome="success"]`).count(), action).toBeGreaterThan(0);
+    }
+    // The viewer's attempt to create a key, and the admin's refused demotion of the last admin.
+    await page.locator('tr[data-audit-action="api_key.create"][data-audit-outcome="denied"]').getByText('viewer@example.com').waitFor();
+    await page.locator('tr[data-audit-action="user.update"][data-audit-outcome="failed"]').getByText('last_admin', { exact: true }).waitFor();
+    await screenshot(page, 'audit');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await watch.cspViolations()).toEqual([]);
+    // The refused demotion above answered 409, which Chromium logs; nothing else may have failed.
+    expect(watch.errors.filter((e) => !/status of 409 .*\/v1\/users\//.test(e))).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'audit-dark');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByLabel('Action').selectOption('user.disable');
+    await expect.poll(() => new URL(page.url()).searchParams.get('action')).toBe('user.disable');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await page.reload();
+    await page.locator('tr[data-audit-action="user.disable"]').waitFor();
+    expect(await page.getByLabel('Action').inputValue()).toBe('user.disable');
 
     await viewerContext.close();
     await context.close();

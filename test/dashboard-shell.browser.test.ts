@@ -240,6 +240,7 @@ describe.each(STORE_KINDS)('the dashboard shell in a real browser on %s', (kind)
       { name: 'settings', path: '/settings', ready: (p) => p.getByRole('heading', { name: 'Settings', level: 1 }) },
       { name: 'system', path: '/system', ready: (p) => p.getByRole('heading', { name: 'System', level: 1 }) },
       { name: 'password', path: '/account/password', ready: (p) => p.getByRole('heading', { name: 'Change password', level: 1 }) },
+      { name: 'audit', path: '/audit', ready: (p) => p.locator('tr[data-audit-action]').first() },
     ];
     // A mobile viewport widens itself to content that overflows it (innerWidth follows): the
     // window's own 390 pixels are the measure too.
@@ -261,7 +262,7 @@ describe.each(STORE_KINDS)('the dashboard shell in a real browser on %s', (kind)
     expect(sideways, 'screens that scroll sideways (pixels)').toEqual({});
     // Every screen stays one tap away: the sidebar's links are on the page, none cut off.
     const links = page.getByRole('navigation', { name: 'Screens' }).getByRole('link');
-    expect(await links.count()).toBe(12);
+    expect(await links.count()).toBe(13);
     for (const link of await links.all()) {
       const box = (await link.boundingBox())!;
       expect(box.x).toBeGreaterThanOrEqual(0);

@@ -21,6 +21,8 @@ export type ChangePasswordResult = { kind: 'changed' } | { kind: 'rate_limited';
 export async function changePassword(
   deps: { db: Kysely<Database>; clock: Clock },
   input: { userId: string; sessionId: string; currentPassword?: string; newPassword: string; ip: string },
+  /** Written with the change (the audit log's record of it); told whether there was a password before. */
+  record?: (trx: Kysely<Database>, hadPassword: boolean) => Promise<unknown>,
 ): Promise<ChangePasswordResult> {
   const user = await findUserById(deps.db, input.userId);
   if (!user) throw new AppError('unauthorized', 'Not signed in');
@@ -41,6 +43,7 @@ export async function changePassword(
     await updateUser(trx, user.id, { passwordHash }, deps.clock());
     await endSessionsOfUser(trx, user.id, input.sessionId);
     await deleteUnusedSignInLinksOf(trx, user.id);
+    await record?.(trx, user.password_hash !== null);
   });
   return { kind: 'changed' };
 }

@@ -1,6 +1,7 @@
 // The first admin of an installation, created at the first start (while no user exists).
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Clock } from './clock.ts';
 import { assertPasswordAllowed, hashPassword } from './passwords.ts';
 import { createSignInLink } from './sign-in-links.ts';
@@ -28,6 +29,12 @@ export async function ensureFirstAdmin(
     await lockUsersForCreation(trx);
     if (await hasAnyUser(trx)) return undefined;
     const row = (await insertUser(trx, { email, role: 'admin', passwordHash }))!;
+    await recordAudit(trx, {
+      actor: { type: 'system', label: 'sendtrail start (first admin)' },
+      action: 'user.create',
+      target: { type: 'user', id: row.id },
+      details: { email: row.email, role: 'admin', with_password: passwordHash !== null },
+    });
     if (passwordHash) return { email: row.email };
     return { email: row.email, signInToken: await createSignInLink(trx, row.id, options.clock) };
   });

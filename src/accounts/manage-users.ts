@@ -2,6 +2,7 @@
 // disable. The last enabled admin always stays, so the dashboard cannot be locked out by mistake.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
+import { transact } from '../store/transact.ts';
 import { AppError } from '../shared/app-error.ts';
 import { isUuid } from '../shared/ids.ts';
 import type { Clock } from './clock.ts';
@@ -21,15 +22,22 @@ export type CreatedUser = { user: User; signInToken?: string };
 export async function createUser(
   deps: { db: Kysely<Database>; clock: Clock },
   input: { email: string; role: Role; password?: string },
+  /** Written with the user (the audit log's record of it). */
+  record?: (trx: Kysely<Database>, user: User) => Promise<unknown>,
 ): Promise<CreatedUser> {
   const email = normalizeEmail(input.email);
   if (!USER_EMAIL.test(email)) throw new AppError('validation_error', `Not an email address: ${input.email}`);
   if (input.password !== undefined) assertPasswordAllowed(input.password);
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
-  const row = await insertUser(deps.db, { email, role: input.role, passwordHash });
-  if (!row) throw new AppError('user_exists', `A user with the email ${email} exists already`);
-  if (passwordHash) return { user: userOf(row) };
-  return { user: userOf(row), signInToken: await createSignInLink(deps.db, row.id, deps.clock) };
+  // The password is hashed first: argon2 takes tens of milliseconds, not to be spent in a transaction.
+  return transact(deps.db, async (trx) => {
+    const row = await insertUser(trx, { email, role: input.role, passwordHash });
+    if (!row) throw new AppError('user_exists', `A user with the email ${email} exists already`);
+    const user = userOf(row);
+    await record?.(trx, user);
+    if (passwordHash) return { user };
+    return { user, signInToken: await createSignInLink(trx, row.id, deps.clock) };
+  });
 }
 
 export async function listUsers(db: Kysely<Database>): Promise<User[]> {
@@ -44,10 +52,11 @@ export async function changeUser(
   deps: { db: Kysely<Database>; clock: Clock },
   id: string,
   changes: { role?: Role; disabled?: boolean },
+  record?: (trx: Kysely<Database>, user: User) => Promise<unknown>,
 ): Promise<User> {
   if (!isUuid(id)) throw new AppError('not_found', 'No such user');
   const now = deps.clock();
-  const row = await deps.db.transaction().execute(async (trx) => {
+  const row = await transact(deps.db, async (trx) => {
     const admins = await lockEnabledAdmins(trx);
     const losesAdmin = changes.role === 'viewer' || changes.disabled === true;
     if (losesAdmin && admins.length === 1 && admins[0] === id) {
@@ -60,15 +69,20 @@ export async function changeUser(
       await endSessionsOfUser(trx, id);
       await deleteUnusedSignInLinksOf(trx, id);
     }
+    await record?.(trx, userOf(updated));
     return updated;
   });
   return userOf(row);
 }
 
-export async function disableUserByEmail(deps: { db: Kysely<Database>; clock: Clock }, email: string): Promise<User> {
+export async function disableUserByEmail(
+  deps: { db: Kysely<Database>; clock: Clock },
+  email: string,
+  record?: (trx: Kysely<Database>, user: User) => Promise<unknown>,
+): Promise<User> {
   const row = await findUserByEmail(deps.db, email);
   if (!row) throw new AppError('not_found', `No user has the email ${normalizeEmail(email)}`);
-  return changeUser(deps, row.id, { disabled: true });
+  return changeUser(deps, row.id, { disabled: true }, record);
 }
 
 /**

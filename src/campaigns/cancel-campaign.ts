@@ -1,6 +1,7 @@
 // Use case: POST /v1/campaigns/:id/cancel: stop every email not yet handed to a worker.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
+import { transact } from '../store/transact.ts';
 import { AppError } from '../shared/app-error.ts';
 import { lockCampaign, updateCampaign } from './campaigns.repository.ts';
 import { cancelEmailsById, dropStagedRecipients, findCancellableEmailIds } from './campaign-emails.repository.ts';
@@ -15,7 +16,7 @@ export type CancelledCampaign = { id: string; status: 'cancelled'; cancelled: nu
  * transaction, so the campaign is cancelled whole. A draft is cancelled with nothing to stop.
  */
 export async function cancelCampaign(db: Kysely<Database>, projectId: string, id: string): Promise<CancelledCampaign> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const c = await lockCampaign(trx, projectId, id);
     if (!c) throw new AppError('not_found', 'No such campaign');
     const status = campaignStatus(c.status, c.scheduled_at, c.has_pending);

@@ -1,6 +1,7 @@
 // Use case: POST /v1/campaigns: the campaign and its recipient list, stored whole or not at all.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
+import { transact } from '../store/transact.ts';
 import { notify } from '../store/open-store.ts';
 import { AppError } from '../shared/app-error.ts';
 import { newId } from '../shared/ids.ts';
@@ -53,7 +54,7 @@ export async function createCampaign(
     ...campaignJson({ ...row, has_pending: hasPending }),
     recipients: { added: batch.emails.length, duplicates },
   };
-  const replay = await db.transaction().execute(async (trx) => {
+  const replay = await transact(db, async (trx) => {
     if (idempotencyKey) {
       const previous = await claimIdempotencyKey(trx, projectId, idempotencyKey, hashRequest(input), result);
       if (previous) return previous.replay as CreatedCampaign;

@@ -13,6 +13,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
 import { notify } from '../store/open-store.ts';
+import { transact } from '../store/transact.ts';
 import { AppError } from '../shared/app-error.ts';
 import { QUEUE_CHANNEL } from '../sending/index.ts';
 import { lockCampaign, updateCampaign } from './campaigns.repository.ts';
@@ -63,7 +64,7 @@ export type ResumedCampaign = { id: string; status: 'sending' | 'scheduled'; res
 
 /** Resumes a paused campaign: its emails are due again (scheduled ones at their time), and the expander goes on. */
 export async function resumeCampaign(db: Kysely<Database>, projectId: string, id: string): Promise<ResumedCampaign> {
-  const result = await db.transaction().execute(async (trx) => {
+  const result = await transact(db, async (trx) => {
     const c = await lockCampaign(trx, projectId, id);
     if (!c) throw new AppError('not_found', 'No such campaign');
     if (c.status !== 'paused') {

@@ -1,6 +1,7 @@
 // Use case: POST /v1/campaigns/:id/send: a draft starts sending (or waits for its scheduled_at).
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.ts';
+import { transact } from '../store/transact.ts';
 import { notify } from '../store/open-store.ts';
 import { AppError } from '../shared/app-error.ts';
 import { QUEUE_CHANNEL } from '../sending/index.ts';
@@ -14,7 +15,7 @@ import { futureScheduleOf } from './email-target.ts';
  * scheduled_at still ahead makes the emails `scheduled`.
  */
 export async function sendCampaign(db: Kysely<Database>, projectId: string, id: string): Promise<CampaignJson> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const c = await lockCampaign(trx, projectId, id);
     if (!c) throw new AppError('not_found', 'No such campaign');
     if (c.status !== 'draft') {

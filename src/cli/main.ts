@@ -1,4 +1,4 @@
-// The `sendtrail` command: start, migrate, keys create, users, domains add, config, bounce classify, tracking replay|reclassify, retention run.
+// The `sendtrail` command: start, migrate, keys create, users, domains add, config, bounce classify, tracking replay|reclassify, retention run, audit verify.
 import { parseArgs } from 'node:util';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { formatConfig } from '../config/format-config.ts';
@@ -8,6 +8,7 @@ import { openConfiguredStore } from '../store/open-configured-store.ts';
 import type { Config } from '../config/schema.ts';
 import { TRACKING_USAGE, trackingCommand } from './tracking-command.ts';
 import { USERS_USAGE, usersCommand } from './users-command.ts';
+import { AUDIT_USAGE, auditCommand } from './audit-command.ts';
 
 const USAGE = `Usage: sendtrail <command> [options]
 
@@ -22,6 +23,7 @@ ${USERS_USAGE}
   bounce classify FILE...           Classify bounce, complaint and reply files (.eml or mbox): one JSON line each
 ${TRACKING_USAGE}
   retention run [--as-of ISO-DATE]  Remove now what is past each project's retention (the scheduler does it daily)
+${AUDIT_USAGE}
 
 Configuration comes from environment variables; see \`sendtrail config\`.`;
 
@@ -136,6 +138,7 @@ const COMMANDS: Record<string, Command> = {
     }
     return 0;
   },
+  audit: (config, args) => auditCommand(config, args, { out: (line) => console.log(line), err: (line) => console.error(line) }),
   users: (config, args) => usersCommand(config, args, { out: (line) => console.log(line), err: (line) => console.error(line), readStdin }),
 
   async config(config) {

@@ -30,7 +30,16 @@ export async function usersCommand(config: Config, args: string[], io: UsersIo):
   // Read before the store opens, so a slow pipe does not hold the database.
   const password = values['password-stdin'] ? (await io.readStdin()).replace(/\r?\n$/, '') : undefined;
   const { createUser, disableUserByEmail, listUsers, newSignInLinkFor, signInLinkUrl, systemClock } = await import('../accounts/index.ts');
+  const { recordAudit } = await import('../audit/index.ts');
   const store = await openConfiguredStore(config);
+  // Done from a shell: the system acts, and the record says which command.
+  const recordAs = (action: 'user.create' | 'user.disable') => (trx: Parameters<typeof recordAudit>[0], user: { id: string; email: string; role: string; hasPassword: boolean }) =>
+    recordAudit(trx, {
+      actor: { type: 'system', label: `sendtrail users ${sub} (command line)` },
+      action,
+      target: { type: 'user', id: user.id },
+      details: { email: user.email, role: user.role, with_password: user.hasPassword },
+    });
   try {
     const deps = { db: store.db, clock: systemClock };
     if (sub === 'list') {
@@ -40,7 +49,7 @@ export async function usersCommand(config: Config, args: string[], io: UsersIo):
       return 0;
     }
     if (sub === 'disable') {
-      const user = await disableUserByEmail(deps, values.email!);
+      const user = await disableUserByEmail(deps, values.email!, recordAs('user.disable'));
       io.out(`Disabled ${user.email}; their sessions have ended.`);
       return 0;
     }
@@ -49,7 +58,7 @@ export async function usersCommand(config: Config, args: string[], io: UsersIo):
       io.out(`${values.email!.trim().toLowerCase()} has no password now and is signed out everywhere. One-time sign-in link (valid 24 hours, shown once), to set a new password:\n  ${signInLinkUrl(publicUrlOf(config), token)}`);
       return 0;
     }
-    const created = await createUser(deps, { email: values.email!, role, password });
+    const created = await createUser(deps, { email: values.email!, role, password }, recordAs('user.create'));
     io.out(`Created ${created.user.role} ${created.user.email}.`);
     if (created.signInToken) {
       io.out(`One-time sign-in link (valid 24 hours, shown once):\n  ${signInLinkUrl(publicUrlOf(config), created.signInToken)}`);

@@ -11,7 +11,7 @@ import { resolveSession, SESSION_ABSOLUTE_MS, type Clock, type Role, type Sessio
 import { sendError } from './error-handler.ts';
 
 export type RequestAuth =
-  | { kind: 'api_key'; keyId: string }
+  | { kind: 'api_key'; keyId: string; keyName: string }
   | { kind: 'session'; userId: string; role: Role; sessionId: string; session: Session };
 
 declare module 'fastify' {
@@ -69,7 +69,7 @@ export function authenticate(db: Kysely<Database>, options: SessionAuthOptions) 
       // Knowing when a key was last used is worth less than the request: a failed write only logs.
       await keyUsage.record(key.id).catch((err: unknown) => request.log.warn({ err }, 'could not record when an API key was last used'));
       request.projectId = key.projectId;
-      request.auth = { kind: 'api_key', keyId: key.id };
+      request.auth = { kind: 'api_key', keyId: key.id, keyName: key.name };
       return;
     }
     const token = request.cookies[SESSION_COOKIE];
@@ -81,11 +81,12 @@ export function authenticate(db: Kysely<Database>, options: SessionAuthOptions) 
       clearSessionCookie(reply, options.publicUrl);
       return sendError(reply, 'unauthorized', 'Not signed in: the session has ended; sign in again');
     }
+    request.projectId = await projectOfSessions();
+    request.auth = { kind: 'session', userId: session.userId, role: session.role, sessionId: session.id, session };
+    // Known before refusing, so the audit log says which viewer tried.
     if (session.role === 'viewer' && !SAFE_METHODS.has(request.method) && !request.routeOptions.config.allowViewer) {
       return sendError(reply, 'forbidden', 'A viewer can read everything but change nothing');
     }
-    request.projectId = await projectOfSessions();
-    request.auth = { kind: 'session', userId: session.userId, role: session.role, sessionId: session.id, session };
   };
 }
 

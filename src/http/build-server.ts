@@ -12,6 +12,7 @@ import { metricsGate, type MetricsAccess } from '../metrics/metrics-access.ts';
 import { ErrorBody } from './schemas.ts';
 import { errorHandler, sendError } from './error-handler.ts';
 import { authenticate, SESSION_COOKIE } from './auth.ts';
+import { recordRefusals } from './audit-trail.ts';
 import { assertStorable } from '../shared/storable-text.ts';
 import { emailRoutes } from './routes/emails.routes.ts';
 import { emailContentRoutes } from './routes/email-content.routes.ts';
@@ -36,6 +37,7 @@ import { domainRoutes } from './routes/domains.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
 import { retentionRoutes } from './routes/retention.routes.ts';
 import { alertRoutes } from './routes/alerts.routes.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
 import type { EndpointSettings } from '../webhooks/index.ts';
 import { OPENAPI_TAGS } from './openapi-tags.ts';
 import { systemClock, type Clock } from '../accounts/index.ts';
@@ -140,6 +142,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await edge.register(signInRoutes(accounts));
       await edge.register(async (v1) => {
         v1.addHook('onRequest', authenticate(deps.db, accounts));
+        v1.addHook('onSend', recordRefusals(deps.db));
         await v1.register(sessionRoutes(accounts));
         await v1.register(userRoutes(accounts));
         await v1.register(apiKeyRoutes(deps.db, accounts.clock));
@@ -158,6 +161,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         if (deps.statsFeed) await v1.register(statsStreamRoutes(deps.db, deps.statsFeed));
         if (deps.inboundFeed) await v1.register(inboundStreamRoutes(deps.inboundFeed));
         if (deps.system) await v1.register(systemRoutes({ db: deps.db, ...deps.system }));
+        await v1.register(auditRoutes(deps.db));
       });
     }
   });

@@ -13,7 +13,15 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
 };
 
+declare module 'fastify' {
+  interface FastifyReply {
+    /** The code of the error this reply answers, for the audit log's refusals. */
+    errorCode?: ErrorCode;
+  }
+}
+
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string = ERROR_CODES[code], details?: unknown) {
+  reply.errorCode = code;
   return reply.status(HTTP_STATUS[code]).send({ error: details === undefined ? { code, message } : { code, message, details } });
 }
 

@@ -13,4 +13,5 @@ export const OPENAPI_TAGS = [
   { name: 'alerts', description: 'Alerts over the rollups (complaints, bounces, deferrals, authentication, unsubscribes): what is triggered now, the history, the rules.' },
   { name: 'session', description: 'Signing in to the dashboard and out.' },
   { name: 'users', description: 'The installation\'s dashboard users (admins only).' },
+  { name: 'audit', description: 'The installation\'s audit log: who did what, when and from where, hash-chained (admins only).' },
 ];

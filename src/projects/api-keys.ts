@@ -40,14 +40,14 @@ export async function createApiKey(
 }
 
 /** The key's id and project when it exists and is not revoked: read at every request, never cached, so a revocation acts at once. */
-export async function findApiKey(db: Kysely<Database>, key: string): Promise<{ id: string; projectId: string } | undefined> {
+export async function findApiKey(db: Kysely<Database>, key: string): Promise<{ id: string; projectId: string; name: string } | undefined> {
   const row = await db
     .selectFrom('api_keys')
-    .select(['id', 'project_id'])
+    .select(['id', 'project_id', 'name'])
     .where('key_hash', '=', hashApiKey(key))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  return row && { id: row.id, projectId: row.project_id };
+  return row && { id: row.id, projectId: row.project_id, name: row.name };
 }
 
 export async function findProjectIdByApiKey(db: Kysely<Database>, key: string): Promise<string | undefined> {

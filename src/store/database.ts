@@ -369,6 +369,33 @@ export interface AlertSignalsTable {
   at: Timestamp;
 }
 
+/** One audited action (migration 022): append-only, each row's hash chained to the previous one. */
+export interface AuditLogTable {
+  seq: ColumnType<string, string, never>;
+  created_at: ColumnType<Date, Date, never>;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: string;
+  reason: string | null;
+  project_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The audit chain's last row (one row): every append locks and moves it (migration 022). */
+export interface AuditChainHeadTable {
+  id: Generated<boolean>;
+  seq: string;
+  hash: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -405,6 +432,8 @@ export interface Database {
   alert_settings: AlertSettingsTable;
   alerts: AlertsTable;
   alert_signals: AlertSignalsTable;
+  audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
 }
 
 /** A project's retention, in days (migration 023); no row: the defaults. */

@@ -22,6 +22,7 @@ import * as m019 from './migrations/019-reply-forward-holders.ts';
 import * as m020 from './migrations/020-webhooks.ts';
 import * as m023 from './migrations/023-retention.ts';
 import * as m021 from './migrations/021-alerts.ts';
+import * as m022 from './migrations/022-audit-log.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '020-webhooks': m020,
   '023-retention': m023,
   '021-alerts': m021,
+  '022-audit-log': m022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -13,6 +13,7 @@ import { validateDetailSearch } from './email-logs/detail-search.ts';
 import { validateKeysSearch } from './api-keys/api-keys.ts';
 import { validateDomainsSearch } from './domains/domains.ts';
 import { validateWebhooksSearch } from './webhooks/webhooks.ts';
+import { validateAuditSearch } from './audit/audit.ts';
 
 type RouterContext = { queryClient: QueryClient };
 
@@ -110,6 +111,13 @@ export const usersRoute = createRoute({
   component: lazyRouteComponent(() => import('./users/users-screen.tsx'), 'UsersScreen'),
 });
 
+export const auditRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/audit',
+  validateSearch: validateAuditSearch,
+  component: lazyRouteComponent(() => import('./audit/audit-screen.tsx'), 'AuditScreen'),
+});
+
 const cursorSearch = (raw: Record<string, unknown>): { cursor?: string } => (typeof raw.cursor === 'string' && raw.cursor.length <= 500 ? { cursor: raw.cursor } : {});
 
 export const campaignsRoute = createRoute({
@@ -168,6 +176,7 @@ const routeTree = rootRoute.addChildren([
   shellRoute.addChildren([
     overviewRoute, emailLogsRoute, emailDetailRoute, campaignsRoute, campaignNewRoute, campaignRoute, suppressionsRoute,
     inboundRoute, inboundMessageRoute, domainsRoute, apiKeysRoute, webhooksRoute, usersRoute, alertsRoute, settingsRoute, systemRoute, passwordRoute,
+    auditRoute,
   ]),
 ]);
 

@@ -10,6 +10,7 @@ import type { Clock } from '../../accounts/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { ErrorBody, UuidParam, errorResponses } from '../schemas.ts';
+import { withAudit } from '../audit-trail.ts';
 
 const MAX_NAME_LENGTH = 100;
 
@@ -47,6 +48,7 @@ export function apiKeyRoutes(db: Kysely<Database>, clock: Clock): FastifyPluginA
     }, async (request) => ({ data: (await listApiKeys(db, request.projectId)).map(apiKeyJson) }));
 
     app.post('/v1/api-keys', {
+      config: { audit: 'api_key.create' },
       schema: {
         summary: 'Create an API key',
         description: 'The answer carries the key in clear (`key`): the only time it is shown, so keep it now. Admins\' sessions and API keys may create keys; a viewer gets 403.',
@@ -57,11 +59,16 @@ export function apiKeyRoutes(db: Kysely<Database>, clock: Clock): FastifyPluginA
     }, async (request, reply) => {
       const name = request.body.name.trim();
       if (name === '') throw new AppError('validation_error', 'Give the key a name that is not only spaces', [{ path: '/name', message: 'blank' }]);
-      const { key, row } = await createApiKey(db, request.projectId, name);
+      const { key, row } = await withAudit(db, request, (trx) => createApiKey(trx, request.projectId, name), ({ row }) => ({
+        action: 'api_key.create',
+        target: { type: 'api_key', id: row.id },
+        details: { name: row.name, prefix: row.key_prefix },
+      }));
       return reply.status(201).send({ ...apiKeyJson(row), key });
     });
 
     app.delete('/v1/api-keys/:id', {
+      config: { audit: 'api_key.revoke' },
       schema: {
         summary: 'Revoke an API key',
         description: 'From the next request on, the key gets 401 unauthorized, in every process (keys are read from the database at each request). ' +
@@ -72,8 +79,12 @@ export function apiKeyRoutes(db: Kysely<Database>, clock: Clock): FastifyPluginA
       },
     }, async (request) => {
       // Not a uuid is no key: 404, before PostgreSQL refuses the cast.
-      const revoked = isUuid(request.params.id) ? await revokeApiKey(db, request.projectId, request.params.id, clock()) : undefined;
-      if (!revoked) throw new AppError('not_found', 'This project has no API key with this id');
+      if (!isUuid(request.params.id)) throw new AppError('not_found', 'This project has no API key with this id');
+      const revoked = await withAudit(db, request, async (trx) => {
+        const row = await revokeApiKey(trx, request.projectId, request.params.id, clock());
+        if (!row) throw new AppError('not_found', 'This project has no API key with this id');
+        return row;
+      }, (row) => ({ action: 'api_key.revoke', target: { type: 'api_key', id: row.id }, details: { name: row.name, prefix: row.key_prefix } }));
       return apiKeyJson(revoked);
     });
   };

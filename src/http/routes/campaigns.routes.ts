@@ -7,6 +7,7 @@ import {
   MAX_BOUNCES_READ, MAX_INLINE_RECIPIENTS, type RecipientsFormat,
 } from '../../campaigns/index.ts';
 import { AppError } from '../../shared/app-error.ts';
+import { withAudit } from '../audit-trail.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { Address, Headers, LimitParam, Tags, UuidParam, errorResponses, parseLimit, IdempotencyHeaders } from '../schemas.ts';
 import { decodeCursor, encodeCursor } from '../serialize.ts';
@@ -124,6 +125,7 @@ export function campaignRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox 
     app.post(
       '/v1/campaigns',
       {
+        config: { audit: 'campaign.create' },
         schema: {
           summary: 'Create a campaign with its recipients: sent now, scheduled, or kept as a draft',
           tags: ['campaigns'],
@@ -133,7 +135,11 @@ export function campaignRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox 
         },
       },
       async (request, reply) => {
-        const created = await createCampaign(db, request.projectId, request.body, request.headers['idempotency-key']);
+        const created = await withAudit(db, request, (trx) => createCampaign(trx, request.projectId, request.body, request.headers['idempotency-key']), (c) => ({
+          action: 'campaign.create',
+          target: { type: 'campaign', id: c.id },
+          details: { name: c.name, draft: c.status === 'draft', recipients: c.recipients.added },
+        }));
         return reply.status(201).send(created);
       },
     );
@@ -168,13 +174,14 @@ export function campaignRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox 
       },
     );
 
-    app.post('/v1/campaigns/:id/send', { schema: { summary: 'Send a draft campaign (scheduled if its scheduled_at is ahead)', tags: ['campaigns'], params: UuidParam, response: { 200: Campaign, ...errorResponses } } }, async (request) =>
-      sendCampaign(db, request.projectId, campaignId(request.params.id)),
+    app.post('/v1/campaigns/:id/send', { config: { audit: 'campaign.send' }, schema: { summary: 'Send a draft campaign (scheduled if its scheduled_at is ahead)', tags: ['campaigns'], params: UuidParam, response: { 200: Campaign, ...errorResponses } } }, async (request) =>
+      withAudit(db, request, (trx) => sendCampaign(trx, request.projectId, campaignId(request.params.id)), (c) => ({ action: 'campaign.send', target: { type: 'campaign', id: c.id } })),
     );
 
     app.post(
       '/v1/campaigns/:id/cancel',
       {
+        config: { audit: 'campaign.cancel' },
         schema: {
           summary: 'Cancel every email of the campaign still queued or scheduled',
           tags: ['campaigns'],
@@ -182,12 +189,15 @@ export function campaignRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox 
           response: { 200: Type.Object({ id: Type.String(), status: Type.Literal('cancelled'), cancelled: Type.Integer() }), ...errorResponses },
         },
       },
-      async (request) => cancelCampaign(db, request.projectId, campaignId(request.params.id)),
+      async (request) => withAudit(db, request, (trx) => cancelCampaign(trx, request.projectId, campaignId(request.params.id)), (c) => ({
+        action: 'campaign.cancel', target: { type: 'campaign', id: c.id }, details: { cancelled: c.cancelled },
+      })),
     );
 
     app.post(
       '/v1/campaigns/:id/resume',
       {
+        config: { audit: 'campaign.resume' },
         schema: {
           summary: 'Resume a paused campaign',
           description: 'A campaign paused by an alert (a critical hard-bounce rate) sends again: its waiting emails are due at once (scheduled ones at their time) and recipients added while it was paused go out. The alert stays until the rate falls back; it pauses the campaign again only when it is triggered anew.',
@@ -196,7 +206,9 @@ export function campaignRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox 
           response: { 200: Type.Object({ id: Type.String(), status: Type.Union([Type.Literal('sending'), Type.Literal('scheduled')]), resumed: Type.Integer({ description: 'Emails put back in the queue.' }) }), ...errorResponses },
         },
       },
-      async (request) => resumeCampaign(db, request.projectId, campaignId(request.params.id)),
+      async (request) => withAudit(db, request, (trx) => resumeCampaign(trx, request.projectId, campaignId(request.params.id)), (c) => ({
+        action: 'campaign.resume', target: { type: 'campaign', id: c.id }, details: { resumed: c.resumed },
+      })),
     );
 
     app.get(

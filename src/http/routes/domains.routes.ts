@@ -10,6 +10,7 @@ import {
   type DescribeOptions, type DnsRecord, type DomainRow,
 } from '../../delivery/dkim/index.ts';
 import { AppError } from '../../shared/app-error.ts';
+import { withAudit } from '../audit-trail.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { ErrorBody, errorResponses } from '../schemas.ts';
 
@@ -66,6 +67,7 @@ export function domainRoutes(deps: DomainRouteDeps): FastifyPluginAsyncTypebox {
     }, async (request) => ({ data: (await listDomains(db, request.projectId)).map((row) => domainJson(row, deps.bounceDomain)) }));
 
     app.post('/v1/domains', {
+      config: { audit: 'domain.add' },
       schema: {
         summary: 'Add a sending domain: makes its DKIM key and answers the DNS records to publish',
         description: 'Mail from the domain is signed from the next message on, by every running worker; receivers verify the signature once the DKIM record is published. ' +
@@ -80,7 +82,11 @@ export function domainRoutes(deps: DomainRouteDeps): FastifyPluginAsyncTypebox {
       },
     }, async (request, reply) => {
       const { domain, algorithm, bounce_domain } = request.body;
-      const added = await addDomain(db, request.projectId, domain, { algorithm, bounceDomain: bounce_domain });
+      const added = await withAudit(db, request, async (trx) => {
+        const result = await addDomain(trx, request.projectId, domain, { algorithm, bounceDomain: bounce_domain });
+        if (!result.wasCreated) throw new AppError('domain_exists', `The project has ${result.domain} already: its records are at GET /v1/domains/${result.domain}`);
+        return result;
+      }, (a) => ({ action: 'domain.add', target: { type: 'domain', id: a.row.id }, details: { domain: a.domain, algorithm: a.algorithm, bounce_domain: a.row.bounce_domain } }));
       if (!added.wasCreated) throw new AppError('domain_exists', `The project has ${added.domain} already: its records are at GET /v1/domains/${added.domain}`);
       return reply.status(201).send(withRecords(added.row));
     });
@@ -95,6 +101,7 @@ export function domainRoutes(deps: DomainRouteDeps): FastifyPluginAsyncTypebox {
     }, async (request) => withRecords(await domainOf(db, request.projectId, request.params.id)));
 
     app.delete('/v1/domains/:id', {
+      config: { audit: 'domain.remove' },
       schema: {
         summary: 'Remove a sending domain and its DKIM key',
         description: 'Mail from the domain goes out unsigned from the next message on, which receivers whose DMARC policy asks for DKIM may refuse. ' +
@@ -105,7 +112,9 @@ export function domainRoutes(deps: DomainRouteDeps): FastifyPluginAsyncTypebox {
       },
     }, async (request) => {
       const row = await domainOf(db, request.projectId, request.params.id);
-      if (!(await removeDomain(db, row))) throw new AppError('not_found', 'This domain was removed meanwhile');
+      await withAudit(db, request, async (trx) => {
+        if (!(await removeDomain(trx, row))) throw new AppError('not_found', 'This domain was removed meanwhile');
+      }, () => ({ action: 'domain.remove', target: { type: 'domain', id: row.id }, details: { domain: row.name } }));
       return { ...domainJson(row, deps.bounceDomain), deleted: true as const };
     });
   };

@@ -14,6 +14,7 @@ import { loadCampaignContent } from '../../campaigns/index.ts';
 import { readRetention } from '../../retention/index.ts';
 import { findCapturedRaw, headerLines, rebuildRawMessage, renderSentContent, type SentEmail } from '../../delivery/index.ts';
 import { errorResponses, UuidParam } from '../schemas.ts';
+import { recordRead } from '../audit-trail.ts';
 import { previewDocument, previewPolicy } from './email-preview.ts';
 
 /** The statuses of an email a worker has composed and handed to a transport. */
@@ -97,6 +98,7 @@ export function emailContentRoutes(db: Kysely<Database>, tracking: TrackingSetti
         const raw = await rawOf(loaded, request.log);
         const headers = headerLines(raw?.raw ?? (await rebuilt(request.log, loaded.email.id, () => rebuildRawMessage(loaded.email, loaded.campaign, tracking))));
         const { trackingPixelRemoved, ...rest } = content;
+        await recordRead(db, request, { action: 'email.content_view', target: { type: 'email', id: loaded.email.id }, details: { part: 'content' } });
         return { id: loaded.email.id, ...rest, tracking_pixel_removed: trackingPixelRemoved, headers, raw_source: raw?.source ?? ('not_sent' as const) };
       },
     );
@@ -120,6 +122,7 @@ export function emailContentRoutes(db: Kysely<Database>, tracking: TrackingSetti
         const loaded = await load(request.projectId, request.params.id);
         const raw = await rawOf(loaded, request.log);
         if (!raw) throw new AppError('raw_not_available', `This email was never handed to a transport (status ${loaded.email.status}): it has no message to show yet`);
+        await recordRead(db, request, { action: 'email.raw_download', target: { type: 'email', id: loaded.email.id } });
         return reply
           .type('message/rfc822')
           .header('content-disposition', `attachment; filename="${loaded.email.id}.eml"`)

@@ -6,12 +6,14 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import {
   changePassword, endSession, endSessionsOfUser, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SIGN_IN_LIMITS, signInWithLink, signInWithPassword,
-  type Clock, type SignInResult,
+  type Clock, type SignInResult, type User,
 } from '../../accounts/index.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { sendError } from '../error-handler.ts';
 import { clearSessionCookie, crossOriginRefusal, setSessionCookie } from '../auth.ts';
 import { accountErrorResponses, SessionUser, sessionUserJson } from './accounts.schema.ts';
+import { recordAudit } from '../../audit/index.ts';
+import { requestContext, withAudit } from '../audit-trail.ts';
 
 export type AccountRouteDeps = { db: Kysely<Database>; clock: Clock; publicUrl: string };
 
@@ -45,7 +47,8 @@ export function signInRoutes(deps: AccountRouteDeps): FastifyPluginAsyncTypebox 
         response: { 200: SignedIn, ...accountErrorResponses },
       },
     }, async (request, reply) => {
-      const result = await signInWithPassword(deps, { ...request.body, ip: request.ip });
+      const result = await signInWithPassword(deps, { ...request.body, ip: request.ip }, recordSignIn(request, 'password'));
+      if (result.kind === 'refused') await recordSignInRefused(deps, request, 'password', 'invalid_credentials', request.body.email);
       return answerSignIn(reply, result, deps.publicUrl, new AppError('invalid_credentials', 'The email or password is not right'));
     });
 
@@ -59,10 +62,37 @@ export function signInRoutes(deps: AccountRouteDeps): FastifyPluginAsyncTypebox 
         response: { 200: SignedIn, ...accountErrorResponses },
       },
     }, async (request, reply) => {
-      const result = await signInWithLink(deps, { token: request.body.token, ip: request.ip });
+      const result = await signInWithLink(deps, { token: request.body.token, ip: request.ip }, recordSignIn(request, 'link'));
+      if (result.kind === 'refused') await recordSignInRefused(deps, request, 'link', 'invalid_link');
       return answerSignIn(reply, result, deps.publicUrl, new AppError('invalid_link', 'This sign-in link is unknown, used already or expired'));
     });
   };
+}
+
+/** The record of a sign-in, written with its session. */
+function recordSignIn(request: FastifyRequest, method: 'password' | 'link') {
+  return (trx: Kysely<Database>, user: User) => recordAudit(trx, {
+    ...requestContext(request),
+    actor: { type: 'user', id: user.id, label: user.email },
+    action: 'user.sign_in',
+    target: { type: 'user', id: user.id },
+    details: { method },
+  });
+}
+
+// Who tried is the email typed, when it looks like one (never a password typed in the wrong field).
+const TYPED_EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}$/;
+
+async function recordSignInRefused(deps: AccountRouteDeps, request: FastifyRequest, method: 'password' | 'link', reason: string, typedEmail?: string) {
+  const email = typedEmail?.trim().toLowerCase();
+  await recordAudit(deps.db, {
+    ...requestContext(request),
+    actor: { type: 'user', id: null, ...(email && TYPED_EMAIL.test(email) ? { label: email } : {}) },
+    action: 'user.sign_in_failed',
+    outcome: 'denied',
+    reason,
+    details: { method },
+  }).catch((err: unknown) => request.log.error({ err }, 'could not record a refused sign-in in the audit log'));
 }
 
 function answerSignIn(reply: FastifyReply, result: SignInResult, publicUrl: string, refusal: AppError) {
@@ -112,7 +142,10 @@ export function sessionRoutes(deps: AccountRouteDeps): FastifyPluginAsyncTypebox
       config: { allowViewer: true },
       schema: { summary: 'Sign out: end this session', tags: ['session'], response: { 204: Type.Null(), ...accountErrorResponses } },
     }, async (request, reply) => {
-      await endSession(deps.db, sessionOf(request).sessionId);
+      const auth = sessionOf(request);
+      await withAudit(deps.db, request, (trx) => endSession(trx, auth.sessionId), () => ({
+        action: 'user.sign_out', target: { type: 'user', id: auth.userId }, details: { everywhere: false },
+      }));
       clearSessionCookie(reply, deps.publicUrl);
       return reply.status(204).send(null);
     });
@@ -121,13 +154,16 @@ export function sessionRoutes(deps: AccountRouteDeps): FastifyPluginAsyncTypebox
       config: { allowViewer: true },
       schema: { summary: 'Sign out everywhere: end every session of the signed-in user', tags: ['session'], response: { 204: Type.Null(), ...accountErrorResponses } },
     }, async (request, reply) => {
-      await endSessionsOfUser(deps.db, sessionOf(request).userId);
+      const auth = sessionOf(request);
+      await withAudit(deps.db, request, (trx) => endSessionsOfUser(trx, auth.userId), () => ({
+        action: 'user.sign_out', target: { type: 'user', id: auth.userId }, details: { everywhere: true },
+      }));
       clearSessionCookie(reply, deps.publicUrl);
       return reply.status(204).send(null);
     });
 
     app.put('/v1/session/password', {
-      config: { allowViewer: true },
+      config: { allowViewer: true, audit: 'user.password_change' },
       schema: {
         summary: 'Set or change the signed-in user\'s password',
         description: 'current_password is required once the user has a password (403 wrong_password when it is not right; its guesses count like sign-in attempts). The user\'s other sessions end.',
@@ -143,7 +179,9 @@ export function sessionRoutes(deps: AccountRouteDeps): FastifyPluginAsyncTypebox
         currentPassword: request.body.current_password,
         newPassword: request.body.new_password,
         ip: request.ip,
-      });
+      }, (trx, hadPassword) => recordAudit(trx, {
+        ...requestContext(request), action: 'user.password_change', target: { type: 'user', id: auth.userId }, details: { had_password: hadPassword },
+      }));
       if (result.kind === 'rate_limited') return sendRateLimited(reply, result.retryAfterSeconds);
       return reply.status(204).send(null);
     });

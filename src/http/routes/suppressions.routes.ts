@@ -9,6 +9,9 @@ import {
 } from '../../suppressions/index.ts';
 import { isValidAddress } from '../../sending/index.ts';
 import { AppError } from '../../shared/app-error.ts';
+import { recordAudit } from '../../audit/index.ts';
+import { transact } from '../../store/transact.ts';
+import { recordRead, requestContext, withAudit } from '../audit-trail.ts';
 import { Address, ErrorBody, LimitParam, OneOrMany, errorResponses, pagedListDescription, parseLimit } from '../schemas.ts';
 import { decodeCursor, encodeCursor } from '../serialize.ts';
 
@@ -69,13 +72,20 @@ export function suppressionRoutes(db: Kysely<Database>): FastifyPluginAsyncTypeb
 
     app.post(
       '/v1/suppressions',
-      { schema: { summary: 'Add addresses to the suppression list: sending to them is rejected', tags: ['suppressions'], body: AddBody, response: { 201: Added, ...errorResponses } } },
+      { config: { audit: 'suppression.add' }, schema: { summary: 'Add addresses to the suppression list: sending to them is rejected', tags: ['suppressions'], body: AddBody, response: { 201: Added, ...errorResponses } } },
       async (request, reply) => {
         const emails = [...new Set((Array.isArray(request.body.email) ? request.body.email : [request.body.email]).map((e) => e.trim().toLowerCase()))];
         const invalid = emails.filter((e) => !isValidAddress(e));
         if (invalid.length > 0) throw new AppError('invalid_recipient', `Not an email address: ${invalid.slice(0, 5).join(', ')}`, { invalid: invalid.slice(0, 100) });
         const reason = request.body.reason ?? 'manual';
-        const added = new Set(await addSuppressions(db, emails.map((email) => ({ projectId: request.projectId, email, reason }))));
+        const added = new Set(await transact(db, async (trx) => {
+          const newly = await addSuppressions(trx, emails.map((email) => ({ projectId: request.projectId, email, reason })));
+          // One record per address added: the log is searched by address (target).
+          await recordAudit(trx, ...newly.map((email) => ({
+            ...requestContext(request), action: 'suppression.add' as const, target: { type: 'suppression', id: email }, details: { email, reason },
+          })));
+          return newly;
+        }));
         return reply.status(201).send({ data: emails.map((email) => ({ email, reason, added: added.has(email) })) });
       },
     );
@@ -83,6 +93,7 @@ export function suppressionRoutes(db: Kysely<Database>): FastifyPluginAsyncTypeb
     app.post(
       '/v1/suppressions/import',
       {
+        config: { audit: 'suppression.import' },
         schema: {
           summary: 'Import addresses into the suppression list from a CSV file (text/csv, streamed)',
           description:
@@ -95,7 +106,10 @@ export function suppressionRoutes(db: Kysely<Database>): FastifyPluginAsyncTypeb
       },
       async (request) => {
         if (!(request.body instanceof StreamedCsv)) throw new AppError('unsupported_media_type', 'Send the list as text/csv');
-        return importSuppressions(db, request.projectId, request.body, request.query.reason ?? 'manual');
+        // Imported in batches as the file streams in, so not in one transaction: the record follows the import.
+        const imported = await importSuppressions(db, request.projectId, request.body, request.query.reason ?? 'manual');
+        await recordRead(db, request, { action: 'suppression.import', details: { added: imported.added, already_listed: imported.already_listed, invalid: imported.invalid, format: 'csv' } });
+        return imported;
       },
     );
 
@@ -122,11 +136,14 @@ export function suppressionRoutes(db: Kysely<Database>): FastifyPluginAsyncTypeb
 
     app.delete(
       '/v1/suppressions/:email',
-      { schema: { summary: 'Remove an address from the suppression list', tags: ['suppressions'], params: Type.Object({ email: Type.String({ maxLength: 320 }) }) } },
+      { config: { audit: 'suppression.remove' }, schema: { summary: 'Remove an address from the suppression list', tags: ['suppressions'], params: Type.Object({ email: Type.String({ maxLength: 320 }) }) } },
       async (request) => {
-        if (!(await removeSuppression(db, request.projectId, request.params.email))) {
-          throw new AppError('not_found', 'This address is not on the suppression list');
-        }
+        const email = request.params.email.toLowerCase();
+        await withAudit(db, request, async (trx) => {
+          if (!(await removeSuppression(trx, request.projectId, request.params.email))) {
+            throw new AppError('not_found', 'This address is not on the suppression list');
+          }
+        }, () => ({ action: 'suppression.remove', target: { type: 'suppression', id: email }, details: { email } }));
         return { email: request.params.email.toLowerCase(), deleted: true };
       },
     );

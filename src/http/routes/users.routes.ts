@@ -6,6 +6,8 @@ import { requireAdmin } from '../auth.ts';
 import { UuidParam } from '../schemas.ts';
 import { accountErrorResponses, ListedUser, listedUserJson, RoleSchema } from './accounts.schema.ts';
 import type { AccountRouteDeps } from './session.routes.ts';
+import { recordAudit } from '../../audit/index.ts';
+import { requestContext } from '../audit-trail.ts';
 
 const adminOnly = 'Only an admin\'s dashboard session may use it (403 forbidden for a viewer or an API key).';
 
@@ -23,6 +25,7 @@ export function userRoutes(deps: AccountRouteDeps): FastifyPluginAsyncTypebox {
     }, async () => ({ data: (await listUsers(deps.db)).map(listedUserJson) }));
 
     app.post('/v1/users', {
+      config: { audit: 'user.create' },
       schema: {
         summary: 'Create a user',
         description: `Without a password the answer carries a one-time sign_in_link (valid 24 hours) to hand to the user; it is shown only here. The email is stored lowercased; an email that has a user already: 409 user_exists. ${adminOnly}`,
@@ -38,7 +41,12 @@ export function userRoutes(deps: AccountRouteDeps): FastifyPluginAsyncTypebox {
         },
       },
     }, async (request, reply) => {
-      const created = await createUser(deps, request.body);
+      const created = await createUser(deps, request.body, (trx, user) => recordAudit(trx, {
+        ...requestContext(request),
+        action: 'user.create',
+        target: { type: 'user', id: user.id },
+        details: { email: user.email, role: user.role, with_password: user.hasPassword },
+      }));
       return reply.status(201).send({
         user: listedUserJson(created.user),
         ...(created.signInToken ? { sign_in_link: signInLinkUrl(deps.publicUrl, created.signInToken) } : {}),
@@ -46,6 +54,7 @@ export function userRoutes(deps: AccountRouteDeps): FastifyPluginAsyncTypebox {
     });
 
     app.patch('/v1/users/:id', {
+      config: { audit: 'user.update' },
       schema: {
         summary: 'Change a user\'s role, or disable or enable them',
         description: `Disabling ends every session of the user. The last enabled admin can be neither disabled nor made a viewer (409 last_admin). ${adminOnly}`,
@@ -58,7 +67,16 @@ export function userRoutes(deps: AccountRouteDeps): FastifyPluginAsyncTypebox {
       if (request.body.role === undefined && request.body.disabled === undefined) {
         throw new AppError('validation_error', 'Give role, disabled or both');
       }
-      return { user: listedUserJson(await changeUser(deps, request.params.id, request.body)) };
+      const { role, disabled } = request.body;
+      // Disabling or enabling is its own action, the one a reader looks for; a role change is an update.
+      const action = role === undefined ? (disabled ? 'user.disable' : 'user.enable') : 'user.update';
+      const user = await changeUser(deps, request.params.id, request.body, (trx, changed) => recordAudit(trx, {
+        ...requestContext(request),
+        action,
+        target: { type: 'user', id: changed.id },
+        details: { email: changed.email, role, disabled },
+      }));
+      return { user: listedUserJson(user) };
     });
   };
 }

@@ -12,6 +12,7 @@ import {
 } from '../../webhooks/index.ts';
 import type { Clock } from '../../accounts/index.ts';
 import { AppError } from '../../shared/app-error.ts';
+import { withAudit } from '../audit-trail.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { ErrorBody, LimitParam, UuidParam, errorResponses, parseLimit } from '../schemas.ts';
 
@@ -119,6 +120,7 @@ export function webhookRoutes(db: Kysely<Database>, settings: EndpointSettings, 
     }, async (request) => ({ data: (await listEndpoints(db, request.projectId)).map((e) => endpointJson(e, clock())) }));
 
     app.post('/v1/webhooks', {
+      config: { audit: 'webhook.create' },
       schema: {
         summary: 'Create a webhook endpoint',
         description: 'Every event of the project\'s emails logged from now on is delivered to it (those of `event_types`, when given), signed per Standard Webhooks with the secret in this answer, shown only here.',
@@ -133,7 +135,10 @@ export function webhookRoutes(db: Kysely<Database>, settings: EndpointSettings, 
         response: { 201: WithSecret, ...responses },
       },
     }, async (request, reply) => {
-      const { row, secret } = await createEndpoint(db, settings, request.projectId, request.body);
+      // The secret is in the answer only: the record keeps what the allow-list names (url, types, state).
+      const { row, secret } = await withAudit(db, request, (trx) => createEndpoint(trx, settings, request.projectId, request.body), ({ row: r }) => ({
+        action: 'webhook.create', target: { type: 'webhook', id: r.id }, details: { url: r.url, event_types: r.event_types, counted_only: r.counted_only, enabled: r.enabled },
+      }));
       return reply.status(201).send({ ...endpointJson(row, clock()), secret });
     });
 
@@ -142,6 +147,7 @@ export function webhookRoutes(db: Kysely<Database>, settings: EndpointSettings, 
     }, async (request) => endpointJson(await endpointOf(request.projectId, request.params.id), clock()));
 
     app.patch('/v1/webhooks/:id', {
+      config: { audit: 'webhook.update' },
       schema: {
         summary: 'Change a webhook endpoint',
         description: 'Only the fields given change. `enabled: true` turns an endpoint back on after it was disabled (by a user, a 410, or 5 days of failures): its pending deliveries go out again.',
@@ -158,18 +164,25 @@ export function webhookRoutes(db: Kysely<Database>, settings: EndpointSettings, 
       },
     }, async (request) => {
       if (!isUuid(request.params.id)) throw noEndpoint();
-      return endpointJson(await changeEndpoint(db, settings, request.projectId, request.params.id, request.body), clock());
+      const changed = await withAudit(db, request, (trx) => changeEndpoint(trx, settings, request.projectId, request.params.id, request.body), (r) => ({
+        action: 'webhook.update', target: { type: 'webhook', id: r.id }, details: { ...request.body, url: request.body.url === undefined ? undefined : r.url },
+      }));
+      return endpointJson(changed, clock());
     });
 
     app.delete('/v1/webhooks/:id', {
+      config: { audit: 'webhook.delete' },
       schema: { summary: 'Delete a webhook endpoint', description: 'Nothing more is sent to it, pending deliveries included.', tags, params: UuidParam, response: { 204: Type.Null(), ...responses } },
     }, async (request, reply) => {
       if (!isUuid(request.params.id)) throw noEndpoint();
-      await deleteEndpoint(db, request.projectId, request.params.id);
+      await withAudit(db, request, (trx) => deleteEndpoint(trx, request.projectId, request.params.id), () => ({
+        action: 'webhook.delete', target: { type: 'webhook', id: request.params.id },
+      }));
       return reply.status(204).send(null);
     });
 
     app.post('/v1/webhooks/:id/rotate-secret', {
+      config: { audit: 'webhook.rotate_secret' },
       schema: {
         summary: 'Rotate an endpoint\'s signing secret',
         description: `The answer carries the new secret, shown only here. For ${PREVIOUS_SECRET_MS / 3_600_000} hours every request carries two signatures, by the new secret and the previous one, so the receiver can switch at any moment in that time.`,
@@ -179,7 +192,9 @@ export function webhookRoutes(db: Kysely<Database>, settings: EndpointSettings, 
       },
     }, async (request) => {
       if (!isUuid(request.params.id)) throw noEndpoint();
-      const { row, secret } = await rotateEndpointSecret(db, settings, request.projectId, request.params.id, clock());
+      const { row, secret } = await withAudit(db, request, (trx) => rotateEndpointSecret(trx, settings, request.projectId, request.params.id, clock()), ({ row: r }) => ({
+        action: 'webhook.rotate_secret', target: { type: 'webhook', id: r.id },
+      }));
       return { ...endpointJson(row, clock()), secret };
     });
 
@@ -207,6 +222,7 @@ export function webhookRoutes(db: Kysely<Database>, settings: EndpointSettings, 
     });
 
     app.post('/v1/webhooks/:id/deliveries/:deliveryId/replay', {
+      config: { audit: 'webhook.replay' },
       schema: {
         summary: 'Send one delivery again',
         description: 'A delivered or given-up delivery is queued again, due now, with the same webhook-id (receivers that dedupe by it will see it as the same message). A pending one is on its way already: answered with `queued: 0`.',
@@ -218,10 +234,14 @@ export function webhookRoutes(db: Kysely<Database>, settings: EndpointSettings, 
       const endpoint = await endpointOf(request.projectId, request.params.id);
       const delivery = isUuid(request.params.deliveryId) ? await findDelivery(db, endpoint.id, request.params.deliveryId) : undefined;
       if (!delivery) throw new AppError('not_found', 'This endpoint has no delivery with this id');
-      return reply.status(202).send({ queued: await replayDeliveries(db, endpoint.id, { id: delivery.id }) });
+      const queued = await withAudit(db, request, (trx) => replayDeliveries(trx, endpoint.id, { id: delivery.id }), (n) => ({
+        action: 'webhook.replay', target: { type: 'webhook', id: endpoint.id }, details: { delivery_id: delivery.id, queued: n },
+      }));
+      return reply.status(202).send({ queued });
     });
 
     app.post('/v1/webhooks/:id/replay', {
+      config: { audit: 'webhook.replay' },
       schema: {
         summary: 'Send again every delivery since a time',
         description: 'Every delivered or given-up delivery to this endpoint created at or after `since` is queued again, due now, in the log\'s order per email.',
@@ -234,10 +254,14 @@ export function webhookRoutes(db: Kysely<Database>, settings: EndpointSettings, 
       const endpoint = await endpointOf(request.projectId, request.params.id);
       const since = new Date(request.body.since);
       if (Number.isNaN(since.getTime())) throw new AppError('validation_error', 'since is not a date-time', [{ path: '/since' }]);
-      return reply.status(202).send({ queued: await replayDeliveries(db, endpoint.id, { since }) });
+      const queued = await withAudit(db, request, (trx) => replayDeliveries(trx, endpoint.id, { since }), (n) => ({
+        action: 'webhook.replay', target: { type: 'webhook', id: endpoint.id }, details: { since, queued: n },
+      }));
+      return reply.status(202).send({ queued });
     });
 
     app.post('/v1/webhooks/:id/test', {
+      config: { audit: 'webhook.test' },
       schema: {
         summary: 'Send a test event',
         description: 'Queues a `webhook.test` delivery to the endpoint, sent and logged like any other (whatever its event types). A disabled endpoint\'s waits until it is enabled.',
@@ -247,7 +271,10 @@ export function webhookRoutes(db: Kysely<Database>, settings: EndpointSettings, 
       },
     }, async (request, reply) => {
       const endpoint = await endpointOf(request.projectId, request.params.id);
-      return reply.status(202).send({ delivery_id: await queueTestDelivery(db, endpoint, clock()) });
+      const deliveryId = await withAudit(db, request, (trx) => queueTestDelivery(trx, endpoint, clock()), () => ({
+        action: 'webhook.test', target: { type: 'webhook', id: endpoint.id },
+      }));
+      return reply.status(202).send({ delivery_id: deliveryId });
     });
   };
 }

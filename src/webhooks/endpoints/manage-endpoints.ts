@@ -2,6 +2,7 @@
 // rotate the secret (the old one keeps signing beside the new one for a day).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
+import { transact } from '../../store/transact.ts';
 import { AppError } from '../../shared/app-error.ts';
 import { newId } from '../../shared/ids.ts';
 import { generateWebhookSecret } from '../signature.ts';
@@ -54,7 +55,7 @@ export async function changeEndpoint(db: Kysely<Database>, settings: EndpointSet
     if (input.enabled) Object.assign(changes, { disabled_reason: null, failing_since: null });
     else changes.disabled_reason = 'disabled by a user';
   }
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const row = await updateEndpoint(trx, projectId, id, changes);
     if (!row) throw new AppError('not_found', 'This project has no webhook endpoint with this id');
     if (input.enabled !== undefined) await pauseDeliveries(trx, id, !input.enabled);
@@ -63,7 +64,7 @@ export async function changeEndpoint(db: Kysely<Database>, settings: EndpointSet
 }
 
 export async function deleteEndpoint(db: Kysely<Database>, projectId: string, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     const row = await updateEndpoint(trx, projectId, id, { deleted_at: new Date(), enabled: false, disabled_reason: 'deleted' });
     if (!row) throw new AppError('not_found', 'This project has no webhook endpoint with this id');
     await pauseDeliveries(trx, id, true);

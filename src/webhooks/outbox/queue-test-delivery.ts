@@ -2,6 +2,7 @@
 // like any other (it belongs to no email, so it waits for nothing).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
+import { transact } from '../../store/transact.ts';
 import { notify } from '../../store/open-store.ts';
 import { newId } from '../../shared/ids.ts';
 import { insertDeliveries } from './outbox.repository.ts';
@@ -9,7 +10,7 @@ import { DELIVERIES_CHANNEL } from './fill-outbox.ts';
 
 export async function queueTestDelivery(db: Kysely<Database>, endpoint: { id: string; project_id: string }, now: Date): Promise<string> {
   const id = newId();
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await insertDeliveries(trx, [{
       id,
       endpointId: endpoint.id,

@@ -23,6 +23,7 @@ const SCREENS = [
   { to: '/users', label: 'Users', adminOnly: true },
   { to: '/settings', label: 'Settings' },
   { to: '/system', label: 'System' },
+  { to: '/audit', label: 'Audit log', adminOnly: true },
 ] as const;
 
 const NO_PICKERS: readonly Picker[] = [];
