@@ -69,8 +69,11 @@ describe.each(STORE_KINDS)('alerts on %s', (kind) => {
       expect(resumed.statusCode).toBe(200);
       expect(resumed.json()).toMatchObject({ status: 'sending' });
       await eventually(async () => (await delivered()) === 20, 20_000);
-      // Resuming what is not paused is a 409.
+      // Resuming what is not paused is a 409; both attempts are in the audit log, by the API key.
       expect((await api('POST', `/v1/campaigns/${id}/resume`)).json().error.code).toBe('campaign_not_paused');
+      const audited = await db().selectFrom('audit_log').select(['actor_type', 'outcome', 'details']).where('action', '=', 'campaign.resume').where('target_id', '=', id).orderBy('seq').execute();
+      expect(audited.map((a) => [a.actor_type, a.outcome])).toEqual([['api_key', 'success'], ['api_key', 'failed']]);
+      expect(audited[0]!.details).toEqual({ resumed: resumed.json().resumed });
     } finally {
       await worker.stop();
     }
