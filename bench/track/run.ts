@@ -4,7 +4,7 @@
 // acknowledged hit is then looked up in the database. The handler-and-spool floor
 // (spool-floor-server.ts: Sendtrail's own handler and fsync'd spool, no database) is measured
 // alongside, to tell what the database side costs from what durability does.
-// Usage: npm run bench:track [-- --seconds 10 --connections 50 --emails 1000 --stores pg,pglite --cpu-prof DIR]
+// Usage: npm run bench:track [-- --seconds 10 --connections 50 --emails 1000 --stores pg,pglite --cpu-prof DIR --env KEY=VALUE]
 import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import { execSync } from 'node:child_process';
@@ -30,12 +30,15 @@ const { values } = parseArgs({
     stores: { type: 'string', default: 'pg,pglite' },
     // Writes Sendtrail's V8 CPU profile here (summarize with bench/send/summarize-profile.ts).
     'cpu-prof': { type: 'string' },
+    // KEY=VALUE settings for Sendtrail, e.g. TRACKING_FRONT_THREAD=false to compare; repeatable.
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const emails = Number(values.emails);
 const stores = values.stores!.split(',') as StoreName[];
+const settings = Object.fromEntries(values.env!.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const log = (msg: string) => console.error(`[bench:track +${process.uptime().toFixed(0)}s] ${msg}`);
 
 // cpu: CPU microseconds per answered request of Sendtrail's process (all its threads), of the
@@ -62,7 +65,7 @@ async function main(): Promise<number> {
   try {
     for (const name of stores) {
       const store = await createStore(name);
-      const env = { ...store.env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SENDTRAIL_API_KEY: API_KEY, TRACKING_KEYS, LOG_LEVEL: 'warn' };
+      const env = { ...store.env, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SENDTRAIL_API_KEY: API_KEY, TRACKING_KEYS, LOG_LEVEL: 'warn', ...settings };
       const app = await startSendtrailProcess(env, { cpuProfileDir: values['cpu-prof'] });
       try {
         log(`${name}: sending ${emails} emails to collect real tracking tokens`);
@@ -128,7 +131,7 @@ function report(rows: Row[], problems: string[]): string {
   const dirty = execSync('git status --porcelain -- src').toString().trim() ? ' (+ uncommitted changes)' : '';
   const met = (ok: boolean) => (ok ? 'met' : '**not met**');
   const lines = [
-    `bench:track, commit ${commit}${dirty}, ${new Date().toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}`,
+    `bench:track, commit ${commit}${dirty}, ${new Date().toISOString()}, ${cpus().length} x ${cpus()[0]?.model}, node ${process.version}${values.env!.length ? `, ${values.env!.join(' ')}` : ''}`,
     `${connections} connections, ${seconds} s per run, ${emails} emails' real tokens; durable floor = bare node:http server, each hit appended to a file`,
     `and answered after a group-committed fdatasync (bench/track/durable-floor-server.ts), mean of the runs just before and after Sendtrail;`,
     `handler-and-spool floor = Sendtrail's tracking handler and fsync'd spool with no database (bench/track/spool-floor-server.ts), run between them`,

@@ -5,7 +5,7 @@
 // or, on PostgreSQL, on a commit thread of their own.
 import type { Config } from '../config/schema.ts';
 import { startTrackingFront } from '../http/tracking-front/start-tracking-front.ts';
-import { maxCommitBatchOf, startHitCommitter, startTrackingRecorder, trackingKeys, type Spooling } from '../tracking/index.ts';
+import { startHitCommitter, startTrackingRecorder, trackingKeys, type Spooling } from '../tracking/index.ts';
 import type { Role } from './role.ts';
 
 /** The recorder's spool and commit timing from the configuration, whatever commits its batches. */
@@ -36,7 +36,7 @@ export const trackingRole: Role = {
     const committer = await startHitCommitter(committing);
     parts.add('hit committer', () => committer.close());
     const { log: _, ...spooling } = spoolingOf(config);
-    const front = await startTrackingFront({ data: { keys, spooling, maxCommitBatch: maxCommitBatchOf(store) }, commit: committer.commit, log });
+    const front = await startTrackingFront({ data: { keys, spooling }, commit: committer.commit, log });
     parts.add('tracking front thread', () => front.close());
     return { http: { tracking: { keys, recorder: front.recorder, log, front } } };
   },

@@ -26,8 +26,9 @@ export type TrackingRecorderOptions = Spooling & {
   signaturesDir?: string;
 };
 
-// A commit on PGlite blocks the requests meanwhile: smaller batches keep that wait short (bench:track
-// on PGlite: p99 26 ms with 150, 36-42 ms with the default 500).
+// Without the front thread, a commit on PGlite blocks the tracking requests meanwhile: smaller batches
+// keep that wait short (bench:track on PGlite: p99 26 ms with 150, 36-42 ms with the default 500).
+// With it, only the main thread's other work waits, and the default (cheaper per hit) applies.
 const PGLITE_COMMIT_BATCH = 150;
 
 /** What classifies and stores the spooled batches, wherever the spool itself lives. */

@@ -5,8 +5,6 @@ export type FrontData = {
   /** TRACKING_KEYS: the first signs, all verify. */
   keys: string[];
   spooling: Omit<Spooling, 'log'>;
-  /** Most hits handed to the main thread in one commit. */
-  maxCommitBatch?: number;
 };
 
 export type ToFront =

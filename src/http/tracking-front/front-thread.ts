@@ -28,7 +28,6 @@ let recorder;
 try {
   recorder = await startHitRecorder({
     ...data.spooling,
-    maxCommitBatch: data.maxCommitBatch,
     log: { warn: (obj, msg) => post({ op: 'warn', message: `${msg ?? ''}: ${errorText((obj as { err?: unknown }).err)}` }) },
     // In order, one at a time (the recorder's commit loop awaits each): the main thread commits it.
     commit: ({ lines }) => new Promise<void>((resolve, reject) => {
