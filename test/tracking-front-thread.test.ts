@@ -1,4 +1,4 @@
-// The tracking front thread (TRACKING_FRONT_THREAD, the default): pixel and click requests are
+// The tracking front thread (TRACKING_FRONT_THREAD; by default on PGlite, here on both stores): pixel and click requests are
 // answered by a thread that owns the HTTP port, so a redirect never waits for the main thread,
 // where PGlite runs and where hits are committed. Everything else on the port still reaches the
 // main thread's server, with the client's address, including on keep-alive connections that mix both.
@@ -42,7 +42,7 @@ describe.each(STORE_KINDS)('the tracking front thread on %s', (kind) => {
     const { projectId } = await ensureDefaultProject(store.db);
     const config = loadConfig({
       PORT: '0', HOST: '127.0.0.1', SENDTRAIL_DATA_DIR: dataDir, LOG_LEVEL: 'silent', TRACKING_KEYS: KEY,
-      DATABASE_URL: store.url ?? '', TRACKING_COMMIT_LINGER_MS: '0',
+      DATABASE_URL: store.url ?? '', TRACKING_COMMIT_LINGER_MS: '0', TRACKING_FRONT_THREAD: 'true',
     });
     running = await startRoles(['api', 'tracking'], { config, store, secret: 'front-test-secret', projectId, metrics: createMetrics(), workerId: 'front-test' });
     emailIds = (await createEmails(store.db, 2)).emailIds;
