@@ -10,6 +10,7 @@ import { createTestDatabase } from './support/test-store.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
 import { startSendtrailProcess, type SendtrailProcess } from './support/sendtrail-process.ts';
 import { signToken } from '../src/tracking/index.ts';
+import { openStore } from '../src/store/open-store.ts';
 
 const API_KEY = 'st_tracking_durability_key_0123456789';
 const KEY = 'durability-tracking-key';
@@ -137,4 +138,48 @@ describe('tracking durability on PostgreSQL', () => {
     await start();
     await waitFor(async () => (await storedClicks()) === 300, 30_000);
   });
+});
+
+describe('tracking durability on PGlite, hits answered by the front thread', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    cleanups.length = 0;
+  });
+
+  it('a process killed with -9 while acknowledged hits wait in the spool stores every one after restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-durability-pglite-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    // Commits wait a minute: at the kill, every acknowledged hit is in the spool only.
+    const env = { DATABASE_URL: '', SENDTRAIL_DATA_DIR: dataDir, SENDTRAIL_API_KEY: API_KEY, TRACKING_KEYS: KEY, TRACKING_FRONT_THREAD: 'auto' };
+    const first = await startSendtrailProcess({ ...env, TRACKING_COMMIT_LINGER_MS: '60000' }, { roles: 'api,tracking' });
+    cleanups.push(first.kill);
+    const res = await fetch(`${first.url}/v1/emails`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ from: 'news@example.com', to: ['a@example.org', 'b@example.org'], subject: 'Hi', html: '<p>hi</p>' }) });
+    const emails = ((await res.json()) as { data: Array<{ id: string }> }).data.map((d) => d.id);
+    const redirected = await Promise.all(Array.from({ length: 200 }, async (_, i) => {
+      const token = signToken(KEY, { kind: 'click', emailId: emails[i % 2]!, linkIndex: 0, url: `https://shop.example/item/${i}` });
+      const r = await fetch(`${first.url}/t/c/${token}`, { redirect: 'manual', headers: { 'user-agent': UA } });
+      await r.arrayBuffer();
+      return r.status === 302 && r.headers.get('location') === `https://shop.example/item/${i}`;
+    }));
+    expect(redirected.every(Boolean)).toBe(true);
+    await first.kill();
+    // The restarted process commits the spool it finds; then it stops, so the data dir can be read here.
+    const second = await startSendtrailProcess(env, { roles: 'api,tracking' });
+    cleanups.push(second.kill);
+    const storedClicks = async () => {
+      const r = await fetch(`${second.url}/v1/emails/${emails[0]}/events`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      return r.ok ? ((await r.json()) as { data: Array<{ event_type: string }> }).data.filter((e) => e.event_type === 'click').length : -1;
+    };
+    const until = Date.now() + 30_000;
+    while ((await storedClicks()) < 100 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    await second.stop();
+    const store = await openStore({ dataDir });
+    try {
+      const { n } = await store.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).where('event_type', '=', 'click').executeTakeFirstOrThrow();
+      expect(Number(n)).toBe(200);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
 });

@@ -1,8 +1,8 @@
 // The durable-spool floor: Sendtrail's own tracking request handler and hit recorder, with its real
 // fsync'd spool on the same disk as Sendtrail's data dir, but no database: each committed batch is
 // dropped. It answers what "every hit durable" costs before any classifying or storing, so a
-// Sendtrail figure can be read against both ends: the bare route above it, this floor below it.
-// Run as its own process (like the ceiling and Sendtrail), with the configuration's defaults.
+// Sendtrail figure can be read against both: the durable floor (a bare server and file) and this.
+// Run as its own process (like the durable floor and Sendtrail), with the configuration's defaults.
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/open-store.ts';
 import type { HitRecorder } from '../tracking/index.ts';
+import type { TrackingFront } from '../http/tracking-front/start-tracking-front.ts';
 import type { EventFeed } from '../events/index.ts';
 import type { StatsFeed } from '../analytics/index.ts';
 import type { InboundFeed } from '../inbound/index.ts';
@@ -45,7 +46,7 @@ export type RoleContext = {
 export type Parts = { add(name: string, stop: () => Promise<void> | void): void };
 
 /** What the api and tracking roles serve on the process's one HTTP server. */
-export type HttpShare = { api?: { eventFeed: EventFeed; statsFeed: StatsFeed; inboundFeed: InboundFeed }; tracking?: { keys: string[]; recorder: HitRecorder; log?: Logger } };
+export type HttpShare = { api?: { eventFeed: EventFeed; statsFeed: StatsFeed; inboundFeed: InboundFeed }; tracking?: { keys: string[]; recorder: Pick<HitRecorder, 'record'>; log?: Logger; front?: TrackingFront } };
 
 export type RoleOutput = {
   http?: HttpShare;

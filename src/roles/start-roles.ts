@@ -1,7 +1,11 @@
 // Starts the requested roles in this process, in an order that lets each use what the earlier
 // ones started, serves the api and tracking roles on one HTTP server, and stops everything in the
 // reverse order.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildServer } from '../http/build-server.ts';
+import { acceptFromFront } from '../http/tracking-front/start-tracking-front.ts';
 import { metricsAccessOf } from '../metrics/metrics-access.ts';
 import { startPgliteMaintenance } from '../store/pglite-maintenance.ts';
 import { apiRole } from './api.ts';
@@ -94,9 +98,21 @@ async function startHttpServer(ctx: RoleContext, share: HttpShare, parts: Parts)
     bounceDomain: config.BOUNCE_DOMAIN,
     webhooks: share.api ? webhookSettingsOf(config, secret, ctx.webhookResolver) : undefined,
   });
-  await app.listen({ port: config.PORT, host: config.HOST });
-  parts.add('HTTP server', () => app.close());
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const front = share.tracking?.front;
+  if (!front) {
+    await app.listen({ port: config.PORT, host: config.HOST });
+    parts.add('HTTP server', () => app.close());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    return `http://${config.HOST}:${port}`;
+  }
+  // The tracking front thread owns the port and passes every other connection on to this server,
+  // on a Unix socket in a directory only this user can enter.
+  const dir = await mkdtemp(join(tmpdir(), 'sendtrail-http-'));
+  const backend = join(dir, 'main.sock');
+  parts.add('HTTP server', () => app.close().finally(() => rm(dir, { recursive: true, force: true })));
+  await app.listen({ path: backend });
+  acceptFromFront(app.server);
+  const port = await front.listen({ host: config.HOST, port: config.PORT, backend, trustProxy: commaList(config.TRACKING_TRUSTED_PROXIES) });
   return `http://${config.HOST}:${port}`;
 }

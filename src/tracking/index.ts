@@ -4,7 +4,7 @@ export { addTracking, pixelPath, clickPath, unsubscribePath, type TrackingSettin
 export { signToken, verifyToken, trackingKeys, type TokenPayload } from './tracking-token.ts';
 export { startHitRecorder, type CommitBatch, type HitRecorder, type HitRecorderOptions } from './hit-recorder.ts';
 export { startCommitThread, type CommitThread } from './commit-thread-client.ts';
-export type { RecordedHit } from './recorded-hit.ts';
+export { hitFromJson, hitToJson, type RecordedHit } from './recorded-hit.ts';
 export { hitFromRequest, storableHeader } from './request-hit.ts';
 export { unsubscribeRecipient } from './unsubscribe-recipient.ts';
-export { startTrackingRecorder, type Spooling, type TrackingRecorderOptions } from './start-tracking-recorder.ts';
+export { startTrackingRecorder, startHitCommitter, maxCommitBatchOf, type HitCommitter, type Spooling, type TrackingRecorderOptions } from './start-tracking-recorder.ts';

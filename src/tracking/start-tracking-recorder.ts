@@ -5,7 +5,9 @@
 import type { Store } from '../store/open-store.ts';
 import { createClassifier, loadSignatures } from './classify/index.ts';
 import { startCommitThread } from './commit-thread-client.ts';
-import { startHitRecorder, type HitRecorder } from './hit-recorder.ts';
+import { startHitRecorder, type CommitBatch, type HitRecorder } from './hit-recorder.ts';
+import { commitHits } from './commit-hits.ts';
+import { createHistoryCache } from './history-cache.ts';
 
 /** How hits are spooled and committed, whatever commits them. */
 export type Spooling = {
@@ -24,27 +26,37 @@ export type TrackingRecorderOptions = Spooling & {
   signaturesDir?: string;
 };
 
-// A commit on PGlite blocks the requests meanwhile: smaller batches keep that wait short (bench:track
-// on PGlite: p99 26 ms with 150, 36-42 ms with the default 500).
+// Without the front thread, a commit on PGlite blocks the tracking requests meanwhile: smaller batches
+// keep that wait short (bench:track on PGlite: p99 26 ms with 150, 36-42 ms with the default 500).
+// With it, only the main thread's other work waits, and the default (cheaper per hit) applies.
 const PGLITE_COMMIT_BATCH = 150;
+
+/** What classifies and stores the spooled batches, wherever the spool itself lives. */
+export type HitCommitter = { commit: CommitBatch; close(): Promise<void> };
+
+export type HitCommitterOptions = Pick<TrackingRecorderOptions, 'store' | 'commitThreadDatabaseUrl' | 'signaturesDir'>;
+
+/** On PostgreSQL with a commit thread, batches go there (as spool lines); else they commit on this thread. */
+export async function startHitCommitter({ store, commitThreadDatabaseUrl, signaturesDir }: HitCommitterOptions): Promise<HitCommitter> {
+  if (store.kind === 'postgres' && commitThreadDatabaseUrl) {
+    const thread = await startCommitThread({ databaseUrl: commitThreadDatabaseUrl, signaturesDir });
+    return { commit: ({ lines }) => thread.commit(lines), close: () => thread.close() };
+  }
+  const classify = createClassifier({ signatures: loadSignatures(signaturesDir) });
+  // With one tracking process (always so on PGlite), no other process makes a cached history stale.
+  const cache = createHistoryCache({ ttlMs: store.kind === 'pglite' ? Infinity : undefined });
+  return { commit: ({ hits }) => commitHits(store.db, classify, hits, cache), close: async () => {} };
+}
+
+/** The largest batch one commit takes on this store. */
+export const maxCommitBatchOf = (store: Store) => (store.kind === 'pglite' ? PGLITE_COMMIT_BATCH : undefined);
 
 export async function startTrackingRecorder(options: TrackingRecorderOptions): Promise<HitRecorder> {
   const { store, commitThreadDatabaseUrl, signaturesDir, ...spooling } = options;
-  if (store.kind === 'postgres' && commitThreadDatabaseUrl) {
-    const thread = await startCommitThread({ databaseUrl: commitThreadDatabaseUrl, signaturesDir });
-    const recorder = await startHitRecorder({ ...spooling, commit: ({ lines }) => thread.commit(lines) }).catch(async (err: unknown) => {
-      await thread.close();
-      throw err;
-    });
-    return { ...recorder, close: () => recorder.close().finally(() => thread.close()) };
-  }
-  const pglite = store.kind === 'pglite';
-  return startHitRecorder({
-    ...spooling,
-    db: store.db,
-    classify: createClassifier({ signatures: loadSignatures(signaturesDir) }),
-    // With one tracking process (always so on PGlite), no other process makes a cached history stale.
-    historyTtlMs: pglite ? Infinity : undefined,
-    maxCommitBatch: pglite ? PGLITE_COMMIT_BATCH : undefined,
+  const committer = await startHitCommitter({ store, commitThreadDatabaseUrl, signaturesDir });
+  const recorder = await startHitRecorder({ ...spooling, commit: committer.commit, maxCommitBatch: maxCommitBatchOf(store) }).catch(async (err: unknown) => {
+    await committer.close();
+    throw err;
   });
+  return { ...recorder, close: () => recorder.close().finally(() => committer.close()) };
 }

@@ -13,7 +13,7 @@ import { HTTP_STATUS } from '../error-statuses.ts';
 export type TrackingRouteDeps = {
   /** TRACKING_KEYS: the first signs, all verify. */
   keys: readonly string[];
-  recorder: HitRecorder;
+  recorder: Pick<HitRecorder, 'record'>;
   log?: { warn(obj: unknown, msg?: string): void };
 };
 
