@@ -40,6 +40,9 @@ const CLAIM_LOCK = sql`pg_advisory_xact_lock(1936024932, 1)`;
  * pending (a later event waits until the earlier one is delivered or given up); of all those, the
  * `limit` first. Each endpoint's deliveries are one range of webhook_deliveries_endpoint_due (migration
  * 024), so an endpoint with a long backlog, full or not, costs a claim only the rows it takes.
+ * Only pending deliveries have a due time; `state = 'pending'` is checked on the rows claimed, not
+ * in the walk, where it would let the planner pick webhook_deliveries_pending_email (an endpoint's
+ * every pending row, sorted) over the due range.
  */
 export function claimStatement(limit: number, leaseMs: number, holder: string) {
   const leaseEnd = sql`now() + make_interval(secs => ${leaseMs / 1000})`;
@@ -56,7 +59,6 @@ export function claimStatement(limit: number, leaseMs: number, holder: string) {
       SELECT due.id FROM room CROSS JOIN LATERAL (
         SELECT d.id, d.next_attempt_at, d.seq FROM webhook_deliveries d
         WHERE d.endpoint_id = room.endpoint_id AND d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= now()
-          AND d.state = 'pending'
           AND (d.email_id IS NULL OR NOT EXISTS (
             SELECT 1 FROM webhook_deliveries earlier
             WHERE earlier.endpoint_id = d.endpoint_id AND earlier.email_id = d.email_id
@@ -70,7 +72,7 @@ export function claimStatement(limit: number, leaseMs: number, holder: string) {
     )
     UPDATE webhook_deliveries d
     SET next_attempt_at = ${leaseEnd}, attempts = d.attempts + 1, locked_by = ${holder}, locked_until = ${leaseEnd}
-    WHERE d.id = ANY(ARRAY(SELECT id FROM picked))
+    WHERE d.id = ANY(ARRAY(SELECT id FROM picked)) AND d.state = 'pending'
     RETURNING d.id, d.endpoint_id, d.event_type, d.payload, d.attempts, d.created_at
   `;
 }
@@ -85,7 +87,10 @@ export function claimStatement(limit: number, leaseMs: number, holder: string) {
  */
 export async function claimDueDeliveries(db: Kysely<Database>, limit: number, leaseMs: number, holder: string): Promise<DueDelivery[]> {
   return db.transaction().execute(async (trx) => {
-    await sql`SELECT ${CLAIM_LOCK}`.execute(trx);
+    // No sequential scan in this claim: on a table not analyzed yet (PGlite analyzes on a timer,
+    // PostgreSQL's autovacuum when it gets to it) the planner takes `locked_by IS NOT NULL` for
+    // nearly every row and would read the whole table rather than the index of leased rows.
+    await sql`SELECT ${CLAIM_LOCK}, set_config('enable_seqscan', 'off', true)`.execute(trx);
     return (await claimStatement(limit, leaseMs, holder).execute(trx)).rows;
   });
 }
@@ -108,6 +113,17 @@ export async function holdDelivery(db: Kysely<Database>, id: string): Promise<vo
 /** Releases the deliveries held by dead processes (the heartbeat's sweep). */
 export function takeOverDeliveries(db: Kysely<Database>, from: { holders: readonly string[] } | { allBut: string }): Promise<number> {
   return deliveryQueue.takeOver(db, from);
+}
+
+/** How many deliveries each process holds a lease on (being sent), from the index of leased rows (webhook_deliveries_held_by). */
+export async function countHeldDeliveries(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .select(['locked_by', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('locked_by', 'is not', null)
+    .groupBy('locked_by')
+    .execute();
+  return new Map(rows.map((r) => [r.locked_by!, Number(r.n)]));
 }
 
 export type AttemptRecord = { status: number | null; durationMs: number; excerpt: string | null; error: string | null; attemptedAt: Date };
