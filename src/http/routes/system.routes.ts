@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
+import { withoutSeqScan } from '../../store/without-seq-scan.ts';
 import type { ConfigEntryGroup } from '../../config/format-config.ts';
 import { listProcesses } from '../../processes/index.ts';
 import { countHeldEmails, readQueueSnapshot } from '../../delivery/index.ts';
@@ -38,12 +39,16 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         response: { 200: SystemSchema, ...errorResponses, 403: ErrorBody },
       },
     }, async () => {
-      const [processes, queue, heldEmails, heldForwards, heldDeliveries] = await Promise.all([
+      // The queue and the leases are read from partial indexes of a few rows, never the emails
+      // table itself, however many emails there are and whether or not it was analyzed yet.
+      const [processes, { queue, heldEmails, heldForwards, heldDeliveries }] = await Promise.all([
         listProcesses(deps.db, deps.lostAfterMs),
-        readQueueSnapshot(deps.db),
-        countHeldEmails(deps.db),
-        countHeldForwards(deps.db),
-        countHeldDeliveries(deps.db),
+        withoutSeqScan(deps.db, async (trx) => ({
+          queue: await readQueueSnapshot(trx),
+          heldEmails: await countHeldEmails(trx),
+          heldForwards: await countHeldForwards(trx),
+          heldDeliveries: await countHeldDeliveries(trx),
+        })),
       ]);
       return {
         server_time: new Date().toISOString(),
