@@ -1,10 +1,11 @@
-// What the System screen's lease counts cost on a big emails table (issue 20): a fresh PostgreSQL
-// database (dropped afterwards) with --emails emails, all of them history (delivered, no lease)
-// but --held, which a worker holds; then each count GET /v1/system makes (emails, reply forwards,
-// webhook deliveries held per process), bare and as the route runs them (sequential scans off), with
-// its plan and time: first on the freshly loaded table (no statistics yet: autovacuum has not
-// analyzed it) and again after ANALYZE. Prints the plans (stderr) and a markdown table.
-// Usage: node --import tsx bench/system/held-leases.ts [--emails 1000000] [--held 40] [--runs 20]
+// `npm run bench:held-leases`: what the System screen's lease counts cost on a big emails table
+// (issue 20): a fresh PostgreSQL database (dropped afterwards) with --emails emails, all of them
+// history (delivered, no lease) but --held, which a worker holds; then each count GET /v1/system
+// makes (emails, reply forwards, webhook deliveries held per process), bare and as the route runs
+// them (sequential scans off), with its plan and time: first on the freshly loaded table (no
+// statistics yet: autovacuum has not analyzed it) and again after ANALYZE. Prints the plans
+// (stderr) and a markdown table.
+// Usage: npm run bench:held-leases -- [--emails 1000000] [--held 40] [--runs 20]
 import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { openStore } from '../../src/store/open-store.ts';
