@@ -109,6 +109,9 @@ async function signIn(base: string): Promise<string> {
   return token;
 }
 
+// A start on a million emails reports its time in the results; it is not held to a test's limit.
+const START_TIMEOUT_MS = 15 * 60_000;
+
 async function runStore(name: StoreName): Promise<StoreRun> {
   const storeBegan = Date.now();
   const bench = await createStore(name);
@@ -123,7 +126,7 @@ async function runStore(name: StoreName): Promise<StoreRun> {
       SENDTRAIL_ADMIN_EMAIL: ADMIN.email,
       SENDTRAIL_ADMIN_PASSWORD: ADMIN.password,
       PROVIDER_MX_LOOKUP: 'false',
-    });
+    }, { startTimeoutMs: START_TIMEOUT_MS });
     const startS = (performance.now() - started) / 1000;
     try {
       const token = await signIn(proc.url);

@@ -89,6 +89,7 @@ export function prebuiltMessages(count: number, recipientOf: (i: number) => stri
       created_at: now,
       updated_at: now,
       suppressed_reason: null,
+      content_removed_at: null,
     };
     const built = buildMessage(email, campaign, returnPathFor(id, secret, BOUNCE_DOMAIN), tracking);
     messages[i] = { ...built.mail, envelope: built.envelope };

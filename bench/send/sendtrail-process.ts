@@ -28,8 +28,8 @@ export type SendtrailProcess = {
 /** Runs a one-shot `sendtrail <args>` command (e.g. `domains add`) with the same environment. */
 export const runSendtrailCommand = (env: SendtrailEnv, args: string[]) => runCommandIn(env, args, appRoot);
 
-export async function startSendtrail(env: SendtrailEnv, options: { cpuProfileDir?: string; roles?: string } = {}): Promise<SendtrailProcess> {
-  const child = await startSendtrailProcess(env, { cpuProfileDir: options.cpuProfileDir, roles: options.roles, cwd: appRoot });
+export async function startSendtrail(env: SendtrailEnv, options: { cpuProfileDir?: string; roles?: string; startTimeoutMs?: number } = {}): Promise<SendtrailProcess> {
+  const child = await startSendtrailProcess(env, { ...options, cwd: appRoot });
   // SIGTERM lets it finish in-flight deliveries (and write a CPU profile when asked).
   const forget = onInterrupt(() => child.stop());
   if (!child.url) throw new Error('sendtrail started without the api role');

@@ -1,4 +1,4 @@
-// The `sendtrail` command: start, migrate, keys create, users, domains add, config, bounce classify, tracking replay|reclassify.
+// The `sendtrail` command: start, migrate, keys create, users, domains add, config, bounce classify, tracking replay|reclassify, retention run.
 import { parseArgs } from 'node:util';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { formatConfig } from '../config/format-config.ts';
@@ -21,6 +21,7 @@ ${USERS_USAGE}
   config                            Print every key by group: value (secrets masked), set or default, meaning
   bounce classify FILE...           Classify bounce, complaint and reply files (.eml or mbox): one JSON line each
 ${TRACKING_USAGE}
+  retention run [--as-of ISO-DATE]  Remove now what is past each project's retention (the scheduler does it daily)
 
 Configuration comes from environment variables; see \`sendtrail config\`.`;
 
@@ -116,6 +117,25 @@ const COMMANDS: Record<string, Command> = {
     return classifyFiles(files, { out: (line) => console.log(line), err: (line) => console.error(line) });
   },
   tracking: trackingCommand,
+
+  async retention(config, args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'as-of': { type: 'string' } } });
+    if (positionals[0] !== 'run' || positionals.length > 1) return usage('retention: use "retention run"');
+    const now = values['as-of'] === undefined ? new Date() : new Date(values['as-of']);
+    if (Number.isNaN(now.getTime())) return usage('--as-of is an ISO 8601 date, e.g. 2027-01-31T00:00:00Z');
+    const { runRetention } = await import('../retention/index.ts');
+    const store = await openConfiguredStore(config);
+    try {
+      const r = await runRetention(store.db, { now });
+      console.log(
+        `Retention over ${r.projects} project(s) in ${r.duration_ms} ms: emails deleted ${r.emails} (events ${r.events}), ` +
+          `bodies emptied ${r.bodies}, captured messages removed ${r.captured}, raw inbound messages emptied ${r.raw_inbound}.`,
+      );
+    } finally {
+      await store.close();
+    }
+    return 0;
+  },
   users: (config, args) => usersCommand(config, args, { out: (line) => console.log(line), err: (line) => console.error(line), readStdin }),
 
   async config(config) {

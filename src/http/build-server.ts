@@ -34,6 +34,7 @@ import { systemRoutes, type SystemRouteDeps } from './routes/system.routes.ts';
 import { apiKeyRoutes } from './routes/api-keys.routes.ts';
 import { domainRoutes } from './routes/domains.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
+import { retentionRoutes } from './routes/retention.routes.ts';
 import type { EndpointSettings } from '../webhooks/index.ts';
 import { OPENAPI_TAGS } from './openapi-tags.ts';
 import { systemClock, type Clock } from '../accounts/index.ts';
@@ -150,6 +151,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         await v1.register(suppressionRoutes(deps.db));
         await v1.register(inboundRoutes(deps.db));
         await v1.register(statsRoutes(deps.db));
+        await v1.register(retentionRoutes(deps.db));
         if (deps.eventFeed) await v1.register(eventStreamRoutes(deps.db, deps.eventFeed));
         if (deps.statsFeed) await v1.register(statsStreamRoutes(deps.db, deps.statsFeed));
         if (deps.inboundFeed) await v1.register(inboundStreamRoutes(deps.inboundFeed));

@@ -9,6 +9,7 @@ export const OPENAPI_TAGS = [
   { name: 'domains', description: 'Sending domains: their DKIM keys (kept on the server) and the DNS records to publish.' },
   { name: 'api-keys', description: 'The project\'s API keys: list with last use, create (shown once), revoke.' },
   { name: 'webhooks', description: 'Webhook endpoints: every event pushed out, signed (Standard Webhooks), retried; delivery logs, replays, test events.' },
+  { name: 'projects', description: 'The project\'s settings: how long bodies, events and raw inbound mail are kept (retention).' },
   { name: 'session', description: 'Signing in to the dashboard and out.' },
   { name: 'users', description: 'The installation\'s dashboard users (admins only).' },
 ];

@@ -22,7 +22,8 @@ export function emailJson(e: EmailRow, detail = false) {
     created_at: e.created_at.toISOString(),
     updated_at: e.updated_at.toISOString(),
   };
-  return detail ? { ...base, html: e.html, text: e.text, data: e.data ?? {} } : base;
+  // content_removed_at: when retention emptied html, text and data (null while they are kept).
+  return detail ? { ...base, html: e.html, text: e.text, data: e.data ?? {}, content_removed_at: e.content_removed_at?.toISOString() ?? null } : base;
 }
 
 export function eventJson(e: { id: number; event_type: string; metadata: Record<string, unknown>; created_at: Date }) {

@@ -24,7 +24,7 @@ export const ERROR_CODES = {
   webhook_address_refused: 'The webhook url\'s host resolves to a loopback, private, link-local or otherwise non-public address; an operator may allow such networks with WEBHOOK_ALLOWED_NETWORKS.',
   not_found: 'No such resource in this project.',
   raw_not_available: 'This email has no message to show yet: no worker has handed it to a transport (queued, scheduled, rejected or cancelled).',
-  content_unavailable: 'This email\'s message cannot be rebuilt from what is stored (its row or its campaign\'s content cannot be rendered); the email itself is unaffected.',
+  content_unavailable: 'This email\'s message cannot be shown: its body was removed by the project\'s retention, or what is stored cannot be rendered; the email itself and its events are unaffected.',
   email_not_cancellable: 'The email is no longer queued or scheduled: sending has started or it is final.',
   campaign_not_editable: 'The campaign has started sending, finished or been cancelled.',
   no_recipients: 'A campaign is sent or scheduled with at least one recipient; only a draft may be empty.',

@@ -94,6 +94,8 @@ export interface EmailsTable {
   transport: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** When retention removed its body (html, text, data, captured copy) (migration 023). */
+  content_removed_at: NullableTimestamp;
 }
 
 /** Recipient lists waiting to become emails, in chunks (migration 002). */
@@ -165,6 +167,8 @@ export interface InboundMessagesTable {
   /** The process (processes.id) whose lease a pending forward is under, and until when (migration 019). */
   forward_locked_by: string | null;
   forward_locked_until: NullableTimestamp;
+  /** When retention removed the raw message (raw is then empty) (migration 023). */
+  raw_removed_at: NullableTimestamp;
 }
 
 /** Emails per status of each campaign (counter 'status:<status>'), kept by triggers (migration 008); never written by our code. */
@@ -354,4 +358,23 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  retention_settings: RetentionSettingsTable;
+  retention_progress: RetentionProgressTable;
+}
+
+/** A project's retention, in days (migration 023); no row: the defaults. */
+export interface RetentionSettingsTable {
+  project_id: string;
+  bodies_days: number;
+  events_days: number;
+  raw_inbound_days: number;
+  updated_at: Generated<Date>;
+}
+
+/** How far each retention walk of a project has got: rows before after_id are done (migration 023). */
+export interface RetentionProgressTable {
+  project_id: string;
+  walk: 'bodies' | 'events' | 'raw_inbound';
+  after_id: string;
+  updated_at: Generated<Date>;
 }

@@ -20,6 +20,7 @@ import * as m017 from './migrations/017-api-key-usage.ts';
 import * as m018 from './migrations/018-processes.ts';
 import * as m019 from './migrations/019-reply-forward-holders.ts';
 import * as m020 from './migrations/020-webhooks.ts';
+import * as m023 from './migrations/023-retention.ts';
 import * as m024 from './migrations/024-webhook-claims.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '018-processes': m018,
   '019-reply-forward-holders': m019,
   '020-webhooks': m020,
+  '023-retention': m023,
   '024-webhook-claims': m024,
 };
 

@@ -38,3 +38,42 @@ describe('notifications on PostgreSQL', () => {
     await unlisten();
   });
 });
+
+describe('notifications on PGlite', () => {
+  let store: TestStore | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  // One process holds every role on the embedded database: a live stream starts listening while
+  // the worker's statements run. A LISTEN sent beside the pool's one connection could land inside
+  // another caller's open transaction and vanish with its rollback (or slip between a statement's
+  // parse and execute: "unnamed prepared statement does not exist").
+  it('a listener added during another caller\'s transaction that rolls back still hears what follows', async () => {
+    store = await createTestStore('pglite');
+    const db = store.db;
+    const heard: string[] = [];
+    let listening: Promise<() => Promise<void>> | undefined;
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`SELECT 1`.execute(trx);
+        listening = store!.notifier.listen('sendtrail_test_channel', (payload) => heard.push(payload));
+        await new Promise((r) => setTimeout(r, 50));
+        throw new Error('rolled back on purpose');
+      })
+      .catch(() => {});
+    const unlisten = await listening!;
+    await notify(db, 'sendtrail_test_channel', 'after');
+    expect(await waitFor(() => heard.includes('after'), 2000)).toBe(true);
+    // Another listener on the same channel, and one gone: each hears exactly what it should.
+    const second: string[] = [];
+    const unlistenSecond = await store.notifier.listen('sendtrail_test_channel', (payload) => second.push(payload));
+    await unlisten();
+    await notify(db, 'sendtrail_test_channel', 'later');
+    expect(await waitFor(() => second.includes('later'), 2000)).toBe(true);
+    expect(heard).toEqual(['after']);
+    await unlistenSecond();
+  });
+});

@@ -154,12 +154,7 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: new pg.Pool(createPgConfig(instance) as pg.PoolConfig) }),
   });
-  const notifier: Notifier = {
-    async listen(channel, onMessage) {
-      const unsubscribe = await instance.listen(channel, onMessage);
-      return unsubscribe;
-    },
-  };
+  const notifier = pgliteNotifier(instance, db);
   return {
     db,
     kind: 'pglite',
@@ -168,6 +163,41 @@ async function openPglite(options: OpenStoreOptions): Promise<Store> {
       await db.destroy();
       if (!options.pglite) await instance.close();
       await release?.();
+    },
+  };
+}
+
+/**
+ * Listening on PGlite. Its session is the process's one database session, shared through the pool's
+ * one connection; `PGlite.listen()` sends its LISTEN beside that connection, where it can land inside
+ * another caller's open transaction (and vanish with its rollback) or between the parts of another
+ * caller's statement (whose unnamed prepared statement it destroys). So each channel is listened to
+ * once, through the pool like every other statement, and kept: the channels are a fixed handful, and
+ * PGlite hands every notification to `onNotification`, whichever statement it arrived with.
+ */
+function pgliteNotifier(instance: PGlite, db: Kysely<Database>): Notifier {
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  const listening = new Map<string, Promise<void>>();
+  instance.onNotification((channel, payload) => {
+    for (const onMessage of listeners.get(channel) ?? []) onMessage(payload);
+  });
+  return {
+    async listen(channel, onMessage) {
+      let ready = listening.get(channel);
+      if (!ready) {
+        ready = sql`LISTEN ${sql.id(channel)}`.execute(db).then(() => {});
+        listening.set(channel, ready);
+        ready.catch(() => listening.delete(channel));
+      }
+      await ready;
+      // Each registration is its own, so one callback given twice is removed once per unlisten.
+      const entry = (payload: string) => onMessage(payload);
+      let set = listeners.get(channel);
+      if (!set) listeners.set(channel, (set = new Set()));
+      set.add(entry);
+      return async () => {
+        set.delete(entry);
+      };
     },
   };
 }

@@ -23,11 +23,12 @@ export type Hit = {
  * Why a hit was not counted; more may be added as the classifier grows. `backfill_withdrawn` is
  * `tracking reclassify`'s, for a back-filled open no longer needed while its click still counts;
  * `backfill_replaced`, a back-filled open once the person's real open arrived; `gateway_taint`, a
- * hit from the address and UA of a scan caught earlier on the same email.
+ * hit from the address and UA of a scan caught earlier on the same email; `rescan`, a gateway's
+ * pass over an email it scanned at delivery, minutes later and before anyone read it.
  */
 export type WhyNotCounted =
   | 'apple_mpp' | 'proxy_prefetch' | 'scanner' | 'head_request' | 'prefetch_window' | 'coalesced' | 'network'
-  | 'burst' | 'honeypot' | 'prefetch_header' | 'backfill_withdrawn' | 'backfill_replaced' | 'gateway_taint' | (string & {});
+  | 'burst' | 'honeypot' | 'prefetch_header' | 'backfill_withdrawn' | 'backfill_replaced' | 'gateway_taint' | 'rescan' | (string & {});
 
 export type Verdict = { counted: boolean; why?: WhyNotCounted };
 

@@ -44,7 +44,7 @@ export async function runSendtrailCommand(env: SendtrailEnv, args: string[], cwd
 export async function startSendtrailProcess(
   env: SendtrailEnv,
   /** cwd: the tree to run, built (the benchmark runs a snapshot of it). */
-  options: { roles?: string; cpuProfileDir?: string; cwd?: string } = {},
+  options: { roles?: string; cpuProfileDir?: string; cwd?: string; startTimeoutMs?: number } = {},
 ): Promise<SendtrailProcess> {
   const port = await freePort();
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
@@ -63,8 +63,8 @@ export async function startSendtrailProcess(
   const hasApi = !options.roles || options.roles.split(',').includes('api');
   const url = hasApi ? `http://127.0.0.1:${port}` : undefined;
   try {
-    await waitUntil(() => /Sendtrail started/.test(tail), child);
-    if (url) await waitUntil(() => fetch(`${url}/healthz`).then((r) => r.ok, () => false), child);
+    await waitUntil(() => /Sendtrail started/.test(tail), child, options.startTimeoutMs);
+    if (url) await waitUntil(() => fetch(`${url}/healthz`).then((r) => r.ok, () => false), child, options.startTimeoutMs);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\n--- sendtrail output ---\n${tail}`);

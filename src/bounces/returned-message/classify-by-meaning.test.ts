@@ -49,6 +49,25 @@ describe('words that a mailbox does not exist, whatever the status or stage', ()
   });
 });
 
+describe("au by KDDI's two forms of \"User unknown\" (Sisimai's Rhost::KDDI)", () => {
+  const kddi = (diagnostic: string) => dsn({ status: '5.0.0', diagnostic }).replaceAll('ann@example.org', 'ann@ezweb.ne.jp');
+
+  it('"550 <address>: User unknown" names the address it has no mailbox for: userunknown, hard', async () => {
+    const result = await classifyReturnedMessage(kddi('smtp; 550 <ann@ezweb.ne.jp>: User unknown'));
+    expect(result.results).toEqual([expect.objectContaining({ recipient: 'ann@ezweb.ne.jp', reason: 'userunknown', hard: true })]);
+  });
+
+  it('"550 : User unknown", the address left out, is its reception filter: filtered, soft', async () => {
+    const result = await classifyReturnedMessage(kddi('smtp; 550 : User unknown'));
+    expect(result.results).toEqual([expect.objectContaining({ recipient: 'ann@ezweb.ne.jp', reason: 'filtered', hard: false })]);
+  });
+
+  it('the same form from another provider is still a bare "User unknown" with no stage: filtered', async () => {
+    const result = await classifyReturnedMessage(dsn({ status: '5.0.0', diagnostic: 'smtp; 550 <ann@example.org>: User unknown' }));
+    expect(result.results[0]).toMatchObject({ reason: 'filtered', hard: false });
+  });
+});
+
 describe('delays, network trouble and expiry', () => {
   it('a notice that the message will be retried is a delay (expired in the taxonomy), not a bounce', async () => {
     const result = await classifyReturnedMessage(notice('Delivery Status Notification (Delay)', "This is an automatically generated Delivery Status Notification\n\nTHIS IS A WARNING MESSAGE ONLY.\n\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\n\nDelivery to the following recipient has been delayed:\n\n     ann@example.org\n\nMessage will be retried for 2 more day(s)\n\nTechnical details of temporary failure:\nThe recipient server refused the message for reasons of its own."));

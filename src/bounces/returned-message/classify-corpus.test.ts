@@ -10,9 +10,9 @@ import { rulesWithout } from '../rules/rule-set.ts';
 // The development half of Sisimai's set-of-emails (test/fixtures/bounces/README.md); a held-out half measures us.
 const BOUNCES = fileURLToPath(new URL('../../../test/fixtures/bounces/', import.meta.url));
 // Just under what the classifier reaches (npm run bench:bounces), so that a regression fails.
-const FLOORS = { hard: 0.985, reason: 0.97, recipient: 0.99 };
+const FLOORS = { hard: 0.99, reason: 0.975, recipient: 0.99 };
 // The same, leave-one-source-out (npm run bench:bounces prints both).
-const LOSO_FLOORS = { hard: 0.975, reason: 0.925, recipient: 0.99 };
+const LOSO_FLOORS = { hard: 0.98, reason: 0.93, recipient: 0.99 };
 
 const files = readdirSync(`${BOUNCES}corpus`, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.eml')).sort();
 

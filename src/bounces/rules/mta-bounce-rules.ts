@@ -150,6 +150,12 @@ export const ADDRESS_VERDICT_RULES: readonly VerdictRule[] = [
   // Orange / La Poste reply codes 416 and 418: "Adresse d'au moins un destinataire invalide".
   { pattern: /\b(?:LPN|OFR|OUK)(?:_|\d{3}[-_])41[68]\b/i,
     example: '550 5.1.1 Adresse d au moins un destinataire invalide. OFR_416 [416]', sources: [] },
+  // au by KDDI (ezweb.ne.jp, au.com) answers a recipient it has no mailbox for with "550 <address>: User
+  // unknown", and a mail its recipient's reception filter refused with "550 : User unknown", the address left
+  // out (Sisimai's Rhost::KDDI table, from which the corpus's labels come). Only the first is a verdict on
+  // the address; the second stays a filter speaking.
+  { pattern: /\b5\d\d <[^<>\s@]{1,64}@(?:[\w-]{1,63}\.)*(?:ezweb\.ne\.jp|au\.com)>: user unknown\b/i,
+    example: '550 <ann@ezweb.ne.jp>: User unknown', sources: ['ezweb', 'office365', 'postfix', 'rfc3464'] },
   { pattern: /\binvalid (?:final )?delivery userid\b|\bcheck if (?:the )?address is correct\b|\bno valid recipients? for this\b/i,
     example: 'Invalid final delivery userid: ann@example.org', sources: ['imailserver', 'interscanmss', 'verizon'] },
 ];

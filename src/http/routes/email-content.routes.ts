@@ -11,6 +11,7 @@ import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { findEmail } from '../../sending/index.ts';
 import { loadCampaignContent } from '../../campaigns/index.ts';
+import { readRetention } from '../../retention/index.ts';
 import { findCapturedRaw, headerLines, rebuildRawMessage, renderSentContent, type SentEmail } from '../../delivery/index.ts';
 import { errorResponses, UuidParam } from '../schemas.ts';
 import { previewDocument, previewPolicy } from './email-preview.ts';
@@ -67,6 +68,14 @@ export function emailContentRoutes(db: Kysely<Database>, tracking: TrackingSetti
   const load = async (projectId: string, id: string): Promise<Loaded> => {
     const email = isUuid(id) ? await findEmail(db, projectId, id) : undefined;
     if (!email) throw new AppError('not_found', 'No such email');
+    if (email.content_removed_at) {
+      const { bodies_days } = await readRetention(db, projectId);
+      throw new AppError(
+        'content_unavailable',
+        `The content of this email was removed on ${email.content_removed_at.toISOString().slice(0, 10)}: this project keeps message bodies for ${bodies_days} days (retention). Its events are still here.`,
+        { reason: 'retention', content_removed_at: email.content_removed_at.toISOString() },
+      );
+    }
     return { email, campaign: email.campaign_id ? await loadCampaignContent(db, email.campaign_id) : undefined };
   };
   /** The message's source and where it comes from; undefined when no transport has had it yet. */
@@ -100,7 +109,7 @@ export function emailContentRoutes(db: Kysely<Database>, tracking: TrackingSetti
           description:
             'Captured mail (no SMTP_URL) is the stored message itself; other mail is not stored as sent and is rebuilt from the email (header `Sendtrail-Raw-Source: rebuilt`): ' +
             'the same content and headers, but for its MIME boundaries and without a DKIM signature. 404 `raw_not_available` until a worker has handed the email to a transport; ' +
-            '409 `content_unavailable` when what is stored of a rebuilt email no longer renders.',
+            '409 `content_unavailable` when what is stored of a rebuilt email no longer renders, or its body was removed by retention (`details.reason` `retention`).',
           tags: ['emails'],
           params: UuidParam,
           produces: ['message/rfc822'],

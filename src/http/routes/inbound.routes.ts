@@ -7,6 +7,7 @@ import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { LimitParam, UuidParam, pagedListDescription, parseLimit } from '../schemas.ts';
 import { decodeCursor, encodeCursor } from '../serialize.ts';
+import { readRetention } from '../../retention/index.ts';
 
 const Kind = Type.Union(['bounce', 'delivery_report', 'complaint', 'auto_reply', 'reply', 'other', 'unsubscribe'].map((k) => Type.Literal(k)));
 
@@ -63,9 +64,17 @@ export function inboundRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox {
       return inboundJson(m);
     });
 
-    app.get('/v1/inbound/:id/raw', { schema: { summary: 'The message as received (message/rfc822)', tags: ['inbound'], params: UuidParam } }, async (request, reply) => {
+    app.get('/v1/inbound/:id/raw', { schema: { summary: 'The message as received (message/rfc822)', description: '409 `content_unavailable` once retention removed it (`details.reason` `retention`).', tags: ['inbound'], params: UuidParam } }, async (request, reply) => {
       const m = isUuid(request.params.id) ? await findInboundMessage(db, request.projectId, request.params.id) : undefined;
       if (!m) throw notFound();
+      if (m.raw_removed_at) {
+        const { raw_inbound_days } = await readRetention(db, request.projectId);
+        throw new AppError(
+          'content_unavailable',
+          `The raw message was removed on ${m.raw_removed_at.toISOString().slice(0, 10)}: this project keeps raw inbound mail for ${raw_inbound_days} days (retention). What was read from it is still here.`,
+          { reason: 'retention', raw_removed_at: m.raw_removed_at.toISOString() },
+        );
+      }
       return reply.type('message/rfc822').send(Buffer.from(m.raw));
     });
   };

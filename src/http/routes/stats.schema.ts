@@ -33,7 +33,7 @@ export const RatesOf = (formulas: Record<RateName, string>, description: string)
   );
 
 const ByReason = Type.Record(Type.String(), Int, {
-  description: "Hits not counted, by the classifier's `why` (apple_mpp, proxy_prefetch, scanner, network, prefetch_window, burst, honeypot, head_request, prefetch_header, gateway_taint ...).",
+  description: "Hits not counted, by the classifier's `why` (apple_mpp, proxy_prefetch, scanner, network, prefetch_window, burst, honeypot, head_request, prefetch_header, gateway_taint, rescan ...).",
 });
 
 // What each counter means, by group: the totals show one number each, a series a column of them.

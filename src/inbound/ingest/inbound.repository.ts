@@ -6,7 +6,7 @@ import { movesForwardSql, type EmailStatus } from '../../events/index.ts';
 
 export type CorrelatedEmail = { id: string; project_id: string; to_address: string; message_id: string };
 export type InboundRow = Selectable<InboundMessagesTable>;
-export type NewInboundRow = Omit<InboundRow, 'received_at' | 'event_count' | 'forward_attempts' | 'forward_error' | 'forward_locked_by' | 'forward_locked_until'> & { event_count: number };
+export type NewInboundRow = Omit<InboundRow, 'received_at' | 'event_count' | 'forward_attempts' | 'forward_error' | 'forward_locked_by' | 'forward_locked_until' | 'raw_removed_at'> & { event_count: number };
 
 export async function findEmailsByIds(db: Kysely<Database>, ids: readonly string[]): Promise<CorrelatedEmail[]> {
   if (ids.length === 0) return [];

@@ -3,6 +3,7 @@ import type { Classification, ClassifyHit, EmailHistory, Hit, Verdict } from '..
 import { burstStart, foldBack, honeypotFoldBack } from './burst.ts';
 import { gatewayTaint } from './gateway-taint.ts';
 import { HONEYPOT_WINDOW_MS } from './honeypot.ts';
+import { rescan, rescanFoldBack } from './rescan.ts';
 import * as r from './rules.ts';
 import { loadSignatures, matchUserAgent, type Signatures } from './signatures.ts';
 
@@ -38,6 +39,7 @@ const FULL_RULES: r.Rule[] = [
   r.gatewayNetwork, r.nearHoneypot, r.prefetchWindow,
   { name: 'burst', check: (c) => (burstStart(c) !== undefined ? { counted: false, why: 'burst' } : undefined) },
   gatewayTaint,
+  rescan,
   r.coalesced,
 ];
 
@@ -73,6 +75,7 @@ export function createClassifier(setup: ClassifierSetup = {}): ClassifyHit {
 function revisions(c: r.RuleContext, verdict: Verdict): Array<{ index: number; verdict: Verdict }> {
   if (verdict.counted) return c.hit.kind === 'open' ? replacedBackfills(c.history) : [];
   if (verdict.why === 'honeypot') return honeypotFoldBack(c);
+  if (verdict.why === 'rescan') return rescanFoldBack(c);
   if (verdict.why !== 'burst') return [];
   const start = burstStart(c);
   return start === undefined ? [] : foldBack(c.history, c.sigs, start, c.hit.at.getTime(), 'burst');

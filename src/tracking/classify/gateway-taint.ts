@@ -9,7 +9,7 @@ import type { Rule } from './rules.ts';
  * reading within seconds of delivery is the accepted trade-off of that window, and their later
  * clicks from the same browser must still count.
  */
-const CAUGHT = new Set(['burst', 'honeypot', 'head_request', 'gateway_taint']);
+const CAUGHT = new Set(['burst', 'honeypot', 'head_request', 'gateway_taint', 'rescan']);
 
 const isCaught = (h: Hit & Verdict & { backfilled?: boolean }) =>
   !h.counted && !h.backfilled && h.why !== undefined && (CAUGHT.has(h.why) || (h.why === 'prefetch_window' && h.kind === 'click'));

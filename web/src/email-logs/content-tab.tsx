@@ -6,10 +6,19 @@ import { useQuery } from '@tanstack/react-query';
 import { quietButtonClass } from '../shell/controls.ts';
 import { emailContentQuery } from './emails-api.ts';
 import { LoadError } from './load-error.tsx';
+import { ApiError } from '../api.ts';
 
 export function ContentTab({ id }: { id: string }) {
   const content = useQuery(emailContentQuery(id));
   const [remoteImages, setRemoteImages] = useState(false);
+  if (content.error instanceof ApiError && content.error.code === 'content_unavailable') {
+    // Past the project's retention (or no longer renderable): a state of the email, not a failure of this screen.
+    return (
+      <p role="status" data-content-unavailable className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-800 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-200">
+        {content.error.message}
+      </p>
+    );
+  }
   if (content.error) return <LoadError what="the content" error={content.error} />;
   if (!content.data) return <p>Reading the content…</p>;
   const c = content.data;

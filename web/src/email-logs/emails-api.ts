@@ -1,7 +1,7 @@
 // The email log's reads from the API: pages of emails (by cursor), one email, its events and its
 // message as sent, each a query the live stream can refresh.
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import { api } from '../api.ts';
+import { ApiError, api } from '../api.ts';
 import { emailListParams, type LogSearch } from './log-search.ts';
 
 export type Email = {
@@ -55,7 +55,13 @@ export const emailEventsQuery = (id: string) =>
   queryOptions({ queryKey: ['emails', 'events', id], queryFn: () => api<{ data: EmailEvent[] }>(`/v1/emails/${id}/events`).then((r) => r.data) });
 
 export const emailContentQuery = (id: string) =>
-  queryOptions({ queryKey: ['emails', 'content', id], queryFn: () => api<SentContent>(`/v1/emails/${id}/content`), staleTime: 60_000 });
+  queryOptions({
+    queryKey: ['emails', 'content', id],
+    queryFn: () => api<SentContent>(`/v1/emails/${id}/content`),
+    staleTime: 60_000,
+    // A body removed by retention (409) stays removed: say so at once instead of asking again.
+    retry: (failures, err) => !(err instanceof ApiError && err.status < 500) && failures < 2,
+  });
 
 export const campaignNameQuery = (id: string) =>
   queryOptions({ queryKey: ['campaigns', 'name', id], queryFn: () => api<{ name: string }>(`/v1/campaigns/${id}`).then((c) => c.name), staleTime: 300_000 });

@@ -51,7 +51,11 @@ export const inboundRawQuery = (id: string) =>
     queryKey: ['inbound', id, 'raw'],
     queryFn: async ({ signal }) => {
       const res = await fetch(`/v1/inbound/${id}/raw`, { credentials: 'same-origin', signal });
-      if (!res.ok) throw new Error(`the raw message could not be read (${res.status})`);
+      if (!res.ok) {
+        // A raw message past the project's retention is a 409 whose message says so.
+        const said = ((await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined)?.error?.message;
+        throw new Error(said ?? `the raw message could not be read (${res.status})`);
+      }
       const blob = await res.blob();
       return { text: await blob.slice(0, RAW_SHOWN_BYTES).text(), cut: blob.size > RAW_SHOWN_BYTES };
     },

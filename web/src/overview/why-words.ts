@@ -13,6 +13,7 @@ const WORDS: Record<string, string> = {
   backfill_withdrawn: 'inferred open withdrawn',
   backfill_replaced: 'inferred open replaced by the real one',
   gateway_taint: 'same address and browser as a scan of this email',
+  rescan: 'a mail gateway scanning again before anyone read it',
   coalesced: 'repeat within seconds',
 };
 

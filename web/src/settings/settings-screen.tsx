@@ -1,9 +1,10 @@
-// Settings: the configuration in force, grouped as the schema groups it, each key with its value
+// Settings: the project's retention (read by all, changed by admins), then the configuration in force, grouped as the schema groups it, each key with its value
 // (secrets masked by the server), where it came from and what it does.
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { ApiError } from '../api.ts';
 import { filterSettings, settingsQuery, type Setting, type SettingsSearch } from './settings.ts';
+import { RetentionPanel } from './retention-panel.tsx';
 
 export function SettingsScreen() {
   const settings = useQuery(settingsQuery);
@@ -21,10 +22,11 @@ export function SettingsScreen() {
       <div>
         <h1 className="text-2xl font-semibold">Settings</h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          The configuration this server runs with, from its environment variables; secrets are never shown. To change one, set the variable and restart
+          This project's retention, then the configuration this server runs with, from its environment variables; secrets are never shown. To change one, set the variable and restart
           Sendtrail (<code className="rounded bg-slate-100 px-1 dark:bg-slate-800">npx sendtrail config</code> prints the same).
         </p>
       </div>
+      <RetentionPanel />
       <div className="flex flex-wrap items-end gap-4">
         <label className="flex flex-col text-sm">
           <span className="text-slate-600 dark:text-slate-400">Search settings</span>
