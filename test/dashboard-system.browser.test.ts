@@ -1,8 +1,10 @@
 // The System and Settings screens in a real Chromium against `sendtrail start`, on the embedded
-// store and on PostgreSQL: the running process with its roles and a fresh heartbeat, the queue and
-// the store; the configuration with a setting given by env, and a secret given by env that appears
-// nowhere in the page.
+// store and on PostgreSQL: the running process with its roles and a fresh heartbeat, the email its
+// worker holds while the relay never answers, the queue and the store; the configuration with a
+// setting given by env, and a secret given by env that appears nowhere in the page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +26,18 @@ describe.each(['pglite', 'postgres'] as const)('System and Settings in a real br
   let dataDir: string;
   let db: { url: string; drop: () => Promise<void> } | undefined;
   let browser: Browser;
+  // The relay: it takes connections and never greets, so the worker holds each email it sends
+  // there (for the SMTP greeting timeout) until the test lets go.
+  let relay: Server;
+  const relaySockets = new Set<Socket>();
 
   beforeAll(async () => {
+    relay = createServer((socket) => {
+      relaySockets.add(socket);
+      socket.on('close', () => relaySockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayPort = (relay.address() as AddressInfo).port;
     // Not this file's subject, a first start's initdb is skipped: the embedded database is a migrated copy.
     dataDir = kind === 'pglite' ? await createMigratedDataDir('sendtrail-system-') : await mkdtemp(join(tmpdir(), 'sendtrail-system-'));
     if (kind === 'postgres') {
@@ -40,7 +52,7 @@ describe.each(['pglite', 'postgres'] as const)('System and Settings in a real br
       SENDTRAIL_API_KEY: API_KEY,
       SENDTRAIL_ADMIN_EMAIL: ADMIN.email,
       SENDTRAIL_ADMIN_PASSWORD: ADMIN.password,
-      SMTP_URL: `smtp://relay-user:${SMTP_PASSWORD}@127.0.0.1:1`,
+      SMTP_URL: `smtp://relay-user:${SMTP_PASSWORD}@127.0.0.1:${relayPort}`,
       METRICS_TOKEN,
       PROCESS_HEARTBEAT_MS: '1000',
       PROVIDER_MX_LOOKUP: 'false',
@@ -50,7 +62,11 @@ describe.each(['pglite', 'postgres'] as const)('System and Settings in a real br
   });
   afterAll(async () => {
     await browser?.close();
+    // No new connection, none left open: a stop waits for the sends in flight.
+    const relayClosed = new Promise((resolve) => relay?.close(resolve));
+    for (const socket of relaySockets) socket.destroy();
     await proc?.stop();
+    await relayClosed;
     await db?.drop();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -118,6 +134,25 @@ describe.each(['pglite', 'postgres'] as const)('System and Settings in a real br
     await screenshot(page, shot('system-dark'));
     expect(await seriousAxeViolations(page)).toEqual([]);
 
+    // What the process holds: nothing, then the email its worker is sending to a relay that never answers.
+    const lease = (kind: string) => row.locator(`[data-lease="${kind}"]`);
+    expect(await row.getByRole('list', { name: /^Leases held by/ }).getByRole('listitem').allTextContents())
+      .toEqual(['0 emails', '0 webhook deliveries', '0 reply forwards']);
+    const sent = await fetch(`${proc.url}/v1/emails`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ from: 'shop@example.com', to: 'ann@example.org', subject: 'Held', text: 'Held by the worker' }),
+    });
+    expect(sent.status).toBe(202);
+    await expect.poll(() => lease('emails').textContent(), { timeout: 12_000 }).toBe('1 email');
+    expect(await page.locator('[data-queue="held"] [data-value]').textContent()).toBe('1');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await screenshot(page, shot('system-holding'));
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // The relay lets go (the connection drops): the send fails, the lease ends, and the screen says so.
+    for (const socket of relaySockets) socket.destroy();
+    await expect.poll(() => lease('emails').textContent(), { timeout: 12_000 }).toBe('0 emails');
+
     expect(await watch.cspViolations()).toEqual([]);
     expect(watch.errors).toEqual([]);
     await context.close();
@@ -143,7 +178,7 @@ describe.each(['pglite', 'postgres'] as const)('System and Settings in a real br
     expect(await page.locator('[data-setting="HOST"] [data-source]').textContent()).toBe('from the environment');
     expect(await page.locator('[data-setting="LOG_LEVEL"] [data-source]').textContent()).toBe('from the environment');
     expect(await page.locator('[data-setting="RETRY_BASE_MS"] [data-source]').textContent()).toBe('default');
-    expect(await page.locator('[data-setting="SMTP_URL"] [data-value]').textContent()).toBe('smtp://relay-user:****@127.0.0.1:1');
+    expect(await page.locator('[data-setting="SMTP_URL"] [data-value]').textContent()).toBe(`smtp://relay-user:****@127.0.0.1:${(relay.address() as AddressInfo).port}`);
     expect(await page.locator('[data-setting="METRICS_TOKEN"] [data-value]').textContent()).toBe('******** (set, hidden)');
     const html = await page.content();
     for (const secret of [SMTP_PASSWORD, DB_PASSWORD, METRICS_TOKEN, API_KEY, ADMIN.password]) expect(html).not.toContain(secret);

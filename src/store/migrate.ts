@@ -23,6 +23,7 @@ import * as m020 from './migrations/020-webhooks.ts';
 import * as m023 from './migrations/023-retention.ts';
 import * as m021 from './migrations/021-alerts.ts';
 import * as m022 from './migrations/022-audit-log.ts';
+import * as m024 from './migrations/024-webhook-claims.ts';
 
 // Listed in code rather than read from disk so the chain is fixed at build time and ordered by name.
 const MIGRATIONS: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '023-retention': m023,
   '021-alerts': m021,
   '022-audit-log': m022,
+  '024-webhook-claims': m024,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

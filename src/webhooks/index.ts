@@ -12,6 +12,6 @@ export { fillOutbox, WEBHOOKS_CURSOR, DELIVERIES_CHANNEL } from './outbox/fill-o
 export { startWebhookSender, type WebhookSender, type WebhookSenderDeps } from './sending/start-webhook-sender.ts';
 export { createPoster, MAX_EXCERPT_BYTES, type Poster } from './sending/post-webhook.ts';
 export { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from './sending/retry-schedule.ts';
-export { listDeliveries, replayDeliveries, findDelivery, takeOverDeliveries, MAX_IN_FLIGHT_PER_ENDPOINT, type DeliveryRow, type AttemptRow } from './sending/deliveries.repository.ts';
+export { listDeliveries, replayDeliveries, findDelivery, takeOverDeliveries, countHeldDeliveries, MAX_IN_FLIGHT_PER_ENDPOINT, type DeliveryRow, type AttemptRow } from './sending/deliveries.repository.ts';
 export { queueTestDelivery } from './outbox/queue-test-delivery.ts';
 export { queueAlertDeliveries, type AlertPayload } from './outbox/queue-alert-deliveries.ts';

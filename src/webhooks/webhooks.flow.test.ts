@@ -13,7 +13,9 @@ import { eventually } from '../../test/support/test-worker.ts';
 import { startWebhookReceiver, type HookAnswer, type WebhookReceiver } from '../../test/support/webhook-receiver.ts';
 import { tableResolver, testWebhookSettings } from '../../test/support/webhook-settings.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
-import { createAddressPolicy, createEndpoint, createPoster, fillOutbox, rotateEndpointSecret, startWebhookSender, type EndpointInput, type RetrySchedule, type WebhookSender, type WebhookSenderDeps } from './index.ts';
+import { openStore } from '../store/open-store.ts';
+import { createAddressPolicy, createEndpoint, createPoster, fillOutbox, MAX_IN_FLIGHT_PER_ENDPOINT, rotateEndpointSecret, startWebhookSender, type EndpointInput, type RetrySchedule, type WebhookSender, type WebhookSenderDeps } from './index.ts';
+import { claimDueDeliveries } from './sending/deliveries.repository.ts';
 
 const FAST: RetrySchedule = { delaysMs: [50, 50, 50], jitter: 0, retryAfterCapMs: 3_000 };
 const resolver = tableResolver({ 'hooks.example.com': ['127.0.0.1'] });
@@ -180,6 +182,57 @@ describe.each(STORE_KINDS)('webhooks on %s', (kind) => {
     await receiver.waitFor(12);
     await eventually(async () => (await deliveriesOf(row.id)).every((d) => d.state === 'delivered'));
     expect(receiver.maxOpen).toBe(4);
+  });
+
+  it('claims at most the room an endpoint has left, and reaches an endpoint queued behind another\'s backlog', async () => {
+    const busy = await endpoint({ event_types: ['email.sent'] });
+    for (let i = 0; i < 10; i++) await events(await addEmail(`b${i}@example.org`), ['sent']);
+    await drainOutbox();
+    // The quiet endpoint hears only the last event: its one delivery is queued after the busy one's ten.
+    const quiet = await endpoint({ event_types: ['email.sent'] });
+    await events(await addEmail('q@example.org'), ['sent']);
+    await drainOutbox();
+    // Another process already sends one of the busy endpoint's deliveries.
+    const [first] = await claimDueDeliveries(db(), 1, 60_000, 'other-process');
+    expect(first!.endpoint_id).toBe(busy.row.id);
+
+    const claimed = await claimDueDeliveries(db(), 32, 60_000, 'this-process');
+    const by = (id: string) => claimed.filter((d) => d.endpoint_id === id).length;
+    expect([by(busy.row.id), by(quiet.row.id)]).toEqual([MAX_IN_FLIGHT_PER_ENDPOINT - 1, 1]);
+    expect(await claimDueDeliveries(db(), 32, 60_000, 'this-process')).toEqual([]);
+    // A lease that ran out no longer counts: its holder is gone.
+    await db().updateTable('webhook_deliveries').set({ locked_until: new Date(Date.now() - 1000) }).where('locked_by', '=', 'other-process').execute();
+    expect(await claimDueDeliveries(db(), 32, 60_000, 'this-process')).toHaveLength(1);
+    await db().updateTable('webhook_deliveries').set({ state: 'failed', next_attempt_at: null, locked_by: null, locked_until: null })
+      .where('endpoint_id', 'in', [busy.row.id, quiet.row.id]).execute();
+  });
+
+  it.runIf(kind === 'postgres')('keeps at most 4 requests in flight to one endpoint from two sending processes on one database', async () => {
+    const { row } = await endpoint({ event_types: ['email.sent'] });
+    receiver.answer = () => new Promise((resolve) => setTimeout(() => resolve({ status: 200 }), 60));
+    for (let i = 0; i < 80; i++) await events(await addEmail(`p${i}@example.org`), ['sent']);
+    await drainOutbox();
+    // A second process: its own connections to the same database, its own holder name.
+    const other = await openStore({ databaseUrl: t.store.url! });
+    const posted = { first: 0, second: 0 };
+    const counting = (which: keyof typeof posted): ReturnType<typeof createPoster> => {
+      const poster = createPoster({ policy: settings.policy, resolver, connectTimeoutMs: 1_000, timeoutMs: 3_000 });
+      return { ...poster, post: (...args) => { posted[which]++; return poster.post(...args); } };
+    };
+    const senders = await Promise.all([
+      startWebhookSender({ db: db(), notifier: t.store.notifier, poster: counting('first'), box: settings.box, holder: 'process-1', schedule: FAST, pollMs: 20 }),
+      startWebhookSender({ db: other.db, notifier: other.notifier, poster: counting('second'), box: settings.box, holder: 'process-2', schedule: FAST, pollMs: 20 }),
+    ]);
+    try {
+      await receiver.waitFor(80, 30_000);
+      await eventually(async () => (await deliveriesOf(row.id)).every((d) => d.state === 'delivered'));
+    } finally {
+      for (const s of senders) await s.stop();
+      await other.close();
+    }
+    expect(receiver.received).toHaveLength(80);
+    expect(receiver.maxOpen).toBe(MAX_IN_FLIGHT_PER_ENDPOINT);
+    expect(posted.first + posted.second).toBe(80);
   });
 
   it('disables the endpoint on a 410 and gives up its pending deliveries', async () => {

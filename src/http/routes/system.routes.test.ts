@@ -9,6 +9,7 @@ import { groupConfig } from '../../config/format-config.ts';
 import { storeSummaryOf } from '../../roles/system-info.ts';
 import { claimDueEmails } from '../../delivery/queue.repository.ts';
 import { claimDueForwards } from '../../inbound/forward/reply-forwards.repository.ts';
+import { claimDueDeliveries } from '../../webhooks/sending/deliveries.repository.ts';
 import { registerProcess } from '../../processes/processes.repository.ts';
 import { defaultProjectId } from '../../projects/default-project.ts';
 import { newId } from '../../shared/ids.ts';
@@ -85,7 +86,7 @@ describe.each(STORE_KINDS)('system and settings on %s', (kind) => {
     expect((await t.app.inject({ method: 'GET', url: '/v1/system' })).statusCode).toBe(401);
   });
 
-  it('says which process holds each lease: the emails its worker sends and the replies its inbound role forwards', async () => {
+  it('says which process holds each lease: the emails and webhook deliveries its worker sends and the replies its inbound role forwards', async () => {
     const db = t.store.db;
     await sql`DELETE FROM processes; DELETE FROM emails`.execute(db);
     await registerProcess(db, { id: 'mx-1:3:fed', roles: ['inbound'], version: '0.1.0', host: 'mx-1', pid: 3, storeKind: 'postgres' });
@@ -98,11 +99,20 @@ describe.each(STORE_KINDS)('system and settings on %s', (kind) => {
     }))).execute();
     const id = newId();
     await db.insertInto('emails').values({ id, project_id: projectId, from_address: 'a@example.com', to_address: 'b@example.org', subject: 's', text: 't', status: 'queued', priority: 0, next_attempt_at: new Date(Date.now() - 1000), message_id: `<${id}@x>` }).execute();
+    const endpointId = newId();
+    await db.insertInto('webhook_endpoints').values({ id: endpointId, project_id: projectId, url: 'https://hooks.example.com/in', secret_sealed: 'sealed' }).execute();
+    await db.insertInto('webhook_deliveries').values([1, 2, 3].map((n) => ({
+      id: newId(), endpoint_id: endpointId, project_id: projectId, event_type: 'email.sent', payload: JSON.stringify({ n }), next_attempt_at: new Date(Date.now() - 1000),
+    }))).execute();
     await claimDueForwards(db, 'mx-1:3:fed', 10, 600_000);
     await claimDueEmails(db, 'web-1:7:abc', 10, 120_000);
+    await claimDueDeliveries(db, 10, 600_000, 'web-1:7:abc');
 
     const leases = Object.fromEntries((await get('/v1/system', viewer)).json().processes.map((p: { id: string; leases: unknown }) => [p.id, p.leases]));
-    expect(leases).toEqual({ 'mx-1:3:fed': { emails: 0, reply_forwards: 2 }, 'web-1:7:abc': { emails: 1, reply_forwards: 0 } });
+    expect(leases).toEqual({
+      'mx-1:3:fed': { emails: 0, reply_forwards: 2, webhook_deliveries: 0 },
+      'web-1:7:abc': { emails: 1, reply_forwards: 0, webhook_deliveries: 3 },
+    });
   });
 
   it('says where the store is without its password', async () => {

@@ -4,10 +4,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
+import { withoutSeqScan } from '../../store/without-seq-scan.ts';
 import type { ConfigEntryGroup } from '../../config/format-config.ts';
 import { listProcesses } from '../../processes/index.ts';
 import { countHeldEmails, readQueueSnapshot } from '../../delivery/index.ts';
 import { countHeldForwards } from '../../inbound/index.ts';
+import { countHeldDeliveries } from '../../webhooks/index.ts';
 import { ErrorBody, errorResponses } from '../schemas.ts';
 import { sendError } from '../error-handler.ts';
 import { SettingsSchema, SystemSchema, type StoreSummary } from './system.schema.ts';
@@ -37,11 +39,16 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         response: { 200: SystemSchema, ...errorResponses, 403: ErrorBody },
       },
     }, async () => {
-      const [processes, queue, heldEmails, heldForwards] = await Promise.all([
+      // The queue and the leases are read from partial indexes of a few rows, never the emails
+      // table itself, however many emails there are and whether or not it was analyzed yet.
+      const [processes, { queue, heldEmails, heldForwards, heldDeliveries }] = await Promise.all([
         listProcesses(deps.db, deps.lostAfterMs),
-        readQueueSnapshot(deps.db),
-        countHeldEmails(deps.db),
-        countHeldForwards(deps.db),
+        withoutSeqScan(deps.db, async (trx) => ({
+          queue: await readQueueSnapshot(trx),
+          heldEmails: await countHeldEmails(trx),
+          heldForwards: await countHeldForwards(trx),
+          heldDeliveries: await countHeldDeliveries(trx),
+        })),
       ]);
       return {
         server_time: new Date().toISOString(),
@@ -58,7 +65,7 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
           heartbeat_age_ms: p.heartbeatAgeMs,
           stopped_at: p.stoppedAt?.toISOString() ?? null,
           state: p.state,
-          leases: { emails: heldEmails.get(p.id) ?? 0, reply_forwards: heldForwards.get(p.id) ?? 0 },
+          leases: { emails: heldEmails.get(p.id) ?? 0, reply_forwards: heldForwards.get(p.id) ?? 0, webhook_deliveries: heldDeliveries.get(p.id) ?? 0 },
         })),
         queue: { queued: queue.queued, scheduled: queue.scheduled, retrying: queue.retrying, due: queue.due, due_capped: queue.dueCapped, held: queue.held },
         store: deps.store,

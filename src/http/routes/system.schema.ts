@@ -13,11 +13,12 @@ export const ProcessSchema = Type.Object({
   heartbeat_age_ms: Type.Integer({ description: 'Milliseconds since its last heartbeat, on the database\'s clock (so a client\'s clock does not matter).' }),
   stopped_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   state: Type.Union([Type.Literal('alive'), Type.Literal('stopped'), Type.Literal('lost')], {
-    description: 'alive: heartbeating; stopped: stopped cleanly; lost: no heartbeat for lost_after_ms (crashed, killed or cut off from the database), its emails and reply forwards taken over by a live process.',
+    description: 'alive: heartbeating; stopped: stopped cleanly; lost: no heartbeat for lost_after_ms (crashed, killed or cut off from the database), its emails, reply forwards and webhook deliveries taken over by a live process.',
   }),
   leases: Type.Object({
     emails: Type.Integer({ description: 'Emails leased to it: being sent by its worker.' }),
     reply_forwards: Type.Integer({ description: 'Human replies leased to it: being forwarded to REPLY_FORWARD_TO by its inbound role.' }),
+    webhook_deliveries: Type.Integer({ description: 'Webhook deliveries leased to it: being posted by its worker.' }),
   }, { description: 'What the process holds a lease on now; a lost process\'s leases are taken over by the next live process\'s heartbeat.' }),
 });
 

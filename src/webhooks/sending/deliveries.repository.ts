@@ -13,34 +13,86 @@ export type DueDelivery = {
   created_at: Date;
 };
 
-/** Most requests in flight to one endpoint, from all senders: a claim takes none of an endpoint holding as many. */
+/** Most requests in flight to one endpoint, from all senders together: a claim takes no more than the rest. */
 export const MAX_IN_FLIGHT_PER_ENDPOINT = 4;
 
-// Due deliveries of enabled endpoints, each only when no earlier delivery of its email to its
-// endpoint is still pending (in the log's order per email: a later event waits until the earlier
-// one is delivered or given up), and only for an endpoint with fewer than the cap in flight. The
-// cap is checked against the leases held when the claim starts; a sender also sends at most the
-// cap at once per endpoint, so a claim that takes several rows of one endpoint waits in memory.
+// Releases, renewals and takeovers of deliveries go through the lease queue as for the emails; the
+// claim is its own (claimDueDeliveries), since it takes at most so many rows per endpoint.
 const deliveryQueue = defineLeaseQueue<DueDelivery>({
   table: 'webhook_deliveries',
   alias: 'd',
   dueAt: 'next_attempt_at',
   where: "state = 'pending'",
-  claimWhere: `EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.id = webhook_deliveries.endpoint_id AND w.enabled AND w.deleted_at IS NULL)
-    AND (webhook_deliveries.email_id IS NULL OR NOT EXISTS (
-      SELECT 1 FROM webhook_deliveries earlier
-      WHERE earlier.endpoint_id = webhook_deliveries.endpoint_id AND earlier.email_id = webhook_deliveries.email_id
-        AND earlier.state = 'pending' AND earlier.seq < webhook_deliveries.seq))
-    AND (SELECT count(*) FROM webhook_deliveries held
-      WHERE held.locked_by IS NOT NULL AND held.locked_until > now() AND held.endpoint_id = webhook_deliveries.endpoint_id) < ${MAX_IN_FLIGHT_PER_ENDPOINT}`,
   orderBy: 'next_attempt_at, seq',
   attempts: 'attempts',
   holder: { by: 'locked_by', until: 'locked_until' },
   returning: 'd.id, d.endpoint_id, d.event_type, d.payload, d.attempts, d.created_at',
 });
 
-export function claimDueDeliveries(db: Kysely<Database>, limit: number, leaseMs: number, holder: string): Promise<DueDelivery[]> {
-  return deliveryQueue.claim(db, { limit, leaseMs, holder });
+// Claims of webhook deliveries, in every process, take this transaction-scoped advisory lock (the
+// two-key form: Sendtrail's namespace, then the lock's number) before they count what is in flight.
+const CLAIM_LOCK = sql`pg_advisory_xact_lock(1936024932, 1)`;
+
+/**
+ * The claim as one statement. Per enabled endpoint, its room: the cap less its live leases (held,
+ * not run out); then, per endpoint with room, that many of its due deliveries, in order (due time,
+ * then the log's order), each only when no earlier delivery of its email to that endpoint is still
+ * pending (a later event waits until the earlier one is delivered or given up); of all those, the
+ * `limit` first. Each endpoint's deliveries are one range of webhook_deliveries_endpoint_due (migration
+ * 024), so an endpoint with a long backlog, full or not, costs a claim only the rows it takes.
+ * Only pending deliveries have a due time; `state = 'pending'` is checked on the rows claimed, not
+ * in the walk, where it would let the planner pick webhook_deliveries_pending_email (an endpoint's
+ * every pending row, sorted) over the due range.
+ */
+export function claimStatement(limit: number, leaseMs: number, holder: string) {
+  const leaseEnd = sql`now() + make_interval(secs => ${leaseMs / 1000})`;
+  return sql<DueDelivery>`
+    WITH held AS (
+      SELECT endpoint_id, count(*)::int AS n FROM webhook_deliveries
+      WHERE locked_by IS NOT NULL AND locked_until > now()
+      GROUP BY endpoint_id
+    ), room AS MATERIALIZED (
+      SELECT w.id AS endpoint_id, ${MAX_IN_FLIGHT_PER_ENDPOINT} - coalesce(h.n, 0) AS n
+      FROM webhook_endpoints w LEFT JOIN held h ON h.endpoint_id = w.id
+      WHERE w.enabled AND w.deleted_at IS NULL AND coalesce(h.n, 0) < ${MAX_IN_FLIGHT_PER_ENDPOINT}
+    ), picked AS (
+      SELECT due.id FROM room CROSS JOIN LATERAL (
+        SELECT d.id, d.next_attempt_at, d.seq FROM webhook_deliveries d
+        WHERE d.endpoint_id = room.endpoint_id AND d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= now()
+          AND (d.email_id IS NULL OR NOT EXISTS (
+            SELECT 1 FROM webhook_deliveries earlier
+            WHERE earlier.endpoint_id = d.endpoint_id AND earlier.email_id = d.email_id
+              AND earlier.state = 'pending' AND earlier.seq < d.seq))
+        ORDER BY d.next_attempt_at, d.seq
+        LIMIT room.n
+        FOR UPDATE SKIP LOCKED
+      ) due
+      ORDER BY due.next_attempt_at, due.seq
+      LIMIT ${limit}
+    )
+    UPDATE webhook_deliveries d
+    SET next_attempt_at = ${leaseEnd}, attempts = d.attempts + 1, locked_by = ${holder}, locked_until = ${leaseEnd}
+    WHERE d.id = ANY(ARRAY(SELECT id FROM picked)) AND d.state = 'pending'
+    RETURNING d.id, d.endpoint_id, d.event_type, d.payload, d.attempts, d.created_at
+  `;
+}
+
+/**
+ * Claims up to `limit` due deliveries, never so many that an endpoint would have more than
+ * MAX_IN_FLIGHT_PER_ENDPOINT leased at once across every process. Claims run one at a time
+ * installation-wide (the advisory lock), and the claim statement starts after the lock is granted,
+ * so it sees every lease committed by the claims before it (READ COMMITTED takes a snapshot per
+ * statement): two workers claiming at once cannot both count the same free room. Leases only end
+ * outside claims, which can only make the count high for a moment, never low.
+ */
+export async function claimDueDeliveries(db: Kysely<Database>, limit: number, leaseMs: number, holder: string): Promise<DueDelivery[]> {
+  return db.transaction().execute(async (trx) => {
+    // No sequential scan in this claim: on a table not analyzed yet (PGlite analyzes on a timer,
+    // PostgreSQL's autovacuum when it gets to it) the planner takes `locked_by IS NOT NULL` for
+    // nearly every row and would read the whole table rather than the index of leased rows.
+    await sql`SELECT ${CLAIM_LOCK}, set_config('enable_seqscan', 'off', true)`.execute(trx);
+    return (await claimStatement(limit, leaseMs, holder).execute(trx)).rows;
+  });
 }
 
 export function renewDeliveries(db: Kysely<Database>, holder: string, ids: readonly string[], leaseMs: number): Promise<void> {
@@ -61,6 +113,17 @@ export async function holdDelivery(db: Kysely<Database>, id: string): Promise<vo
 /** Releases the deliveries held by dead processes (the heartbeat's sweep). */
 export function takeOverDeliveries(db: Kysely<Database>, from: { holders: readonly string[] } | { allBut: string }): Promise<number> {
   return deliveryQueue.takeOver(db, from);
+}
+
+/** How many deliveries each process holds a lease on (being sent), from the index of leased rows (webhook_deliveries_held_by). */
+export async function countHeldDeliveries(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .select(['locked_by', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('locked_by', 'is not', null)
+    .groupBy('locked_by')
+    .execute();
+  return new Map(rows.map((r) => [r.locked_by!, Number(r.n)]));
 }
 
 export type AttemptRecord = { status: number | null; durationMs: number; excerpt: string | null; error: string | null; attemptedAt: Date };

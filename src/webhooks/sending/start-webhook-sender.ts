@@ -2,6 +2,8 @@
 // MAX_IN_FLIGHT_PER_ENDPOINT at once per endpoint and `concurrency` in all, each attempt recorded
 // with its delivery's new state. Runs in every worker process (deliveries are a queue like the
 // emails, scaled out the same way); the outbox fills the queue from the scheduler and wakes it.
+// The per-endpoint cap holds across processes in the claim itself (claimDueDeliveries: no more
+// leases per endpoint than the cap); the lanes here keep it within the process as well.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import type { Notifier } from '../../store/open-store.ts';
@@ -104,7 +106,7 @@ export async function startWebhookSender(deps: WebhookSenderDeps): Promise<Webho
           if (lane.waiting.length > 0) return pump(endpointId);
           if (lane.active === 0) lanes.delete(endpointId);
           // Claim again only once the lane has nothing waiting: until then its endpoint counts as
-          // full in the claim (its waiting rows are leased), and a claim walks the due rows for nothing.
+          // full in the claim (its waiting rows are leased).
           task?.wake();
         });
       inFlight.add(p);

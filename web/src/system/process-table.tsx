@@ -1,12 +1,14 @@
 // Each Sendtrail process as a row: roles as badges, version, host and pid, its last heartbeat as a
-// relative time that keeps moving, and its state in words (never colour alone).
+// relative time that keeps moving, its state in words (never colour alone), and what it holds a
+// lease on now, so a process that is stuck shows what waits on it.
+import { formatCount } from '../format.ts';
 import { formatAgo } from './use-now.ts';
 import type { ProcessState, SystemProcess } from './system.ts';
 
 const STATES: Record<ProcessState, { word: string; tone: string; dot: string; explain: string }> = {
   alive: { word: 'Alive', tone: 'text-emerald-800 bg-emerald-50 dark:text-emerald-200 dark:bg-emerald-950', dot: 'bg-emerald-500', explain: 'Heartbeating.' },
   stopped: { word: 'Stopped', tone: 'text-slate-700 bg-slate-100 dark:text-slate-200 dark:bg-slate-800', dot: 'bg-slate-400', explain: 'Stopped cleanly, after finishing its deliveries.' },
-  lost: { word: 'Lost', tone: 'text-red-800 bg-red-50 dark:text-red-200 dark:bg-red-950', dot: 'bg-red-500', explain: 'Its heartbeat stopped without a clean stop (crashed, killed, or cut off from the database); a live process took over the emails it held.' },
+  lost: { word: 'Lost', tone: 'text-red-800 bg-red-50 dark:text-red-200 dark:bg-red-950', dot: 'bg-red-500', explain: 'Its heartbeat stopped without a clean stop (crashed, killed, or cut off from the database); a live process took over the emails, reply forwards and webhook deliveries it held.' },
 };
 
 const exact = (iso: string) => new Date(iso).toLocaleString();
@@ -28,6 +30,7 @@ export function ProcessTable({ processes, sinceFetchMs, now, lostAfterMs }: { pr
             <th scope="col" className={th}>Started</th>
             <th scope="col" className={th}>Last heartbeat</th>
             <th scope="col" className={th}>State</th>
+            <th scope="col" className={th}>Holds</th>
           </tr>
         </thead>
         <tbody>
@@ -62,7 +65,7 @@ export function ProcessTable({ processes, sinceFetchMs, now, lostAfterMs }: { pr
                     {formatAgo(ageMs)}
                   </time>
                 </td>
-                <td className="py-2">
+                <td className="py-2 pr-4">
                   <span title={state.explain} className={`inline-flex items-center gap-1.5 rounded px-1.5 text-xs font-medium ${state.tone}`}>
                     <span aria-hidden="true" className={`inline-block size-2 rounded-full ${state.dot}`} />
                     {state.word}
@@ -73,11 +76,36 @@ export function ProcessTable({ processes, sinceFetchMs, now, lostAfterMs }: { pr
                     </div>
                   )}
                 </td>
+                <td className="py-2">
+                  <Leases process={p} />
+                </td>
               </tr>
             );
           })}
         </tbody>
       </table>
     </div>
+  );
+}
+
+const LEASES: Array<{ key: keyof SystemProcess['leases']; one: string; many: string; explain: string }> = [
+  { key: 'emails', one: 'email', many: 'emails', explain: 'Being sent by its worker.' },
+  { key: 'webhook_deliveries', one: 'webhook delivery', many: 'webhook deliveries', explain: 'Being posted by its worker.' },
+  { key: 'reply_forwards', one: 'reply forward', many: 'reply forwards', explain: 'Replies being forwarded by its inbound role.' },
+];
+
+/** The leases a process holds, by kind; each count with its noun, so a zero reads as such. */
+function Leases({ process: p }: { process: SystemProcess }) {
+  return (
+    <ul className="space-y-0.5 text-xs" aria-label={`Leases held by ${p.host} pid ${p.pid}`}>
+      {LEASES.map(({ key, one, many, explain }) => {
+        const n = p.leases[key];
+        return (
+          <li key={key} data-lease={key} title={explain} className={n === 0 ? 'text-slate-600 dark:text-slate-400' : 'font-medium'}>
+            <span className="tabular" data-value>{formatCount(n)}</span> {n === 1 ? one : many}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

@@ -35,7 +35,7 @@ export function SystemScreen() {
             <h2 id="processes-title" className="text-lg font-semibold">Processes</h2>
             <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
               Each process beats every {formatSeconds(system.data.heartbeat_ms)}. One silent for {formatSeconds(system.data.lost_after_ms)} is lost, and a live one
-              takes over the emails it was sending at once. Stopped and lost processes stay listed for a day.
+              takes over at once what it held: the emails and webhook deliveries it was sending, the replies it was forwarding. Stopped and lost processes stay listed for a day.
             </p>
             {system.data.processes.length === 0 ? (
               <p className="text-sm">

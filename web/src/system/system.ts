@@ -15,6 +15,8 @@ export type SystemProcess = {
   heartbeat_age_ms: number;
   stopped_at: string | null;
   state: ProcessState;
+  /** What it holds a lease on now: being sent, forwarded or posted by it. */
+  leases: { emails: number; reply_forwards: number; webhook_deliveries: number };
 };
 
 export type StoreSummary = {
