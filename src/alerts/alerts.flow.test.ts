@@ -140,6 +140,10 @@ describe.each(STORE_KINDS)('alerts on %s', (kind) => {
     const put = await api('PUT', '/v1/alert-rules', { complaint_rate: { warn: 0.01, critical: 0.02 } });
     expect(put.statusCode).toBe(200);
     expect(put.json().data.find((r: { rule: string }) => r.rule === 'complaint_rate')).toMatchObject({ warn: 0.01, critical: 0.02, min_volume: 2_000, defaults: { warn: 0.0008 } });
+    // Every attempt is in the audit log: the six refused as failed, the change with the rules it named.
+    const audited = await db().selectFrom('audit_log').select(['outcome', 'details']).where('action', '=', 'alert_rules.update').orderBy('seq').execute();
+    expect(audited.map((a) => a.outcome)).toEqual([...Array(6).fill('failed'), 'success']);
+    expect(audited[6]!.details).toEqual({ rules: ['complaint_rate'] });
 
     const second = await evaluate();
     expect(second.changes.filter((c) => c.alert.rule === 'complaint_rate').map((c) => c.kind)).toEqual(['resolved', 'resolved', 'resolved', 'resolved']);

@@ -1,6 +1,7 @@
 // All SQL of alerts: a project's settings row (also its evaluation turn), its alerts and their history.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AlertsTable, Database } from '../store/database.ts';
+import { transact } from '../store/transact.ts';
 import type { RuleOverrides } from './alert-rules.ts';
 import type { Finding, OpenAlert } from './diff-alerts.ts';
 
@@ -34,7 +35,7 @@ export async function readRuleOverrides(db: Kysely<Database>, projectId: string)
 
 /** Stores the overrides under the row's lock (two admins saving at once: the later wins whole). */
 export async function saveRuleOverrides(db: Kysely<Database>, projectId: string, change: (current: RuleOverrides) => RuleOverrides): Promise<RuleOverrides> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     await sql`INSERT INTO alert_settings (project_id) VALUES (${projectId}) ON CONFLICT (project_id) DO NOTHING`.execute(trx);
     const row = await trx.selectFrom('alert_settings').select('rules').where('project_id', '=', projectId).forUpdate().executeTakeFirstOrThrow();
     const next = change((row.rules ?? {}) as RuleOverrides);

@@ -28,6 +28,8 @@ export const AUDIT_DETAIL_FIELDS = {
   'campaign.cancel': ['cancelled'],
   'campaign.resume': ['resumed'],
   'settings.update': ['keys'],
+  'retention.update': ['bodies_days', 'events_days', 'raw_inbound_days'],
+  'alert_rules.update': ['rules'],
   'email.content_view': ['part'],
   'email.raw_download': [],
 } as const satisfies Record<string, readonly string[]>;

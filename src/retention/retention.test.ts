@@ -183,6 +183,12 @@ describe.each(STORE_KINDS)('retention on %s', (kind) => {
       expect(await call('PUT', { bodies_days: 7 })).toEqual({ status: 200, body: { bodies_days: 7, events_days: 400, raw_inbound_days: 30, is_default: false } });
       expect((await call('PUT', { raw_inbound_days: 90 })).body).toMatchObject({ bodies_days: 7, raw_inbound_days: 90 });
       expect((await call('GET')).body).toEqual({ bodies_days: 7, events_days: 400, raw_inbound_days: 90, is_default: false });
+      // Each change is in the audit log, by the API key, with the values it left in force.
+      const audited = await t.store.db.selectFrom('audit_log').select(['actor_type', 'outcome', 'details']).where('action', '=', 'retention.update').orderBy('seq').execute();
+      expect(audited).toEqual([
+        { actor_type: 'api_key', outcome: 'success', details: { bodies_days: 7, events_days: 400, raw_inbound_days: 30 } },
+        { actor_type: 'api_key', outcome: 'success', details: { bodies_days: 7, events_days: 400, raw_inbound_days: 90 } },
+      ]);
     });
 
     it.each([

@@ -11,6 +11,7 @@ import {
 import { AppError } from '../../shared/app-error.ts';
 import { isUuid } from '../../shared/ids.ts';
 import { ErrorBody, LimitParam, errorResponses, parseLimit } from '../schemas.ts';
+import { withAudit } from '../audit-trail.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Level = Type.Union([Type.Literal('warning'), Type.Literal('critical')]);
@@ -93,6 +94,7 @@ export function alertRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox {
     }, async (request) => rulesJson(projectRules(await readRuleOverrides(db, request.projectId))));
 
     app.put('/v1/alert-rules', {
+      config: { audit: 'alert_rules.update' },
       schema: {
         summary: 'Change the project\'s alert rules',
         description: 'Give the rules to change, each with the fields to change; the others keep their values. Rates are fractions (0.003 is 0.3 %); count rules take whole numbers. An admin\'s session or an API key. The rules are evaluated again at once.',
@@ -102,7 +104,9 @@ export function alertRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox {
       },
     }, async (request) => {
       const changes = request.body as Record<string, Partial<RuleSettings>>;
-      const saved = await saveRuleOverrides(db, request.projectId, (current) => checkRuleChanges(current, changes));
+      const saved = await withAudit(db, request, (trx) => saveRuleOverrides(trx, request.projectId, (current) => checkRuleChanges(current, changes)), () => ({
+        action: 'alert_rules.update', target: { type: 'project', id: request.projectId }, details: { rules: Object.keys(changes) },
+      }));
       return rulesJson(projectRules(saved));
     });
   };

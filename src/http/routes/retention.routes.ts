@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import { DEFAULT_RETENTION, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, readRetention, saveRetention } from '../../retention/index.ts';
 import { errorResponses } from '../schemas.ts';
+import { withAudit } from '../audit-trail.ts';
 
 const Days = (what: string, def: number) =>
   Type.Integer({ minimum: MIN_RETENTION_DAYS, maximum: MAX_RETENTION_DAYS, description: `${what} (default ${def}).` });
@@ -30,6 +31,7 @@ export function retentionRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox
     app.put(
       '/v1/projects/current/retention',
       {
+        config: { audit: 'retention.update' },
         schema: {
           summary: 'Change how long this project keeps bodies, events and raw inbound mail',
           description:
@@ -40,7 +42,12 @@ export function retentionRoutes(db: Kysely<Database>): FastifyPluginAsyncTypebox
           response: { 200: RetentionBody, 400: errorResponses[400], 403: errorResponses[401] },
         },
       },
-      async (request) => ({ ...(await saveRetention(db, request.projectId, request.body)), is_default: false }),
+      async (request) => {
+        const saved = await withAudit(db, request, (trx) => saveRetention(trx, request.projectId, request.body), (r) => ({
+          action: 'retention.update', target: { type: 'project', id: request.projectId }, details: { ...r },
+        }));
+        return { ...saved, is_default: false };
+      },
     );
   };
 }

@@ -23,7 +23,7 @@ export const AUDIT_ACTIONS = [
   'api_key.create', 'api_key.revoke', 'user.create', 'user.update', 'user.disable', 'user.enable', 'user.sign_in', 'user.sign_in_failed',
   'user.sign_out', 'user.password_change', 'suppression.add', 'suppression.remove', 'suppression.import', 'domain.add', 'domain.remove',
   'webhook.create', 'webhook.update', 'webhook.delete', 'webhook.rotate_secret', 'webhook.test', 'webhook.replay', 'campaign.create',
-  'campaign.send', 'campaign.cancel', 'campaign.resume', 'settings.update', 'email.content_view', 'email.raw_download',
+  'campaign.send', 'campaign.cancel', 'campaign.resume', 'settings.update', 'retention.update', 'alert_rules.update', 'email.content_view', 'email.raw_download',
 ] as const;
 export const AUDIT_OUTCOMES = ['success', 'denied', 'failed'] as const;
 
