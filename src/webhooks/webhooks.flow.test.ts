@@ -74,7 +74,8 @@ describe.each(STORE_KINDS)('webhooks on %s', (kind) => {
    * the server is shared with other test runs: one batch may not see it yet. Returns the deliveries queued.
    */
   async function drainOutbox(): Promise<number> {
-    const last = await sql<{ txid: string; id: number }>`SELECT txid::text AS txid, id FROM events ORDER BY txid DESC, id DESC LIMIT 1`.execute(db());
+    // Ordered by the xid8, not by its text (which puts '999' after '1000').
+    const last = await sql<{ txid: string; id: number }>`SELECT e.txid::text AS txid, e.id FROM events e ORDER BY e.txid DESC, e.id DESC LIMIT 1`.execute(db());
     const end = last.rows[0]!;
     let queued = 0;
     await eventually(async () => {
