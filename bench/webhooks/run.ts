@@ -136,7 +136,16 @@ async function runStore(name: StoreName): Promise<Result> {
     const outageWritten = await writeAtRate(db, projectId, outageRate, downSeconds);
     await receiver.up();
     const back = Date.now();
-    const settled = await waitUntil(async () => ((await deliveryCounts(db)).pending ?? 0) === 0, 3 * 3_600_000 / retryScale);
+    // A line a minute while it drains (to stderr): how far it got, should the run be cut short.
+    let lastReport = back;
+    const settled = await waitUntil(async () => {
+      const pending = (await deliveryCounts(db)).pending ?? 0;
+      if (Date.now() - lastReport >= 60_000) {
+        lastReport = Date.now();
+        console.error(`${name}: ${((lastReport - back) / 1000).toFixed(0)} s after the receiver came back: ${pending} pending, ${receiver!.firstSeen.size - expectedBefore} of ${outageWritten} outage events arrived`);
+      }
+      return pending === 0;
+    }, 3 * 3_600_000 / retryScale);
     const recoverSeconds = (Date.now() - back) / 1000;
     const counts = await deliveryCounts(db);
     const expected = expectedBefore + outageWritten;

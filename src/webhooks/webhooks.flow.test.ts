@@ -15,7 +15,7 @@ import { tableResolver, testWebhookSettings } from '../../test/support/webhook-s
 import { appendEvents, type NewEvent } from '../events/index.ts';
 import { openStore } from '../store/open-store.ts';
 import { createAddressPolicy, createEndpoint, createPoster, fillOutbox, MAX_IN_FLIGHT_PER_ENDPOINT, rotateEndpointSecret, startWebhookSender, type EndpointInput, type RetrySchedule, type WebhookSender, type WebhookSenderDeps } from './index.ts';
-import { claimDueDeliveries } from './sending/deliveries.repository.ts';
+import { claimDueDeliveries, claimStatement } from './sending/deliveries.repository.ts';
 
 const FAST: RetrySchedule = { delaysMs: [50, 50, 50], jitter: 0, retryAfterCapMs: 3_000 };
 const resolver = tableResolver({ 'hooks.example.com': ['127.0.0.1'] });
@@ -41,14 +41,14 @@ describe.each(STORE_KINDS)('webhooks on %s', (kind) => {
   });
 
   const db = () => t.store.db;
-  const startSender = async (options: { policy?: ReturnType<typeof createAddressPolicy>; timeoutMs?: number; onEndpointDisabled?: WebhookSenderDeps['onEndpointDisabled'] } = {}) => {
+  const startSender = async (options: { policy?: ReturnType<typeof createAddressPolicy>; timeoutMs?: number; schedule?: RetrySchedule; onEndpointDisabled?: WebhookSenderDeps['onEndpointDisabled'] } = {}) => {
     sender = await startWebhookSender({
       db: db(),
       notifier: t.store.notifier,
       poster: createPoster({ policy: options.policy ?? settings.policy, resolver, connectTimeoutMs: 1_000, timeoutMs: options.timeoutMs ?? 3_000 }),
       box: settings.box,
       holder: 'test-sender',
-      schedule: FAST,
+      schedule: options.schedule ?? FAST,
       pollMs: 50,
       onEndpointDisabled: options.onEndpointDisabled,
     });
@@ -75,7 +75,8 @@ describe.each(STORE_KINDS)('webhooks on %s', (kind) => {
    * the server is shared with other test runs: one batch may not see it yet. Returns the deliveries queued.
    */
   async function drainOutbox(): Promise<number> {
-    const last = await sql<{ txid: string; id: number }>`SELECT txid::text AS txid, id FROM events ORDER BY txid DESC, id DESC LIMIT 1`.execute(db());
+    // Ordered by the xid8, not by its text (which puts '999' after '1000').
+    const last = await sql<{ txid: string; id: number }>`SELECT e.txid::text AS txid, e.id FROM events e ORDER BY e.txid DESC, e.id DESC LIMIT 1`.execute(db());
     const end = last.rows[0]!;
     let queued = 0;
     await eventually(async () => {
@@ -171,6 +172,59 @@ describe.each(STORE_KINDS)('webhooks on %s', (kind) => {
     expect(seen.filter((s) => s.startsWith('b:'))).toEqual(['b:email.sent', 'b:email.delivered']);
     // b's deliveries did not wait for a's retries.
     expect(seen.indexOf('b:email.delivered')).toBeLessThan(seen.lastIndexOf('a:email.sent'));
+  });
+
+  /** The rows a claim reads from the endpoints' due ranges (EXPLAIN ANALYZE of the claim, rolled back). */
+  async function rowsReadByClaim(): Promise<number> {
+    type PlanNode = { 'Index Name'?: string; 'Actual Rows'?: number; 'Actual Loops'?: number; 'Rows Removed by Filter'?: number; Plans?: PlanNode[] };
+    const walk = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(walk)];
+    let plan: PlanNode | undefined;
+    await db().transaction().execute(async (trx) => {
+      await sql`SELECT set_config('enable_seqscan', 'off', true)`.execute(trx);
+      const explained = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${claimStatement(32, 60_000, 'explain')}`.execute(trx);
+      const json = explained.rows[0]!['QUERY PLAN'];
+      plan = (typeof json === 'string' ? JSON.parse(json) : json)[0].Plan;
+      throw new Error('rollback');
+    }).catch((err: Error) => { if (err.message !== 'rollback') throw err; });
+    const walks = walk(plan!).filter((n) => n['Index Name'] === 'webhook_deliveries_endpoint_due');
+    expect(walks.length).toBeGreaterThan(0);
+    return walks.reduce((sum, n) => sum + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1) + (n['Rows Removed by Filter'] ?? 0), 0);
+  }
+
+  it('after an outage, a claim reads only what it may send, not the events waiting behind retried ones; once back, all arrive in order', async () => {
+    const { row } = await endpoint();
+    receiver.answer = () => ({ status: 503 });
+    const emails: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      emails.push(await addEmail(`o${i}@example.org`));
+      await events(emails.at(-1)!, ['queued'], ['sent'], ['delivered'], ['open', { counted: true }]);
+    }
+    expect(await drainOutbox()).toBe(80);
+    // The outage: each email's first delivery fails and waits a minute for its retry.
+    await startSender({ schedule: { delaysMs: [60_000, 60_000], jitter: 0, retryAfterCapMs: 60_000 } });
+    await receiver.waitFor(20);
+    await eventually(async () => (await deliveriesOf(row.id)).filter((d) => d.attempts === 1 && d.locked_by === null).length === 20);
+    // 60 deliveries wait behind those 20; a claim reads none of them (before, it read all 60).
+    expect(await rowsReadByClaim()).toBe(0);
+    // Turned off and on meanwhile, with the sender stopped: on again, each email's first is due
+    // now, its later ones still wait, and a claim reads only as many as it takes.
+    await sender!.stop();
+    sender = undefined;
+    for (const enabled of [false, true]) await t.app.inject({ method: 'PATCH', url: `/v1/webhooks/${row.id}`, headers: t.auth, payload: { enabled } });
+    const due = (await deliveriesOf(row.id)).filter((d) => d.next_attempt_at !== null);
+    expect(due.map((d) => d.event_type)).toEqual(Array(20).fill('email.queued'));
+    expect(await rowsReadByClaim()).toBe(MAX_IN_FLIGHT_PER_ENDPOINT);
+
+    // The receiver is back.
+    receiver.answer = () => ({ status: 204 });
+    await startSender();
+    await receiver.waitFor(20 + 80);
+    await eventually(async () => (await deliveriesOf(row.id)).every((d) => d.state === 'delivered'));
+    const after = bodies().slice(20);
+    for (const email of emails) {
+      expect(after.filter((b) => b.data.email_id === email).map((b) => b.type)).toEqual(['email.queued', 'email.sent', 'email.delivered', 'email.opened']);
+    }
+    expect(new Set(receiver.received.slice(20).map((h) => h.headers['webhook-id'])).size).toBe(80);
   });
 
   it('has at most 4 requests in flight to one endpoint, and delivers all', async () => {
@@ -367,6 +421,22 @@ describe.each(STORE_KINDS)('webhooks on %s', (kind) => {
       expect(attempt).toMatchObject({ status: null, error: expect.stringMatching(/127\.0\.0\.1 is a loopback address/) });
     }
     expect(receiver.received).toHaveLength(0);
+  });
+
+  it('replays an email\'s deliveries in the log\'s order, each once', async () => {
+    const { row } = await endpoint({ event_types: ['email.sent', 'email.delivered', 'email.opened'] });
+    const email = await addEmail();
+    await events(email, ['sent'], ['delivered'], ['open', { counted: true }]);
+    await drainOutbox();
+    await startSender();
+    await receiver.waitFor(3);
+    await eventually(async () => (await deliveriesOf(row.id)).every((d) => d.state === 'delivered'));
+    const replay = await t.app.inject({ method: 'POST', url: `/v1/webhooks/${row.id}/replay`, headers: t.auth, payload: { since: new Date(Date.now() - 60_000).toISOString() } });
+    expect(replay.json()).toEqual({ queued: 3 });
+    await receiver.waitFor(6);
+    await eventually(async () => (await deliveriesOf(row.id)).every((d) => d.state === 'delivered'));
+    const ids = (await deliveriesOf(row.id)).map((d) => d.id);
+    expect(receiver.received.map((h) => h.headers['webhook-id'])).toEqual([...ids, ...ids]);
   });
 
   it('lists deliveries with their attempts, replays one or all since a time, and sends a test event', async () => {

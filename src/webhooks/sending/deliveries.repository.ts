@@ -3,6 +3,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/database.ts';
 import { defineLeaseQueue } from '../../store/lease-queue.ts';
+import { transact } from '../../store/transact.ts';
+import { lockDeliveryOrder, releaseNextOfEmail, waitsBehindEarlier } from './delivery-order.ts';
 
 export type DueDelivery = {
   id: string;
@@ -36,10 +38,12 @@ const CLAIM_LOCK = sql`pg_advisory_xact_lock(1936024932, 1)`;
 /**
  * The claim as one statement. Per enabled endpoint, its room: the cap less its live leases (held,
  * not run out); then, per endpoint with room, that many of its due deliveries, in order (due time,
- * then the log's order), each only when no earlier delivery of its email to that endpoint is still
- * pending (a later event waits until the earlier one is delivered or given up); of all those, the
- * `limit` first. Each endpoint's deliveries are one range of webhook_deliveries_endpoint_due (migration
- * 024), so an endpoint with a long backlog, full or not, costs a claim only the rows it takes.
+ * then the log's order); of all those, the `limit` first. Each endpoint's deliveries are one range
+ * of webhook_deliveries_endpoint_due (migration 024), so an endpoint with a long backlog, full or
+ * not, costs a claim only the rows it takes. A delivery waiting behind an earlier one of its email
+ * has no due time (sending/delivery-order.ts), so it is not in that range; the check that no
+ * earlier one is pending stays, for order's sake, should a due delivery be behind one (a replay of
+ * an earlier one while it was being sent), and costs one probe per row taken.
  * Only pending deliveries have a due time; `state = 'pending'` is checked on the rows claimed, not
  * in the walk, where it would let the planner pick webhook_deliveries_pending_email (an endpoint's
  * every pending row, sorted) over the due range.
@@ -133,6 +137,7 @@ export type DeliveryOutcome = { state: 'pending'; nextAt: Date } | { state: 'del
 /** Records an attempt and the delivery's new state, in one transaction; the lease is let go. */
 export async function recordAttempt(db: Kysely<Database>, id: string, attempt: AttemptRecord, outcome: DeliveryOutcome): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await lockDeliveryOrder(trx, 'shared');
     await trx.insertInto('webhook_attempts').values({
       delivery_id: id,
       attempted_at: attempt.attemptedAt,
@@ -141,7 +146,7 @@ export async function recordAttempt(db: Kysely<Database>, id: string, attempt: A
       response_excerpt: attempt.excerpt,
       error: attempt.error,
     }).execute();
-    await trx.updateTable('webhook_deliveries').set({
+    const done = await trx.updateTable('webhook_deliveries').set({
       state: outcome.state,
       // An endpoint turned off while this attempt ran: the retry waits, held, until it is on again.
       next_attempt_at: outcome.state === 'pending'
@@ -152,7 +157,9 @@ export async function recordAttempt(db: Kysely<Database>, id: string, attempt: A
       locked_until: null,
       last_status: attempt.status,
       last_error: attempt.error,
-    }).where('id', '=', id).execute();
+    }).where('id', '=', id).returning(['endpoint_id', 'email_id']).executeTakeFirst();
+    // Finished: the email's next delivery to this endpoint, if one waits, is due now.
+    if (outcome.state !== 'pending' && done?.email_id) await releaseNextOfEmail(trx, done.endpoint_id, done.email_id);
   });
 }
 
@@ -165,14 +172,16 @@ export async function failPendingDeliveries(db: Kysely<Database>, endpointId: st
 
 /**
  * Takes an endpoint's pending deliveries out of the queue while it is off (a user disabled or
- * deleted it), so claims do not walk past them, or puts them back, due now, when it is on again.
- * Those being sent finish as they are.
+ * deleted it), so claims do not walk past them, or puts them back when it is on again: each email's
+ * first pending one due now, the later ones still waiting behind it. Those being sent finish as
+ * they are. Call it in the transaction that turns the endpoint off or on.
  */
 export async function pauseDeliveries(db: Kysely<Database>, endpointId: string, paused: boolean): Promise<void> {
-  const query = db.updateTable('webhook_deliveries').where('endpoint_id', '=', endpointId).where('state', '=', 'pending');
+  await lockDeliveryOrder(db, 'exclusive');
+  const query = db.updateTable('webhook_deliveries as d').where('d.endpoint_id', '=', endpointId).where('d.state', '=', 'pending');
   await (paused
-    ? query.set({ next_attempt_at: null }).where('locked_by', 'is', null)
-    : query.set({ next_attempt_at: sql<Date>`now()` }).where('next_attempt_at', 'is', null)
+    ? query.set({ next_attempt_at: null }).where('d.locked_by', 'is', null)
+    : query.set({ next_attempt_at: sql<Date>`now()` }).where('d.next_attempt_at', 'is', null).where(sql<boolean>`NOT ${waitsBehindEarlier('d')}`)
   ).execute();
 }
 
@@ -212,12 +221,25 @@ export async function listDeliveries(
  * Pending ones are left as they are: they are on their way. Returns how many were queued.
  */
 export async function replayDeliveries(db: Kysely<Database>, endpointId: string, which: { id: string } | { since: Date }): Promise<number> {
-  let query = db.updateTable('webhook_deliveries')
-    .set({ state: 'pending', next_attempt_at: sql<Date>`now()`, attempts: 0, finished_at: null })
-    .where('endpoint_id', '=', endpointId).where('state', '<>', 'pending');
-  query = 'id' in which ? query.where('id', '=', which.id) : query.where('created_at', '>=', which.since);
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  // Joins the caller's transaction when there is one (the audit record is written in it).
+  return transact(db, async (trx) => {
+    await lockDeliveryOrder(trx, 'exclusive');
+    let query = trx.updateTable('webhook_deliveries')
+      .set({ state: 'pending', next_attempt_at: sql<Date>`now()`, attempts: 0, finished_at: null })
+      .where('endpoint_id', '=', endpointId).where('state', '<>', 'pending');
+    query = 'id' in which ? query.where('id', '=', which.id) : query.where('created_at', '>=', which.since);
+    const replayed = await query.returning('email_id').execute();
+    // The log's order again for the emails replayed: a pending delivery, replayed or not, behind an
+    // earlier pending one of its email waits (no due time) until that one finishes.
+    const emails = [...new Set(replayed.map((r) => r.email_id).filter((e): e is string => e !== null))];
+    if (emails.length > 0) {
+      await trx.updateTable('webhook_deliveries as d').set({ next_attempt_at: null })
+        .where('d.endpoint_id', '=', endpointId).where('d.state', '=', 'pending').where('d.locked_by', 'is', null)
+        .where(sql<boolean>`d.email_id = ANY(${emails}::uuid[])`).where(waitsBehindEarlier('d'))
+        .execute();
+    }
+    return replayed.length;
+  });
 }
 
 export async function findDelivery(db: Kysely<Database>, endpointId: string, id: string): Promise<{ id: string; state: string } | undefined> {
