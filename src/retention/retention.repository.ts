@@ -30,8 +30,9 @@ export async function saveProgress(db: Kysely<Database>, projectId: string, walk
  * undefined, and no event is deleted.
  */
 export async function slowestLogReader(db: Kysely<Database>): Promise<LogPosition | undefined> {
+  // Ordered by the column (xid8), not by the text alias: as text, '999' sorts after '1000'.
   const { rows } = await sql<{ txid: string; event_id: string | number }>`
-    SELECT txid::text AS txid, event_id FROM rollup_cursors ORDER BY txid, event_id LIMIT 1
+    SELECT txid::text AS txid, event_id FROM rollup_cursors ORDER BY rollup_cursors.txid, event_id LIMIT 1
   `.execute(db);
   return rows[0] && { txid: rows[0].txid, id: Number(rows[0].event_id) };
 }
