@@ -40,8 +40,11 @@ describe.each(STORE_KINDS)('the rollup loop on %s', (kind) => {
     const { projectId } = await ensureDefaultProject(store.db);
     let batches = 0;
     const unlisten = await store.notifier.listen(STATS_CHANNEL, () => batches++);
-    // A timer far beyond the test: only the announcements can wake the loop in time.
-    const rollups = await startRollups({ db: store.db, notifier: store.notifier, providers, clientOf, pollMs: 60_000, gatherMs: 300 });
+    // A timer well beyond the gathering: the announcements wake the loop. The timer is still what
+    // catches up when a batch found the announced event not yet readable (on PostgreSQL the log is
+    // read only below every open transaction of the server, and CI runs other tests' long
+    // transactions beside this one), so it is seconds, not minutes.
+    const rollups = await startRollups({ db: store.db, notifier: store.notifier, providers, clientOf, pollMs: 4_000, gatherMs: 300 });
     try {
       const first = await newEmail(projectId);
       await sleep(200);
