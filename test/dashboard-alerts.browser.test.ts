@@ -3,12 +3,9 @@
 // off an alert, shown in a banner on every screen and on the Alerts page, light and dark; an admin
 // changes a rule's line there; a viewer reads the rules without a control to change them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startSendtrailProcess, type SendtrailProcess } from './support/sendtrail-process.ts';
-import { createTestDatabase, STORE_KINDS } from './support/test-store.ts';
+import { startSendtrailOn, type StoreProcess } from './support/store-process.ts';
+import { STORE_KINDS } from './support/test-store.ts';
 import { launchChromium, screenshot, seriousAxeViolations, watchPage, type PageWatch } from './support/browser.ts';
 
 const ADMIN = { email: 'admin@example.com', password: 'a long enough password for tests' };
@@ -16,20 +13,13 @@ const API_KEY = 'st_dashboard_alerts_test_key_0123456789abc';
 const expectedErrors = (text: string, url: string) => /status of 401/.test(text) && /\/v1\/session$/.test(url);
 
 describe.each(STORE_KINDS)('alerts in the dashboard on %s', (kind) => {
-  let proc: SendtrailProcess;
-  let dataDir: string;
-  let dropDatabase: (() => Promise<void>) | undefined;
+  let proc: StoreProcess;
   let browser: Browser;
   let base: string;
   const shot = (page: Page, name: string) => screenshot(page, kind === 'pglite' ? name : `${name}-postgres`);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-alerts-'));
-    const database = kind === 'postgres' ? await createTestDatabase() : undefined;
-    dropDatabase = database?.drop;
-    proc = await startSendtrailProcess({
-      SENDTRAIL_DATA_DIR: dataDir,
-      ...(database ? { DATABASE_URL: database.url } : {}),
+    proc = await startSendtrailOn(kind, 'sendtrail-alerts-', {
       SENDTRAIL_API_KEY: API_KEY,
       SENDTRAIL_ADMIN_EMAIL: ADMIN.email,
       SENDTRAIL_ADMIN_PASSWORD: ADMIN.password,
@@ -40,9 +30,7 @@ describe.each(STORE_KINDS)('alerts in the dashboard on %s', (kind) => {
   }, 150_000);
   afterAll(async () => {
     await browser?.close();
-    await proc?.stop();
-    await dropDatabase?.();
-    await rm(dataDir, { recursive: true, force: true });
+    await proc?.remove();
   });
 
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {

@@ -4,13 +4,10 @@
 // sends a test event and sees it delivered in the log, gets an email's events, disables the
 // endpoint, rotates its secret; a viewer sees the endpoint and its log but no button to change them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import type { Browser, Page } from 'playwright-core';
-import { startSendtrailProcess, type SendtrailProcess } from './support/sendtrail-process.ts';
-import { createTestDatabase, STORE_KINDS } from './support/test-store.ts';
+import { startSendtrailOn, type StoreProcess } from './support/store-process.ts';
+import { STORE_KINDS } from './support/test-store.ts';
 import { launchChromium, screenshot, seriousAxeViolations, watchPage, type PageWatch } from './support/browser.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 
@@ -18,21 +15,14 @@ const ADMIN = { email: 'admin@example.com', password: 'a long enough password fo
 const expectedErrors = (text: string, url: string) => /status of 401/.test(text) && /\/v1\/session$/.test(url);
 
 describe.each(STORE_KINDS)('the Webhooks screen in a real browser on %s', (kind) => {
-  let proc: SendtrailProcess;
-  let dataDir: string;
-  let dropDatabase: (() => Promise<void>) | undefined;
+  let proc: StoreProcess;
   let browser: Browser;
   let receiver: WebhookReceiver;
   let base: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sendtrail-webhooks-'));
-    const database = kind === 'postgres' ? await createTestDatabase() : undefined;
-    dropDatabase = database?.drop;
     receiver = await startWebhookReceiver();
-    proc = await startSendtrailProcess({
-      SENDTRAIL_DATA_DIR: dataDir,
-      ...(database ? { DATABASE_URL: database.url } : {}),
+    proc = await startSendtrailOn(kind, 'sendtrail-webhooks-', {
       SENDTRAIL_ADMIN_EMAIL: ADMIN.email,
       SENDTRAIL_ADMIN_PASSWORD: ADMIN.password,
       PROVIDER_MX_LOOKUP: 'false',
@@ -44,10 +34,8 @@ describe.each(STORE_KINDS)('the Webhooks screen in a real browser on %s', (kind)
   }, 150_000);
   afterAll(async () => {
     await browser?.close();
-    await proc?.stop();
+    await proc?.remove();
     await receiver?.close();
-    await dropDatabase?.();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   const expectClean = async (page: Page, watch: PageWatch) => {
